@@ -1,0 +1,196 @@
+"""The route table: every endpoint is declared once, with the pydantic models it
+validates with. The same table registers aiohttp routes and writes the OpenAPI
+document, so the two cannot drift apart.
+
+    @api.route("POST", "/register/unit", body=UnitRegistration, status=201,
+               summary="基层单位注册")
+    async def register_unit(request, call):
+        return await call.rpc.accounts.register_unit(call.body.model_dump())
+
+A handler gets the request and a ``Call``: ``rpc`` (the RPC client), ``body`` (the
+validated model, or None), ``query`` (validated query model, or None), ``user``
+(the authenticated actor, or None) and ``params`` (path parameters). It returns
+JSON-able data (sent with ``status``) or an aiohttp response.
+"""
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import models_json_schema
+
+from gateway.auth import authenticate
+from gateway.keys import RPC
+from zc_common.errors import Forbidden, error_body
+
+API_PREFIX = "/api/v1"
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    handler: Any
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    roles: tuple | None = None       # None: public; () any logged-in user
+    raw_body: bool = False           # the handler reads the body itself (uploads)
+    responses: dict = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    rpc: Any
+    user: dict | None
+    params: dict
+    body: Any = None
+    query: Any = None
+
+
+class Api:
+    def __init__(self):
+        self.operations: list[Operation] = []
+
+    def route(self, method, path, *, summary, tag, body=None, query=None, response=None,
+              status=200, roles=None, raw_body=False, responses=None):
+        def register(handler):
+            self.operations.append(Operation(
+                method=method, path=path, handler=handler, summary=summary, tag=tag,
+                body=body, query=query, response=response, status=status, roles=roles,
+                raw_body=raw_body, responses=responses or {}))
+            return handler
+        return register
+
+    def setup(self, app):
+        for op in self.operations:
+            app.router.add_route(op.method, API_PREFIX + op.path, _wrap(op))
+
+
+api = Api()
+
+
+def validation_error(exc: ValidationError):
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    return web.json_response(
+        error_body("invalid_field", f"字段 {where or '请求'} 不符合要求：{_zh(first)}", field=where or None),
+        status=422)
+
+
+def _zh(error):
+    kind = error.get("type", "")
+    return {
+        "missing": "必填",
+        "string_type": "应为文本",
+        "int_type": "应为整数",
+        "int_parsing": "应为整数",
+        "bool_type": "应为是/否",
+        "list_type": "应为列表",
+        "dict_type": "应为对象",
+        "model_type": "应为对象",
+        "string_too_short": "不能为空或过短",
+        "string_too_long": "过长",
+        "too_long": "项目过多",
+        "literal_error": "取值不在允许范围内",
+        "enum": "取值不在允许范围内",
+        "greater_than_equal": "过小",
+        "less_than_equal": "过大",
+        "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+        "datetime_parsing": "时间格式应为 ISO 8601",
+        "datetime_from_date_parsing": "时间格式应为 ISO 8601",
+        "extra_forbidden": "不允许的字段",
+    }.get(kind, "格式不正确")
+
+
+def _wrap(op: Operation):
+    async def handler(request: web.Request):
+        user = None
+        if op.roles is not None:
+            user = await authenticate(request)
+            if op.roles and user["role"] not in op.roles:
+                raise Forbidden("forbidden", "当前角色无权进行此操作")
+        call = Call(rpc=request.app[RPC], user=user, params=dict(request.match_info))
+        try:
+            if op.query is not None:
+                call.query = op.query.model_validate(dict(request.query))
+            if op.body is not None and not op.raw_body:
+                try:
+                    data = await request.json()
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    return web.json_response(error_body("malformed_json", "请求体不是有效的 JSON"), status=400)
+                call.body = op.body.model_validate(data)
+        except ValidationError as exc:
+            return validation_error(exc)
+        result = await op.handler(request, call)
+        if isinstance(result, web.StreamResponse):
+            return result
+        return web.json_response(result, status=op.status, dumps=_dumps)
+    handler.__name__ = op.handler.__name__
+    return handler
+
+
+def _dumps(data):
+    return json.dumps(data, ensure_ascii=False)
+
+
+def openapi_document(operations):
+    models = set()
+    for op in operations:
+        for model in (op.body, op.query, op.response):
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                models.add(model)
+    pairs = [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)]
+    _, defs = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
+    paths = {}
+    for op in operations:
+        entry = {"summary": op.summary, "tags": [op.tag], "operationId": op.handler.__name__}
+        if op.roles is not None:
+            entry["security"] = [{"bearer": []}, {"cookie": []}]
+            if op.roles:
+                entry["description"] = "角色：" + "、".join(op.roles)
+        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for name in _path_params(op.path)]
+        if op.query is not None:
+            for name, fld in op.query.model_fields.items():
+                params.append({"name": name, "in": "query", "required": fld.is_required(),
+                               "schema": {"type": "string"}, "description": fld.description or ""})
+        if params:
+            entry["parameters"] = params
+        if op.body is not None:
+            content = "multipart/form-data" if op.raw_body else "application/json"
+            entry["requestBody"] = {"required": True, "content": {
+                content: {"schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}}}
+        ok = {"description": "成功"}
+        if isinstance(op.response, type) and issubclass(op.response, BaseModel):
+            ok["content"] = {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{op.response.__name__}"}}}
+        elif isinstance(op.response, str):
+            ok["content"] = {op.response: {}}
+        responses = {str(op.status): ok}
+        for status, text in op.responses.items():
+            responses[str(status)] = {"description": text, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}
+        entry["responses"] = responses
+        paths.setdefault(API_PREFIX + op.path, {})[op.method.lower()] = entry
+    schemas = defs.get("$defs", {})
+    schemas["Error"] = {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "field": {"type": "string"}}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "zhicheng 职称评审申报平台 API", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "cookie": {"type": "apiKey", "in": "cookie", "name": "zc_token"}}},
+    }
+
+
+def _path_params(path):
+    return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]

@@ -1,0 +1,45 @@
+"""The aiohttp application: ``init_app(settings)`` wires the RPC client, the error
+middleware and every route module; ``main`` serves it on ``ZC_PORT``."""
+import logging
+import os
+
+from aiohttp import web
+
+from gateway import routes  # noqa: F401  (importing registers every endpoint)
+from gateway.api import api
+from gateway.keys import RPC, SETTINGS
+from gateway.middleware import errors
+from gateway.rpc import RpcClient
+from gateway.web import setup_frontend
+from zc_common.config import amqp_uri
+
+MAX_JSON_BODY = 1024 * 1024  # JSON bodies; uploads stream with their own limit
+
+
+async def rpc_client(app):
+    client = RpcClient(app[SETTINGS]["amqp_uri"], timeout=app[SETTINGS]["rpc_timeout"])
+    await client.start()
+    app[RPC] = client
+    yield
+    await client.close()
+
+
+def init_app(settings=None):
+    settings = {"amqp_uri": amqp_uri(), "rpc_timeout": 30.0, **(settings or {})}
+    app = web.Application(middlewares=[errors], client_max_size=MAX_JSON_BODY)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(rpc_client)
+    api.setup(app)
+    setup_frontend(app)
+    return app
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s gateway %(levelname)s %(message)s")
+    port = int(os.environ.get("ZC_PORT", "8080"))
+    host = os.environ.get("ZC_HOST", "127.0.0.1")
+    web.run_app(init_app(), host=host, port=port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""Typed app keys, so tests can inject fakes."""
+from aiohttp import web
+
+from gateway.rpc import RpcClient
+
+RPC = web.AppKey("rpc", RpcClient)
+SETTINGS = web.AppKey("settings", dict)

@@ -1,0 +1,45 @@
+"""One error middleware: domain errors (remote or local) → API.md's error shape,
+with the status from ``zc_common.errors.HTTP_STATUS``; a service that does not
+answer → 503; one that answers too late → 504. Unexpected failures are logged and
+answered 500 without internals."""
+import logging
+
+from aiohttp import web
+
+from gateway.rpc import RemoteError, ServiceTimeout, ServiceUnavailable
+from zc_common.errors import DomainError, error_body, from_remote
+
+log = logging.getLogger("gateway")
+
+HTTP_ERRORS = {
+    400: ("bad_request", "请求格式不正确"),
+    404: ("not_found", "请求的资源不存在"),
+    405: ("method_not_allowed", "不支持此请求方法"),
+    413: ("file_too_large", "请求体过大"),
+}
+
+
+@web.middleware
+async def errors(request, handler):
+    try:
+        return await handler(request)
+    except DomainError as exc:
+        return web.json_response(error_body(exc.code, exc.message, **exc.extra), status=exc.status)
+    except RemoteError as exc:
+        mapped = from_remote(exc.exc_type, exc.exc_args)
+        if mapped is None:
+            log.error("unexpected remote error on %s %s: %s", request.method, request.path, exc)
+            return web.json_response(error_body("internal_error", "服务内部错误，请稍后重试"), status=500)
+        status, body = mapped
+        return web.json_response(body, status=status)
+    except ServiceUnavailable as exc:
+        return web.json_response(
+            error_body("service_unavailable", f"后台服务暂不可用（{exc.service}），请稍后重试"), status=503)
+    except ServiceTimeout as exc:
+        return web.json_response(
+            error_body("service_timeout", f"后台服务响应超时（{exc.service}），请稍后重试"), status=504)
+    except web.HTTPException as exc:
+        if exc.status in HTTP_ERRORS and request.path.startswith("/api/"):
+            code, message = HTTP_ERRORS[exc.status]
+            return web.json_response(error_body(code, message), status=exc.status)
+        raise

@@ -1,0 +1,38 @@
+"""Health, the OpenAPI document, and a bare RPC echo (the floor the benchmarks compare with)."""
+import asyncio
+
+from aiohttp import web
+
+from gateway.api import api, openapi_document
+from gateway.keys import RPC
+from gateway.rpc import RemoteError, ServiceTimeout, ServiceUnavailable
+from zc_common.config import SERVICES
+
+
+@api.route("GET", "/health", summary="健康检查：网关与各服务", tag="系统")
+async def health(request, call):
+    async def probe(service):
+        try:
+            await request.app[RPC].call(service, "ping", timeout=3)
+            return "ok"
+        except ServiceUnavailable:
+            return "unavailable"
+        except ServiceTimeout:
+            return "timeout"
+        except RemoteError:
+            return "error"
+    states = await asyncio.gather(*(probe(s) for s in SERVICES))
+    services = dict(zip(SERVICES, states))
+    ok = all(state == "ok" for state in services.values())
+    return web.json_response({"status": "ok" if ok else "degraded", "services": services},
+                             status=200 if ok else 503)
+
+
+@api.route("GET", "/openapi.json", summary="本接口的 OpenAPI 文档", tag="系统")
+async def openapi(request, call):
+    return openapi_document(api.operations)
+
+
+@api.route("GET", "/echo", summary="RPC 回声（基准测试用）", tag="系统")
+async def echo(request, call):
+    return await request.app[RPC].accounts.echo(request.query.get("text", "ok"))

@@ -1,0 +1,4 @@
+from services.accounts.models import Base
+from zc_common.migrate import run_env
+
+run_env(Base.metadata)

@@ -1,0 +1,6 @@
+"""The applications service's tables."""
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass

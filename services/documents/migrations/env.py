@@ -1,0 +1,4 @@
+from services.documents.models import Base
+from zc_common.migrate import run_env
+
+run_env(Base.metadata)

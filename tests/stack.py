@@ -1,0 +1,95 @@
+"""A whole running copy of the system for integration tests: its own RabbitMQ
+vhost, its own PostgreSQL databases, its own object store ports and data dir —
+nothing shared with a running ``make run`` copy. Started the way ``make run``
+starts it (deploy/launcher.py)."""
+import os
+import shutil
+import tempfile
+import uuid
+from contextlib import closing
+from pathlib import Path
+
+import psycopg2
+
+from deploy import launcher
+from zc_common.config import SERVICES
+
+PG_ADMIN_DSN = os.environ.get("ZC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_BASE = os.environ.get("ZC_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
+ADMIN_PASSWORD = "Admin-Test-2026!"
+
+
+def _pg_admin():
+    connection = psycopg2.connect(PG_ADMIN_DSN)
+    connection.autocommit = True
+    return connection
+
+
+def _db_url(name):
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0]
+    return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg2://")
+
+
+class Stack:
+    def __init__(self):
+        self.run_id = uuid.uuid4().hex[:8]
+        self.data_dir = Path(tempfile.mkdtemp(prefix=f"zc-test-{self.run_id}-"))
+        self.databases = {s: f"zc_test_{self.run_id}_{s}" for s in SERVICES}
+        self.amqp_uri = launcher.with_vhost(AMQP_BASE, f"zc-test-{self.run_id}")
+        port = launcher.free_port_block(size=2, start=40000, end=50000)
+        self.port = port
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.process = None
+        self.log_path = self.data_dir / "processes.log"
+        overrides = {
+            "ZC_PORT": str(port),
+            "ZC_DATA_DIR": str(self.data_dir),
+            "ZC_AMQP_URI": self.amqp_uri,
+            "ZC_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "ZC_WEED_BASE": str(launcher.free_port_block(size=20, start=50000, end=60000)),
+            "ZC_LOG_LEVEL": "WARNING",
+        }
+        overrides.update({f"ZC_{s.upper()}_DB": _db_url(db) for s, db in self.databases.items()})
+        self.env = launcher.system_env(overrides)
+
+    def db_url(self, service):
+        return self.env[f"ZC_{service.upper()}_DB"]
+
+    def start(self):
+        launcher.ensure_broker(self.amqp_uri)
+        if not launcher.ensure_vhost(self.amqp_uri):
+            raise RuntimeError("cannot create a RabbitMQ vhost for the test run (needs rabbitmqctl as root)")
+        with closing(_pg_admin()) as connection, connection.cursor() as cursor:
+            for name in self.databases.values():
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        launcher.migrate_all(self.env)
+        self._log = open(self.log_path, "wb")
+        self.process = launcher.start_processes(self.env, log_file=self._log)
+        try:
+            launcher.wait_healthy(self.base_url, self.process, wait=120)
+        except Exception:
+            self._log.flush()
+            print(self.log_path.read_text(errors="replace")[-8000:])
+            raise
+        return self
+
+    def stop(self):
+        if self.process is not None:
+            launcher.stop_processes(self.process)
+            self._log.close()
+        launcher.delete_vhost(self.amqp_uri)
+        with closing(_pg_admin()) as connection, connection.cursor() as cursor:
+            for name in self.databases.values():
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not os.environ.get("ZC_KEEP_TEST_DATA"):
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def sql(self, service, query, *params):
+        """Read a service's database directly (tests only: e.g. the notification outbox)."""
+        dsn = self.db_url(service).replace("postgresql+psycopg2://", "postgresql://")
+        with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+            cursor.execute(query, params)
+            if cursor.description is None:
+                return []
+            columns = [c.name for c in cursor.description]
+            return [dict(zip(columns, row)) for row in cursor.fetchall()]

@@ -1,0 +1,82 @@
+"""Database plumbing: a declarative base, a UTC datetime column type, and the
+nameko DependencyProvider that hands each worker its own session.
+
+Lifecycle as nameko-sqlalchemy does it: engine made in ``setup``, a session per
+worker in ``get_dependency``, closed in ``worker_teardown``, engine disposed in
+``stop``/``kill``.
+"""
+from datetime import timezone
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from zc_common.config import database_url
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, gives back aware UTC — the same on SQLite and PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def make_engine(url):
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+class Database(DependencyProvider):
+    """``db = Database("accounts")`` on a service gives each worker a Session."""
+
+    def __init__(self, service_name):
+        self.service_name = service_name
+        self.engine = None
+        self.sessions = {}
+
+    def setup(self):
+        self.engine = make_engine(database_url(self.service_name))
+        self.Session = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def stop(self):
+        self.engine.dispose()
+
+    def kill(self):
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        session = self.Session()
+        self.sessions[worker_ctx] = session
+        return session
+
+    def worker_teardown(self, worker_ctx):
+        session = self.sessions.pop(worker_ctx, None)
+        if session is not None:
+            session.close()

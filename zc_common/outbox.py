@@ -1,0 +1,81 @@
+"""Transactional outbox and idempotent inbox.
+
+A service adds an ``OutboxEvent`` row in the same transaction as the state change
+it announces; events leave only after that commit, from ``relay`` (called right
+after the commit and again by a timer, so a broker outage delays events but never
+loses them). Every payload carries ``event_id``; consumers record it in their
+``InboxMixin`` table and skip what they have seen, so redelivery is harmless.
+
+    class OutboxEvent(OutboxMixin, Base): __tablename__ = "outbox"
+    class ProcessedEvent(InboxMixin, Base): __tablename__ = "processed_events"
+"""
+import logging
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, Integer, String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zc_common.db import UTCDateTime
+
+log = logging.getLogger(__name__)
+
+
+def _utcnow():
+    return datetime.now(timezone.utc)
+
+
+class OutboxMixin:
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    event_type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+class InboxMixin:
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    handler: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+
+def add_event(session, model, event_type, payload):
+    """Queue an event in the caller's transaction; it leaves after the commit."""
+    event_id = str(uuid.uuid4())
+    session.add(model(event_id=event_id, event_type=event_type,
+                      payload={**payload, "event_id": event_id}))
+    return event_id
+
+
+def relay(session, model, dispatch, batch=100):
+    """Publish committed, unpublished events in order; stop at the first failure."""
+    query = select(model).where(model.published.is_(False)).order_by(model.id).limit(batch)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    sent = 0
+    for row in session.scalars(query).all():
+        try:
+            dispatch(row.event_type, row.payload)
+        except Exception:  # broker down: leave it for the next relay
+            log.warning("outbox: publishing %s failed; will retry", row.event_type, exc_info=True)
+            break
+        row.published = True
+        session.flush()
+        sent += 1
+    session.commit()
+    return sent
+
+
+def first_time(session, model, event_id, handler):
+    """True once per (event, handler): record it in the caller's transaction."""
+    if event_id is None:
+        return True
+    session.add(model(event_id=event_id, handler=handler))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
