@@ -1,0 +1,1 @@
+"""HTTP routes of the accounts area (see API.md)."""

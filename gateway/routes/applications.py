@@ -1,0 +1,1 @@
+"""HTTP routes of the applications area (see API.md)."""

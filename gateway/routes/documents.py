@@ -1,0 +1,1 @@
+"""HTTP routes of the documents area (see API.md)."""

@@ -1,0 +1,1 @@
+"""HTTP routes of the review area (see API.md)."""
