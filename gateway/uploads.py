@@ -1,0 +1,71 @@
+"""Reading a multipart upload without ever buffering an unbounded body.
+
+The file part is read chunk by chunk; as soon as it passes ``max_bytes`` reading
+stops and the caller gets TooLarge (413 ``file_too_large``). Text fields are small
+and capped too. The Content-Length header, when present, refuses early.
+"""
+import base64
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from zc_common.errors import BadRequest, Invalid, TooLarge
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FIELD_BYTES = 8 * 1024
+CHUNK = 64 * 1024
+MULTIPART_SLACK = 16 * 1024  # part headers and text fields around the file
+
+
+@dataclass
+class Upload:
+    fields: dict = field(default_factory=dict)
+    filename: str | None = None
+    declared_type: str | None = None
+    content: bytes = b""
+
+    def content_b64(self):
+        return base64.b64encode(self.content).decode()
+
+
+def too_large(max_bytes):
+    return TooLarge("file_too_large", f"文件不能超过 {max_bytes // (1024 * 1024)} MB")
+
+
+async def read_upload(request: web.Request, file_field="file", max_bytes=MAX_FILE_BYTES) -> Upload:
+    if request.content_length is not None and request.content_length > max_bytes + MULTIPART_SLACK:
+        raise too_large(max_bytes)
+    if not request.content_type.startswith("multipart/form-data"):
+        raise BadRequest("multipart_required", "请以 multipart/form-data 方式上传文件")
+    try:
+        reader = await request.multipart()
+    except (ValueError, AssertionError) as exc:
+        raise BadRequest("malformed_multipart", "上传内容格式不正确") from exc
+    upload = Upload()
+    while True:
+        part = await reader.next()
+        if part is None:
+            break
+        if part.name == file_field and part.filename is not None:
+            upload.filename = part.filename
+            upload.declared_type = part.headers.get("Content-Type")
+            chunks, size = [], 0
+            while True:
+                chunk = await part.read_chunk(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise too_large(max_bytes)
+                chunks.append(chunk)
+            upload.content = b"".join(chunks)
+        else:
+            value = await part.read(decode=True)
+            if len(value) > MAX_FIELD_BYTES:
+                raise Invalid("field_too_long", "字段内容过长", field=part.name)
+            upload.fields[part.name] = value.decode("utf-8", errors="replace")
+    if upload.filename is None:
+        raise Invalid("file_required", "请选择要上传的文件", field=file_field)
+    if not upload.content:
+        raise Invalid("empty_file", "上传的文件是空的", field=file_field)
+    return upload
