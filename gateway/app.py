@@ -17,6 +17,9 @@ MAX_JSON_BODY = 1024 * 1024  # JSON bodies; uploads stream with their own limit
 
 
 async def rpc_client(app):
+    if RPC in app:  # injected (tests)
+        yield
+        return
     client = RpcClient(app[SETTINGS]["amqp_uri"], timeout=app[SETTINGS]["rpc_timeout"])
     await client.start()
     app[RPC] = client
@@ -24,10 +27,12 @@ async def rpc_client(app):
     await client.close()
 
 
-def init_app(settings=None):
+def init_app(settings=None, rpc=None):
     settings = {"amqp_uri": amqp_uri(), "rpc_timeout": 30.0, **(settings or {})}
     app = web.Application(middlewares=[errors], client_max_size=MAX_JSON_BODY)
     app[SETTINGS] = settings
+    if rpc is not None:
+        app[RPC] = rpc
     app.cleanup_ctx.append(rpc_client)
     api.setup(app)
     setup_frontend(app)

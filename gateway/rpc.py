@@ -46,7 +46,7 @@ class RpcClient:
 
     async def start(self):
         self.connection = await aio_pika.connect_robust(self.amqp_uri)
-        self.channel = await self.connection.channel(publisher_confirms=True)
+        self.channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
         self.exchange = await self.channel.declare_exchange(
             EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
         self.reply_id = str(uuid.uuid4())
