@@ -3,6 +3,7 @@
 the system the same way."""
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -167,15 +168,21 @@ def wait_healthy(base_url, process=None, wait=90):
     raise LaunchError(f"not healthy after {wait}s: {last}")
 
 
+def signal_processes(process, signum=signal.SIGTERM):
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
 def stop_processes(process, wait=20):
-    import signal
     if process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    signal_processes(process)
     try:
         process.wait(wait)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        signal_processes(process, signal.SIGKILL)
         process.wait()
 
 

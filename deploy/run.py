@@ -56,11 +56,13 @@ def main():
     stopping = False
 
     def stop(signum, _frame):
+        # Only signal here: the main thread is inside process.wait() and reaps honcho,
+        # which stops every process it started.
         nonlocal stopping
         if not stopping:
             stopping = True
             log("stopping…")
-            launcher.stop_processes(process)
+            launcher.signal_processes(process)
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
@@ -69,12 +71,17 @@ def main():
         launcher.wait_healthy(base_url, process, wait=120)
         logins = [] if args.no_demo else launcher.load_demo(env, base_url, password)
     except LaunchError as exc:
-        log(f"cannot start: {exc}")
         launcher.stop_processes(process)
+        if stopping:
+            return 0
+        log(f"cannot start: {exc}")
         return 1
     print(launcher.banner(base_url, env, password, generated, logins, time.monotonic() - started),
           flush=True)
-    process.wait()
+    try:
+        process.wait(timeout=None)
+    finally:
+        launcher.stop_processes(process)
     return 0 if stopping else process.returncode
 
 
