@@ -1,1 +1,202 @@
-"""HTTP routes of the accounts area (see API.md)."""
+"""HTTP routes of the accounts area (API.md: bootstrap and administration,
+registration and login, base unit), plus recovery, appeals, impersonation, audit
+and the public directory reads the frontend needs."""
+import ipaddress
+import json
+import os
+
+from aiohttp import web
+
+from gateway.api import api
+from gateway.auth import COOKIE, token_of
+from gateway.schemas_accounts import (
+    ApplicantRegistration,
+    AuditQuery,
+    ImpersonateBody,
+    LoginBody,
+    LoginOut,
+    OrganizationBody,
+    OrganizationQuery,
+    PasswordChange,
+    ProfileUpdate,
+    RegionQuery,
+    StaffBody,
+    SwitchRegionBody,
+    UnitQuery,
+    UnitRegistration,
+    UnitUpdate,
+    UserOut,
+)
+
+TAG_AUTH = "注册与登录"
+TAG_ADMIN = "平台管理"
+TAG_UNIT = "基层单位"
+TAG_PUBLIC = "公共查询"
+
+
+def _trusted_proxies():
+    spec = os.environ.get("ZC_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
+    return [ipaddress.ip_network(part.strip()) for part in spec.split(",") if part.strip()]
+
+
+TRUSTED_PROXIES = _trusted_proxies()
+
+
+def _trusted(address):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in TRUSTED_PROXIES)
+
+
+def client_address(request):
+    """The caller's address for throttling and the audit log: ``request.remote``, or,
+    when that is a trusted reverse proxy (``ZC_TRUSTED_PROXIES``, loopback by
+    default), the nearest untrusted hop of ``X-Forwarded-For``."""
+    address = request.remote or "unknown"
+    if not _trusted(address):
+        return address
+    hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop):
+            return hop[:64]
+    return address
+
+
+def _with_cookie(data, token, status=200):
+    response = web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+    if token:
+        response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", path="/")
+    else:
+        response.del_cookie(COOKIE, path="/")
+    return response
+
+
+# -- registration and login ---------------------------------------------------------------
+
+@api.route("POST", "/auth/login", summary="登录（选择登录入口地区）", tag=TAG_AUTH, body=LoginBody,
+           response=LoginOut, responses={401: "用户名或密码错误", 422: "地区代码不存在", 429: "失败次数过多"})
+async def login(request, call):
+    result = await call.rpc.accounts.login(call.body.username, call.body.password,
+                                           call.body.region_code, client_address(request))
+    if call.body.cookie:
+        return _with_cookie(result, result["token"])
+    return result
+
+
+@api.route("POST", "/auth/logout", summary="退出登录", tag=TAG_AUTH, roles=())
+async def logout(request, call):
+    result = await call.rpc.accounts.logout(token_of(request), client_address(request))
+    if request.cookies.get(COOKIE):
+        return _with_cookie(result, None)
+    return result
+
+
+@api.route("POST", "/auth/switch-region", summary="切换评审区域", tag=TAG_AUTH, roles=(),
+           body=SwitchRegionBody, response=UserOut, responses={422: "地区代码不存在"})
+async def switch_region(request, call):
+    return await call.rpc.accounts.switch_region(token_of(request), call.body.region_code)
+
+
+@api.route("GET", "/me", summary="当前用户", tag=TAG_AUTH, roles=(), response=UserOut)
+async def me(request, call):
+    return call.user
+
+
+@api.route("POST", "/register/applicant", summary="专业技术人员注册", tag=TAG_AUTH,
+           body=ApplicantRegistration, status=201,
+           responses={409: "身份证号已注册", 422: "身份证号、手机号或密码不符合要求"})
+async def register_applicant(request, call):
+    return await call.rpc.accounts.register_applicant(call.body.model_dump(), client_address(request))
+
+
+@api.route("POST", "/register/unit", summary="基层工作单位注册", tag=TAG_AUTH, body=UnitRegistration,
+           status=201, responses={409: "单位已注册", 422: "统一社会信用代码等不符合要求"})
+async def register_unit(request, call):
+    return await call.rpc.accounts.register_unit(call.body.model_dump(), client_address(request))
+
+
+# -- administration ---------------------------------------------------------------------------
+
+@api.route("POST", "/admin/organizations", summary="新建部门或评审委员会", tag=TAG_ADMIN,
+           body=OrganizationBody, roles=("platform_admin",), status=201)
+async def create_organization(request, call):
+    return await call.rpc.accounts.create_organization(call.user, call.body.model_dump())
+
+
+@api.route("GET", "/admin/organizations", summary="机构列表", tag=TAG_ADMIN, query=OrganizationQuery,
+           roles=("platform_admin",))
+async def list_organizations(request, call):
+    return await call.rpc.accounts.list_organizations(call.query.kind, call.query.region_code)
+
+
+@api.route("POST", "/admin/organizations/{id}/staff", summary="新建机构工作人员账号", tag=TAG_ADMIN,
+           body=StaffBody, roles=("platform_admin",), status=201)
+async def add_staff(request, call):
+    return await call.rpc.accounts.add_staff(call.user, call.params["id"], call.body.model_dump())
+
+
+# -- base unit ----------------------------------------------------------------------------------
+
+@api.route("GET", "/units", summary="查询基层单位（申报时选择单位）", tag=TAG_UNIT, query=UnitQuery)
+async def search_units(request, call):
+    return await call.rpc.accounts.search_units(call.query.region_code, call.query.q)
+
+
+@api.route("GET", "/units/{id}", summary="本单位信息（含是否完善）", tag=TAG_UNIT,
+           roles=("unit_admin", "platform_admin"))
+async def get_unit(request, call):
+    return await call.rpc.accounts.get_unit(call.user, call.params["id"])
+
+
+@api.route("PUT", "/units/{id}", summary="完善单位信息、变更推荐单位", tag=TAG_UNIT, body=UnitUpdate,
+           roles=("unit_admin", "platform_admin"), responses={422: "字段不符合要求或推荐单位超过两个"})
+async def update_unit(request, call):
+    return await call.rpc.accounts.update_unit(call.user, call.params["id"],
+                                               call.body.model_dump(exclude_unset=True))
+
+
+# -- public reads ---------------------------------------------------------------------------------
+
+@api.route("GET", "/regions", summary="地区（登录入口）", tag=TAG_PUBLIC)
+async def regions(request, call):
+    return await call.rpc.accounts.regions()
+
+
+@api.route("GET", "/departments", summary="主管部门（推荐单位）列表", tag=TAG_PUBLIC, query=RegionQuery)
+async def departments(request, call):
+    return await call.rpc.accounts.departments(call.query.region_code)
+
+
+@api.route("GET", "/public/committees", summary="评审委员会通讯录", tag=TAG_PUBLIC, query=RegionQuery)
+async def committees(request, call):
+    return await call.rpc.accounts.committees(call.query.region_code)
+
+
+# -- profile, impersonation, audit ------------------------------------------------------------
+
+@api.route("PUT", "/me", summary="修改本人联系方式", tag=TAG_AUTH, roles=(), body=ProfileUpdate)
+async def update_me(request, call):
+    return await call.rpc.accounts.update_profile(call.user, call.body.model_dump(exclude_unset=True),
+                                                  client_address(request))
+
+
+@api.route("POST", "/me/password", summary="修改密码", tag=TAG_AUTH, roles=(), body=PasswordChange,
+           responses={422: "原密码错误或新密码不符合要求"})
+async def change_password(request, call):
+    return await call.rpc.accounts.change_password(token_of(request), call.body.old_password,
+                                                   call.body.new_password, client_address(request))
+
+
+@api.route("POST", "/admin/impersonate", summary="模拟用户", tag=TAG_ADMIN, body=ImpersonateBody,
+           roles=("platform_admin",), response=LoginOut)
+async def impersonate(request, call):
+    return await call.rpc.accounts.impersonate(call.user, call.body.username, client_address(request))
+
+
+@api.route("GET", "/admin/audit", summary="安全审计日志", tag=TAG_ADMIN, query=AuditQuery,
+           roles=("platform_admin",))
+async def audit_log(request, call):
+    q = call.query
+    return await call.rpc.accounts.audit_log(q.user, q.kind, q.page, q.page_size)

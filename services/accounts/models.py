@@ -1,6 +1,155 @@
-"""The accounts service's tables."""
-from sqlalchemy.orm import DeclarativeBase
+"""The accounts service's tables: people, organisations, sessions, and the records
+that keep them safe (login attempts, recovery codes, appeals, audit, the
+notification outbox)."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from zc_common.clock import now
+from zc_common.db import UTCDateTime
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def new_id():
+    return uuid.uuid4().hex
+
+
+class Organization(Base):
+    """A base unit (基层工作单位), a department (主管部门/材料接收部门) or a committee."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # unit | department | committee
+    name: Mapped[str] = mapped_column(String(200))
+    # Units only: the NFKC-normalised name without spaces, so "ＡＢＣ 医院" and "ABC医院" collide.
+    unit_name_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"))
+    contact_person: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(300))
+    legal_person: Mapped[str | None] = mapped_column(String(64))
+    recommending_unit_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32), index=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    region_code: Mapped[str] = mapped_column(String(6), default="650000")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Session(Base):
+    """A login. The token names it; revoking it (logout, password reset) takes effect at once."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    impersonator_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attempt(Base):
+    """One try at something throttled (a login, a recovery request), by key."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_kind_key_at", "kind", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))  # login_user | login_address | recovery_address
+    key: Mapped[str] = mapped_column(String(200))
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class RecoveryCode(Base):
+    """A one-time code sent by SMS or email to reset a password."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))  # sms | email
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Appeal(Base):
+    """账号申诉: someone who lost every way back asks an administrator, with a scan."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(16))  # applicant | unit
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    claimed_name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    credit_code: Mapped[str | None] = mapped_column(String(18))
+    new_phone: Mapped[str] = mapped_column(String(32))
+    new_email: Mapped[str | None] = mapped_column(String(200))
+    scan_file_id: Mapped[str] = mapped_column(String(64))
+    scan_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(32), index=True)  # whom it concerns
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(32))  # who did it
+    impersonated_by: Mapped[dict | None] = mapped_column(JSON)
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Notification(Base):
+    """The outbox of SMS and email: rows are written in the business transaction and
+    sent afterwards by a timer through the configured sender."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(8))  # sms | email
+    recipient: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(40), default="notice")
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

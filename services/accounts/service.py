@@ -1,14 +1,22 @@
-"""The accounts service."""
+"""The accounts service: identity, organisations, sessions, recovery and appeals.
+A thin door: every rule lives in the modules it calls."""
 from nameko.rpc import rpc
+from nameko.timer import timer
 
-from services.accounts.models import Base  # noqa: F401
+from services.accounts import audit, notifications, organizations, profile, registration, sessions
+from services.accounts.dependencies import BootstrapAdmin, NotificationSender
+from services.accounts.models import Base  # noqa: F401  (the tables this service owns)
+from services.accounts.regions import regions as region_list
 from zc_common.db import Database
+from zc_common.errors import DomainError
 
 
 class AccountsService:
     name = "accounts"
 
     db = Database("accounts")
+    bootstrap = BootstrapAdmin()
+    sender = NotificationSender()
 
     @rpc
     def ping(self):
@@ -18,3 +26,100 @@ class AccountsService:
     def echo(self, text):
         """The bare RPC the benchmarks compare against."""
         return {"echo": text}
+
+    # -- sessions ------------------------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def authenticate(self, token):
+        return sessions.authenticate(self.db, token)
+
+    @rpc(expected_exceptions=DomainError)
+    def login(self, username, password, region_code=None, address=None):
+        return sessions.login(self.db, username, password, region_code, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def logout(self, token, address=None):
+        return sessions.logout(self.db, token, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def switch_region(self, token, region_code):
+        return sessions.switch_region(self.db, token, region_code)
+
+    @rpc(expected_exceptions=DomainError)
+    def impersonate(self, actor, username, address=None):
+        return sessions.impersonate(self.db, actor, username, address)
+
+    # -- registration and organisations ------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def register_applicant(self, data, address=None):
+        return registration.register_applicant(self.db, data, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def register_unit(self, data, address=None):
+        return registration.register_unit(self.db, data, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def create_organization(self, actor, data):
+        return organizations.create_organization(self.db, actor, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def add_staff(self, actor, org_id, data):
+        return organizations.add_staff(self.db, actor, org_id, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_organizations(self, kind=None, region_code=None):
+        return organizations.list_organizations(self.db, kind, region_code)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_unit(self, actor, unit_id):
+        return organizations.get_unit(self.db, actor, unit_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def update_unit(self, actor, unit_id, data):
+        return organizations.update_unit(self.db, actor, unit_id, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def search_units(self, region_code=None, q=None):
+        return organizations.search_units(self.db, region_code, q)
+
+    @rpc(expected_exceptions=DomainError)
+    def departments(self, region_code=None):
+        return organizations.departments(self.db, region_code)
+
+    @rpc(expected_exceptions=DomainError)
+    def committees(self, region_code=None):
+        return organizations.committees(self.db, region_code)
+
+    # -- for other services ------------------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def get_organizations(self, ids):
+        return organizations.get_organizations(self.db, ids)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_users(self, ids):
+        return organizations.get_users(self.db, ids)
+
+    @rpc(expected_exceptions=DomainError)
+    def notify(self, user_ids=(), org_ids=(), subject="", body="", kind="notice"):
+        return notifications.notify(self.db, user_ids, org_ids, subject, body, kind)
+
+    @rpc
+    def regions(self):
+        return list(region_list())
+
+    # -- one's own account ----------------------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def update_profile(self, actor, data, address=None):
+        return profile.update_profile(self.db, actor, data, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def change_password(self, token, old_password, new_password, address=None):
+        return profile.change_password(self.db, token, old_password, new_password, address)
+
+    # -- audit -------------------------------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def audit_log(self, user=None, kind=None, page=1, page_size=50):
+        return audit.page(self.db, user, kind, page, page_size)
+
+    @timer(interval=2)
+    def send_notifications(self):
+        notifications.send_pending(self.db, self.sender)

@@ -1,0 +1,158 @@
+"""Request and response models of the accounts area (API.md: bootstrap and
+administration, registration and login, base unit; plus recovery and appeals).
+Formats (ID numbers, credit codes, phones, passwords) are checked by the accounts
+service, which owns those rules; these models check shape."""
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Text = str
+
+
+class LoginBody(BaseModel):
+    username: Text = Field(min_length=1, max_length=64)
+    password: Text = Field(min_length=1, max_length=128)
+    region_code: Text | None = Field(default=None, description="登录入口：自治区本级 650000 或地州代码")
+    cookie: bool = Field(default=False, description="网页端：同时以 HttpOnly Cookie 保存登录凭证")
+
+
+class SwitchRegionBody(BaseModel):
+    region_code: Text
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    name: str
+    role: Literal["applicant", "unit_admin", "department_staff", "committee_staff", "platform_admin"]
+    region_code: str
+    org_id: str | None = None
+    impersonated_by: dict | None = None
+    can_apply: bool = False
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_at: str
+    user: UserOut
+
+
+class ApplicantRegistration(BaseModel):
+    id_number: Text = Field(max_length=32)
+    name: Text = Field(max_length=64)
+    password: Text = Field(max_length=128)
+    phone: Text = Field(max_length=32)
+    region_code: Text | None = None
+    email: Text | None = Field(default=None, max_length=200)
+    username: Text | None = Field(default=None, max_length=64, description="可选；默认为身份证号")
+
+
+class UnitRegistration(BaseModel):
+    name: Text = Field(max_length=200)
+    credit_code: Text = Field(max_length=32)
+    region_code: Text
+    password: Text = Field(max_length=128)
+    contact_person: Text = Field(max_length=64)
+    contact_phone: Text = Field(max_length=32)
+    address: Text = Field(max_length=300)
+
+
+class Contact(BaseModel):
+    person: Text = Field(max_length=64)
+    phone: Text = Field(max_length=32)
+    address: Text | None = Field(default=None, max_length=300)
+
+
+class OrganizationBody(BaseModel):
+    kind: Literal["department", "committee"]
+    name: Text = Field(max_length=200)
+    region_code: Text
+    parent_id: Text | None = None
+    contact: Contact
+
+
+class StaffBody(BaseModel):
+    username: Text = Field(max_length=64)
+    password: Text = Field(max_length=128)
+    name: Text = Field(max_length=64)
+    phone: Text = Field(max_length=32)
+
+
+class UnitUpdate(BaseModel):
+    name: Text | None = Field(default=None, max_length=200)
+    legal_person: Text | None = Field(default=None, max_length=64)
+    address: Text | None = Field(default=None, max_length=300)
+    contact_person: Text | None = Field(default=None, max_length=64)
+    contact_phone: Text | None = Field(default=None, max_length=32)
+    recommending_unit_ids: list[Text] | None = Field(default=None, description="最多两个部门编号")
+
+
+class UnitQuery(BaseModel):
+    region_code: Text | None = None
+    q: Text | None = Field(default=None, max_length=100)
+
+
+class RegionQuery(BaseModel):
+    region_code: Text | None = None
+
+
+class OrganizationQuery(BaseModel):
+    kind: Literal["unit", "department", "committee"] | None = None
+    region_code: Text | None = None
+
+
+class ProfileUpdate(BaseModel):
+    phone: Text | None = Field(default=None, max_length=32)
+    email: Text | None = Field(default=None, max_length=200)
+
+
+class PasswordChange(BaseModel):
+    old_password: Text = Field(max_length=128)
+    new_password: Text = Field(max_length=128)
+
+
+class ImpersonateBody(BaseModel):
+    username: Text = Field(max_length=64)
+
+
+class AuditQuery(BaseModel):
+    user: Text | None = None
+    kind: Text | None = None
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+class SmsRecoveryBody(BaseModel):
+    id_number: Text = Field(max_length=32)
+    name: Text = Field(max_length=64)
+    phone: Text = Field(max_length=32)
+
+
+class EmailRecoveryBody(BaseModel):
+    email: Text = Field(max_length=200)
+
+
+class ResetBody(BaseModel):
+    recovery_id: Text = Field(max_length=64)
+    code: Text = Field(max_length=16)
+    new_password: Text = Field(max_length=128)
+
+
+class AppealForm(BaseModel):
+    """The text fields of the multipart appeal form (the scan comes as ``file``)."""
+    kind: Literal["applicant", "unit"]
+    id_number: Text | None = Field(default=None, max_length=32)
+    credit_code: Text | None = Field(default=None, max_length=32)
+    name: Text = Field(max_length=200)
+    phone: Text = Field(max_length=32)
+    email: Text | None = Field(default=None, max_length=200)
+
+
+class AppealQuery(BaseModel):
+    status: Literal["pending", "approved", "rejected"] | None = None
+
+
+class AppealDecision(BaseModel):
+    approve: bool
+    note: Text | None = Field(default=None, max_length=1000)
+    new_password: Text | None = Field(default=None, max_length=128)

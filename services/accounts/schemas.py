@@ -1,0 +1,78 @@
+"""What crosses RPC: the actor (who is calling), users, organisations and units."""
+from zc_common.clock import iso
+
+ROLES = ("applicant", "unit_admin", "department_staff", "committee_staff", "platform_admin")
+
+UNIT_REQUIRED = {
+    "legal_person": "法人代表",
+    "address": "单位地址",
+    "contact_person": "联系人",
+    "contact_phone": "联系电话",
+}
+
+
+def actor(user, region_code, impersonator=None):
+    """The dict ``authenticate`` returns and every service receives as ``actor``."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "name": user.name,
+        "role": user.role,
+        "region_code": region_code,
+        "org_id": user.org_id,
+        "impersonated_by": ({"id": impersonator.id, "username": impersonator.username}
+                            if impersonator is not None else None),
+        # A unit administrator's account may not apply for a title (split in 2019).
+        "can_apply": user.role == "applicant",
+    }
+
+
+def user_brief(user):
+    return {"id": user.id, "username": user.username, "name": user.name, "role": user.role,
+            "phone": user.phone, "email": user.email, "org_id": user.org_id}
+
+
+def missing_unit_info(org):
+    missing = [field for field in UNIT_REQUIRED if not getattr(org, field)]
+    if not org.recommending_unit_ids:
+        missing.append("recommending_unit_ids")
+    return missing
+
+
+def is_complete(org):
+    return org.kind == "unit" and not missing_unit_info(org)
+
+
+def organization(org):
+    """The shape of ``get_organizations`` (docs/internal-rpc.md)."""
+    return {
+        "id": org.id,
+        "kind": org.kind,
+        "name": org.name,
+        "region_code": org.region_code,
+        "parent_id": org.parent_id,
+        "contact": {"person": org.contact_person, "phone": org.contact_phone, "address": org.address},
+        "complete": is_complete(org),
+        "recommending_unit_ids": list(org.recommending_unit_ids or []),
+        "created_at": iso(org.created_at),
+    }
+
+
+def unit(org, recommending=()):
+    """A base unit as its administrator sees it (with what is still missing)."""
+    return {
+        **organization(org),
+        "credit_code": org.credit_code,
+        "legal_person": org.legal_person,
+        "address": org.address,
+        "contact_person": org.contact_person,
+        "contact_phone": org.contact_phone,
+        "recommending_units": [{"id": d.id, "name": d.name, "region_code": d.region_code} for d in recommending],
+        "missing": missing_unit_info(org),
+    }
+
+
+def committee_entry(org):
+    """A line of the public committee directory."""
+    return {"id": org.id, "name": org.name, "region_code": org.region_code, "address": org.address,
+            "contact_person": org.contact_person, "phone": org.contact_phone}

@@ -1,0 +1,168 @@
+"""Logins: signed tokens naming a stored session (so logout and expiry bite at once),
+throttling of repeated failures, and the actor a token stands for."""
+import os
+from datetime import timedelta
+from functools import lru_cache
+
+import jwt
+from sqlalchemy import func, select
+
+from services.accounts import audit, passwords, schemas
+from services.accounts.models import Attempt, Session, User
+from services.accounts.regions import DEFAULT_REGION, region_code
+from zc_common.clock import iso, now
+from zc_common.config import secret_key
+from zc_common.errors import Forbidden, NotFound, TooManyAttempts, Unauthorized
+
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = 5
+
+
+def session_lifetime():
+    return timedelta(hours=float(os.environ.get("ZC_SESSION_HOURS", "8")))
+
+
+@lru_cache(maxsize=1)
+def _secret():
+    return secret_key()
+
+
+def issue(db, user, region, address=None, impersonator=None):
+    """A new session for ``user`` and the token that names it."""
+    started = now()
+    row = Session(user_id=user.id, region_code=region, address=address, created_at=started,
+                  expires_at=started + session_lifetime(),
+                  impersonator_id=impersonator.id if impersonator is not None else None)
+    db.add(row)
+    db.flush()
+    token = jwt.encode({"sid": row.id, "sub": user.id, "iat": int(started.timestamp()),
+                        "exp": int(row.expires_at.timestamp())}, _secret(), algorithm="HS256")
+    return token, row
+
+
+def session_of(db, token):
+    """The live session a token names, or Unauthorized. Expiry is judged against the
+    stored session with the platform clock."""
+    try:
+        claims = jwt.decode(token or "", _secret(), algorithms=["HS256"], options={"verify_exp": False})
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized("not_logged_in", "登录凭证无效，请重新登录") from exc
+    row = db.get(Session, claims.get("sid") or "")
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("not_logged_in", "已退出登录，请重新登录")
+    if row.expires_at <= now():
+        raise Unauthorized("session_expired", "登录已过期，请重新登录")
+    return row
+
+
+def authenticate(db, token):
+    row = session_of(db, token)
+    user = db.get(User, row.user_id)
+    impersonator = db.get(User, row.impersonator_id) if row.impersonator_id else None
+    return schemas.actor(user, row.region_code, impersonator)
+
+
+# -- throttling ---------------------------------------------------------------------
+
+def recent_failures(db, kind, key, at):
+    """Failures for ``key`` in the window, not counting those before its last success."""
+    since = at - FAILURE_WINDOW
+    last_ok = db.scalar(select(func.max(Attempt.at)).where(
+        Attempt.kind == kind, Attempt.key == key, Attempt.ok.is_(True), Attempt.at > since))
+    query = select(Attempt.at).where(Attempt.kind == kind, Attempt.key == key,
+                                     Attempt.ok.is_(False), Attempt.at > (last_ok or since))
+    return sorted(db.scalars(query).all())
+
+
+def check_throttle(db, keys, at, message="尝试次数过多", limit=MAX_FAILURES):
+    """429 while any (kind, key) has ``limit`` failures in the window; the cool-down
+    ends when the oldest of them leaves the window."""
+    for kind, key in keys:
+        if not key:
+            continue
+        failures = recent_failures(db, kind, key, at)
+        if len(failures) >= limit:
+            wait = failures[-limit] + FAILURE_WINDOW - at
+            minutes = max(1, int(wait.total_seconds() // 60) + 1)
+            raise TooManyAttempts("too_many_attempts", f"{message}，请{minutes}分钟后再试",
+                                  retry_after=int(wait.total_seconds()) + 1)
+
+
+def record_attempts(db, keys, ok, at):
+    for kind, key in keys:
+        if key:
+            db.add(Attempt(kind=kind, key=key, ok=ok, at=at))
+
+
+# -- login, logout, region, impersonation ---------------------------------------------------
+
+def login(db, username, password, region=None, address=None):
+    region = region_code(region, default=DEFAULT_REGION)
+    username = (username or "").strip()
+    at = now()
+    keys = [("login_user", username), ("login_address", address)]
+    try:
+        check_throttle(db, keys, at, message="登录失败次数过多")
+    except TooManyAttempts:
+        audit.record(db, "login_throttled", username=username, address=address)
+        db.commit()
+        raise
+    user = db.scalar(select(User).where(User.username == username)) if username else None
+    if not passwords.verify(user.password_hash if user else None, password or ""):
+        record_attempts(db, keys, False, at)
+        audit.record(db, "login_failure", user=user, username=username, address=address)
+        db.commit()
+        raise Unauthorized("bad_credentials", "用户名或密码错误")
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    record_attempts(db, keys[:1], True, at)
+    token, row = issue(db, user, region, address)
+    audit.record(db, "login_success", user=user, address=address, region_code=region)
+    db.commit()
+    return {"token": token, "expires_at": iso(row.expires_at), "user": schemas.actor(user, region)}
+
+
+def logout(db, token, address=None):
+    row = session_of(db, token)
+    row.revoked_at = now()
+    user = db.get(User, row.user_id)
+    impersonator = db.get(User, row.impersonator_id) if row.impersonator_id else None
+    audit.record(db, "logout", user=user, actor=schemas.actor(user, row.region_code, impersonator),
+                 address=address)
+    db.commit()
+    return {"ok": True}
+
+
+def switch_region(db, token, region):
+    row = session_of(db, token)
+    row.region_code = region_code(region)
+    user = db.get(User, row.user_id)
+    impersonator = db.get(User, row.impersonator_id) if row.impersonator_id else None
+    current = schemas.actor(user, row.region_code, impersonator)
+    audit.record(db, "region_switched", user=user, actor=current, region_code=row.region_code)
+    db.commit()
+    return current
+
+
+def revoke_all(db, user_id, keep_session_id=None):
+    at = now()
+    for row in db.scalars(select(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))):
+        if row.id != keep_session_id:
+            row.revoked_at = at
+
+
+def impersonate(db, actor, username, address=None):
+    """模拟用户: a platform administrator gets a session acting as someone else."""
+    if actor.get("impersonated_by"):
+        raise Forbidden("forbidden", "模拟用户期间不能再模拟其他用户")
+    admin = db.get(User, actor["id"])
+    target = db.scalar(select(User).where(User.username == (username or "").strip()))
+    if target is None:
+        raise NotFound("user_not_found", "用户不存在")
+    if target.role == "platform_admin":
+        raise Forbidden("forbidden", "不能模拟平台管理员")
+    token, row = issue(db, target, actor.get("region_code") or DEFAULT_REGION, address, impersonator=admin)
+    acting = schemas.actor(target, row.region_code, admin)
+    audit.record(db, "impersonation_started", user=target, actor=acting, address=address)
+    db.commit()
+    return {"token": token, "expires_at": iso(row.expires_at), "user": acting}
