@@ -13,6 +13,7 @@ validated model, or None), ``query`` (validated query model, or None), ``user``
 JSON-able data (sent with ``status``) or an aiohttp response.
 """
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,4 +194,5 @@ def openapi_document(operations):
 
 
 def _path_params(path):
-    return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
+    # Also a parameter inside a segment, as in /certificates/{no}.pdf.
+    return re.findall(r"\{([^}:]+)", path)
