@@ -1,6 +1,133 @@
-"""The applications service's tables."""
-from sqlalchemy.orm import DeclarativeBase
+"""The applications service's tables: the catalog (qualifications, committee
+settings), the applications with their sections and status history, the number
+sequence, and the event outbox/inbox."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from zc_common.clock import now
+from zc_common.db import UTCDateTime
+from zc_common.outbox import InboxMixin, OutboxMixin
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def new_id():
+    return uuid.uuid4().hex
+
+
+class Qualification(Base):
+    """A title one can apply for in a region, reviewed by one committee (评审委员会)."""
+
+    __tablename__ = "qualifications"
+    __table_args__ = (
+        UniqueConstraint("region_code", "series", "specialty", "level", "committee_id",
+                         name="uq_qualification_per_committee"),
+        Index("ix_qualifications_triple", "series", "specialty", "level"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    series: Mapped[str] = mapped_column(String(64))
+    specialty: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(64))
+    committee_id: Mapped[str] = mapped_column(String(32), index=True)
+    # Denormalised at creation so listing the catalog needs no call to accounts.
+    committee_name: Mapped[str] = mapped_column(String(200))
+    conditions: Mapped[str] = mapped_column(Text, default="")  # 任职资格条件
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class CommitteeSettings(Base):
+    """What a committee decides for itself: window, submission limit, fee, where
+    material comes from, and (for review) quorum, publicity and days per node."""
+
+    __tablename__ = "committee_settings"
+
+    committee_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    submit_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submit_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_submissions: Mapped[int] = mapped_column(Integer)
+    fee_fen: Mapped[int] = mapped_column(Integer)
+    receiving_department_ids: Mapped[list] = mapped_column(JSON, default=list)
+    meeting_quorum: Mapped[int | None] = mapped_column(Integer)
+    publicity_min_days: Mapped[int] = mapped_column(Integer, default=5)
+    node_days: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+
+class NumberSequence(Base):
+    """One row per application number handed out: the autoincrement key is the
+    race-free sequence behind ``RSSQ00000001``."""
+
+    __tablename__ = "application_numbers"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Application(Base):
+    """An application (申请书). ``status`` has one writer: this service."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        # One person, one qualification, one year — whatever the route kind.
+        UniqueConstraint("applicant_id", "qualification_id", "year", name="uq_application_once_a_year"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    route_kind: Mapped[str] = mapped_column(String(16), default="评审")
+    status: Mapped[str] = mapped_column(String(32), index=True, default="draft")
+    applicant_id: Mapped[str] = mapped_column(String(32), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    qualification_id: Mapped[str] = mapped_column(ForeignKey("qualifications.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(String(32), index=True)
+    unit_name: Mapped[str] = mapped_column(String(200))
+    committee_id: Mapped[str] = mapped_column(String(32), index=True)
+    # The resolved section template, frozen at creation (or change of qualification),
+    # so later edits of the template files never change an existing application.
+    template_version: Mapped[str] = mapped_column(String(32))
+    template: Mapped[dict] = mapped_column(JSON)
+    sections: Mapped[dict] = mapped_column(JSON, default=dict)
+    needs_review: Mapped[list] = mapped_column(JSON, default=list)
+    submissions_used: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Transition(Base):
+    """Every status change: who, when, from, to, with what opinion. ``request_id``
+    makes a repeated transition request return the first result."""
+
+    __tablename__ = "transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    by_user_id: Mapped[str | None] = mapped_column(String(32))
+    by_name: Mapped[str | None] = mapped_column(String(200))
+    org_id: Mapped[str | None] = mapped_column(String(32))
+    org_name: Mapped[str | None] = mapped_column(String(200))
+    node: Mapped[str | None] = mapped_column(String(16))
+    impersonated_by: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class OutboxEvent(OutboxMixin, Base):
+    __tablename__ = "outbox"
+
+
+class ProcessedEvent(InboxMixin, Base):
+    __tablename__ = "processed_events"

@@ -1,15 +1,142 @@
-"""The applications service."""
-from nameko.rpc import rpc
+"""The applications service: the catalog, committee settings, the applicant's
+dossier, and the one writer of an application's status. Thin door: the rules
+live in catalog.py, dossier.py, status.py, validation.py and rules.py."""
+import logging
 
-from services.applications.models import Base  # noqa: F401
+from nameko.events import EventDispatcher, event_handler
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
+from sqlalchemy import select
+
+from services.applications import catalog, dossier, status
+from services.applications.models import Application, OutboxEvent, ProcessedEvent
+from services.applications.remote import calling
 from zc_common.db import Database
+from zc_common.errors import Conflict, DomainError, Forbidden
+from zc_common.outbox import first_time, relay
+
+log = logging.getLogger(__name__)
+
+
+def _admin(actor):
+    if (actor or {}).get("role") != "platform_admin":
+        raise Forbidden("forbidden", "只有平台管理员可以维护资格目录")
 
 
 class ApplicationsService:
     name = "applications"
 
     db = Database("applications")
+    dispatch = EventDispatcher()
+    accounts = RpcProxy("accounts")
+    review = RpcProxy("review")
+    documents = RpcProxy("documents")
+
+    def _organizations(self, ids):
+        return calling(self.accounts.get_organizations)(ids)
+
+    def _published(self, result):
+        """Send what the just-committed transaction queued; the timer retries on failure."""
+        relay(self.db, OutboxEvent, self.dispatch)
+        return result
 
     @rpc
     def ping(self):
         return "ok"
+
+    # -- catalog ---------------------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def create_qualification(self, actor, data):
+        _admin(actor)
+        return catalog.create_qualification(self.db, self._organizations, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_qualification_conditions(self, actor, qualification_id, conditions):
+        _admin(actor)
+        return catalog.set_conditions(self.db, qualification_id, conditions)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_qualifications(self, region_code=None):
+        return catalog.list_qualifications(self.db, region_code)
+
+    @rpc(expected_exceptions=DomainError)
+    def put_committee_settings(self, actor, committee_id, data):
+        return catalog.put_settings(self.db, self._organizations, actor, committee_id, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_committee_settings(self, committee_id):
+        return catalog.get_settings(self.db, committee_id)
+
+    # -- the applicant's dossier ----------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def create_application(self, actor, data):
+        return dossier.create(self.db, self._organizations, actor, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_applications(self, actor):
+        return dossier.list_own(self.db, actor)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_application(self, actor, application_id):
+        return dossier.view(self.db, dossier.own(self.db, actor, application_id))
+
+    @rpc(expected_exceptions=DomainError)
+    def save_section(self, actor, application_id, key, data):
+        return dossier.save_section(self.db, actor, application_id, key, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def change_qualification(self, actor, application_id, qualification_id):
+        return self._published(dossier.change_qualification(
+            self.db, self._organizations, actor, application_id, qualification_id))
+
+    @rpc(expected_exceptions=DomainError)
+    def submit(self, actor, application_id):
+        return self._published(dossier.submit(
+            self.db, actor, application_id, calling(self.documents.count_attachments)))
+
+    @rpc(expected_exceptions=DomainError)
+    def withdraw(self, actor, application_id):
+        return self._published(dossier.withdraw(
+            self.db, actor, application_id, calling(self.review.claim_withdraw)))
+
+    # -- for other services ---------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def get_application_internal(self, application_id):
+        return dossier.get_internal(self.db, application_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_applications_internal(self, application_ids):
+        rows = self.db.scalars(select(Application).where(Application.id.in_(list(application_ids)))).all()
+        return {app.id: dossier.view(self.db, app) for app in rows}
+
+    @rpc(expected_exceptions=DomainError)
+    def transition(self, request_id, application_id, action, to_status, by, opinion=None):
+        status.transition(self.db, request_id, application_id, action, to_status, by, opinion)
+        return self._published(dossier.get_internal(self.db, application_id))
+
+    @event_handler("payments", "fee_paid")
+    def on_fee_paid(self, payload):
+        """Fee paid → ready for the meeting. The inbox row makes redelivery harmless."""
+        if not first_time(self.db, ProcessedEvent, payload.get("event_id"), "fee_paid"):
+            return
+        by = {"user_id": None, "name": "缴费", "org_id": None, "org_name": None,
+              "node": "payments", "impersonated_by": None}
+        request_id = f"fee_paid:{payload.get('order_no') or payload.get('event_id')}"
+        try:
+            status.transition(self.db, request_id, payload["application_id"], "fee_paid",
+                              "ready_for_meeting", by, opinion=f"缴费单号 {payload.get('order_no')}")
+        except Conflict as exc:  # e.g. already moved on: record it as handled, change nothing
+            log.warning("fee_paid for %s ignored: %s", payload.get("application_id"), exc)
+            first_time(self.db, ProcessedEvent, payload.get("event_id"), "fee_paid")
+            self.db.commit()
+            return
+        self.db.commit()  # the inbox row, when the transition itself was a repeat
+        self._published(None)
+
+    @timer(interval=1)
+    def relay_outbox(self):
+        """Retry what could not be published right after its commit (broker down, crash)."""
+        relay(self.db, OutboxEvent, self.dispatch)

@@ -1,0 +1,144 @@
+"""The catalog: qualifications (with their 任职资格条件 text), localisation, and
+the settings each committee makes for itself. ``organizations`` is
+``accounts.get_organizations`` (ids → {id: org})."""
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from services.applications import rules
+from services.applications.models import CommitteeSettings, Qualification
+from services.applications.schemas import qualification_dict, settings_dict
+from zc_common.clock import parse
+from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
+
+NODES = ("unit", "department", "committee")
+
+
+def _committee(organizations, committee_id, field="committee_id"):
+    org = organizations([committee_id]).get(committee_id)
+    if org is None or org.get("kind") != "committee":
+        raise Invalid("invalid_field", "评审委员会不存在", field=field)
+    return org
+
+
+def create_qualification(session, organizations, data):
+    level = data.get("level")
+    if level not in rules.LEVELS:
+        raise Invalid("invalid_field", "级别只能是 初级、中级、副高、正高", field="level")
+    for key in ("region_code", "series", "specialty", "title", "committee_id"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise Invalid("invalid_field", "此项必填", field=key)
+    committee = _committee(organizations, data["committee_id"])
+    qualification = Qualification(
+        region_code=data["region_code"], series=data["series"].strip(),
+        specialty=data["specialty"].strip(), level=level, title=data["title"].strip(),
+        committee_id=committee["id"], committee_name=committee["name"],
+        conditions=(data.get("conditions") or "").strip())
+    session.add(qualification)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("qualification_exists", "该地区此评审委员会已有相同系列、专业、级别的资格") from None
+    return qualification_dict(qualification)
+
+
+def get_qualification(session, qualification_id):
+    qualification = session.get(Qualification, qualification_id)
+    if qualification is None:
+        raise NotFound("qualification_not_found", "资格不存在")
+    return qualification
+
+
+def set_conditions(session, qualification_id, text):
+    qualification = get_qualification(session, qualification_id)
+    if not isinstance(text, str) or len(text) > 20000:
+        raise Invalid("invalid_field", "任职资格条件应为不超过 20000 字的文本", field="conditions")
+    qualification.conditions = text.strip()
+    session.commit()
+    return qualification_dict(qualification)
+
+
+def list_qualifications(session, region_code=None):
+    """The catalog an applicant of ``region_code`` sees (属地化); all of it without one."""
+    rows = session.scalars(select(Qualification).order_by(
+        Qualification.region_code, Qualification.series, Qualification.specialty,
+        Qualification.level, Qualification.title)).all()
+    items = [qualification_dict(q) for q in rows]
+    if region_code:
+        items = rules.localised(items, region_code)
+    return items
+
+
+def region_triples(session, region_code):
+    rows = session.execute(select(Qualification.series, Qualification.specialty, Qualification.level)
+                           .where(Qualification.region_code == region_code)).all()
+    return {tuple(row) for row in rows}
+
+
+def _time(data, key):
+    value = data.get(key)
+    try:
+        return parse(value)
+    except (TypeError, ValueError):
+        raise Invalid("invalid_field", "时间格式应为 ISO 8601", field=key) from None
+
+
+def _whole(data, key, minimum, required=True, default=None):
+    value = data.get(key)
+    if value is None:
+        value = default
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise Invalid("invalid_field", f"应为不小于 {minimum} 的整数", field=key)
+    return value
+
+
+def put_settings(session, organizations, actor, committee_id, data):
+    """Platform admins set any committee's settings; committee staff their own."""
+    if actor.get("role") == "committee_staff":
+        if actor.get("org_id") != committee_id:
+            raise Forbidden("forbidden", "只能设置本评审委员会的参数")
+    elif actor.get("role") != "platform_admin":
+        raise Forbidden("forbidden", "当前角色无权设置评审委员会参数")
+    committee = organizations([committee_id]).get(committee_id)
+    if committee is None or committee.get("kind") != "committee":
+        raise NotFound("committee_not_found", "评审委员会不存在")
+    opens_at, closes_at = _time(data, "submit_opens_at"), _time(data, "submit_closes_at")
+    if closes_at <= opens_at:
+        raise Invalid("invalid_field", "提交截止时间应晚于开始时间", field="submit_closes_at")
+    department_ids = data.get("receiving_department_ids") or []
+    if not isinstance(department_ids, list) or not all(isinstance(i, str) for i in department_ids):
+        raise Invalid("invalid_field", "材料接收部门应为部门编号列表", field="receiving_department_ids")
+    if department_ids:
+        found = organizations(department_ids)
+        for department_id in department_ids:
+            if found.get(department_id, {}).get("kind") != "department":
+                raise Invalid("invalid_field", f"材料接收部门不存在：{department_id}",
+                              field="receiving_department_ids")
+    node_days = data.get("node_days") or {}
+    if not isinstance(node_days, dict):
+        raise Invalid("invalid_field", "各审核环节时限应为对象", field="node_days")
+    for node, days in node_days.items():
+        if node not in NODES or isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise Invalid("invalid_field", "各审核环节时限：节点为 unit/department/committee，天数为正整数",
+                          field=f"node_days.{node}")
+    settings = session.get(CommitteeSettings, committee_id) or CommitteeSettings(committee_id=committee_id)
+    settings.submit_opens_at = opens_at
+    settings.submit_closes_at = closes_at
+    settings.max_submissions = _whole(data, "max_submissions", 1)
+    settings.fee_fen = _whole(data, "fee_fen", 0)
+    settings.receiving_department_ids = list(department_ids)
+    settings.meeting_quorum = _whole(data, "meeting_quorum", 1, required=False)
+    settings.publicity_min_days = _whole(data, "publicity_min_days", 0, default=5)
+    settings.node_days = dict(node_days)
+    session.add(settings)
+    session.commit()
+    return settings_dict(settings)
+
+
+def get_settings(session, committee_id):
+    settings = session.get(CommitteeSettings, committee_id)
+    if settings is None:
+        raise NotFound("settings_not_found", "该评审委员会尚未设置申报参数")
+    return settings_dict(settings)

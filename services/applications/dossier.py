@@ -1,0 +1,246 @@
+"""The applicant's dossier: create, fill sections, change qualification, submit,
+withdraw. Each function works on a session and commits; calls to other services
+come in as plain callables, so the rules test without a broker."""
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from services.applications import catalog, rules, status, template_store, validation
+from services.applications.models import Application, CommitteeSettings, NumberSequence, Qualification, Transition
+from services.applications.schemas import application_dict
+from zc_common.clock import now
+from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+def _duplicate():
+    return Conflict("duplicate_application",
+                    "本年度您已申报过该资格（评审、初次确定、授予、特殊人才认定合计每年一次）")
+
+
+def view(session, app, moment=None):
+    """The application's own fields, as other services and the gateway get them."""
+    qualification = session.get(Qualification, app.qualification_id)
+    settings = session.get(CommitteeSettings, app.committee_id)
+    history = session.scalars(select(Transition).where(Transition.application_id == app.id)
+                              .order_by(Transition.id)).all()
+    return application_dict(app, qualification, settings, history, moment or now())
+
+
+def own(session, actor, application_id, lock=False):
+    """The caller's application; anyone else's answers 404 as if it did not exist."""
+    query = select(Application).where(Application.id == application_id)
+    if lock:
+        query = query.with_for_update()
+    app = session.scalars(query).first()
+    if app is None or app.applicant_id != actor.get("id"):
+        raise NotFound("application_not_found", "申请书不存在")
+    return app
+
+
+def list_own(session, actor):
+    rows = session.scalars(select(Application).where(Application.applicant_id == actor.get("id"))
+                           .order_by(Application.year.desc(), Application.created_at.desc())).all()
+    return [view(session, app) for app in rows]
+
+
+def _qualification_for(session, qualification_id, unit, year):
+    """The qualification, checked to be available to the unit's region (属地化) and
+    to have a template that year; with its resolved template."""
+    qualification = session.get(Qualification, qualification_id) if isinstance(qualification_id, str) else None
+    if qualification is None:
+        raise Invalid("invalid_field", "资格不存在", field="qualification_id")
+    facts = {"region_code": qualification.region_code, "series": qualification.series,
+             "specialty": qualification.specialty, "level": qualification.level}
+    if not rules.available_in(facts, unit["region_code"], catalog.region_triples(session, unit["region_code"])):
+        raise Invalid("invalid_field", "该资格不属于您工作单位所在地区的评审范围（属地化）", field="qualification_id")
+    template = template_store.resolve(year, facts)
+    if template is None:
+        raise Invalid("invalid_field", f"{year}年度没有该资格的申请书模板", field="year")
+    return qualification, template
+
+
+def _writable(app, moment):
+    if rules.is_past_year(app.year, moment):
+        raise Conflict("read_only_year", f"{app.year}年度的申请书已归档，只能查看")
+
+
+def create(session, organizations, actor, data):
+    if actor.get("role") != "applicant":
+        raise Forbidden("forbidden", "只有申请人可以新增申请书")
+    moment = now()
+    year = data.get("year")
+    this_year = moment.year
+    if isinstance(year, bool) or not isinstance(year, int) or not this_year <= year <= this_year + 1:
+        raise Invalid("invalid_field", f"只能申报{this_year}年度（或下一年度）", field="year")
+    route_kind = data.get("route_kind") or "评审"
+    if route_kind not in rules.ROUTE_KINDS:
+        raise Invalid("invalid_field", "申报类型只能是 评审、初次确定、授予、特殊人才认定", field="route_kind")
+    unit_id = data.get("unit_id")
+    unit = organizations([unit_id]).get(unit_id) if isinstance(unit_id, str) else None
+    if unit is None or unit.get("kind") != "unit":
+        raise Invalid("invalid_field", "基层工作单位不存在", field="unit_id")
+    qualification, template = _qualification_for(session, data.get("qualification_id"), unit, year)
+    taken = select(Application.id).where(Application.applicant_id == actor["id"],
+                                         Application.qualification_id == qualification.id,
+                                         Application.year == year)
+    if session.scalars(taken).first() is not None:
+        raise _duplicate()
+    sequence = NumberSequence(issued_at=moment)
+    session.add(sequence)
+    session.flush()  # the autoincrement key is the number: unique without a race
+    app = Application(
+        number=rules.format_number(sequence.seq), year=year, route_kind=route_kind, status="draft",
+        applicant_id=actor["id"], applicant_name=actor.get("name") or actor.get("username") or "",
+        qualification_id=qualification.id, unit_id=unit["id"], unit_name=unit["name"],
+        committee_id=qualification.committee_id, template_version=template["version"],
+        template=template, sections={}, needs_review=[], submissions_used=0, version=1,
+        created_at=moment, updated_at=moment)
+    session.add(app)
+    try:
+        session.commit()
+    except IntegrityError:  # the unique constraint: a twin request won the race
+        session.rollback()
+        raise _duplicate() from None
+    return view(session, app, moment)
+
+
+def save_section(session, actor, application_id, key, data):
+    moment = now()
+    app = own(session, actor, application_id, lock=True)
+    _writable(app, moment)
+    if app.status not in rules.EDITABLE:
+        raise Conflict("not_editable", "申请书已提交，只有草稿或被退回的申请书可以修改")
+    section = template_store.section_of(app.template, key)
+    if section is None:
+        raise NotFound("section_not_found", "申请书模板中没有该栏目")
+    cleaned = validation.check_section(section, data)
+    app.sections = {**(app.sections or {}), key: cleaned}  # a new dict: JSON columns track assignment
+    app.needs_review = [k for k in (app.needs_review or []) if k != key]
+    app.version += 1
+    app.updated_at = moment
+    session.commit()
+    return view(session, app, moment)
+
+
+def change_qualification(session, organizations, actor, application_id, qualification_id):
+    """更改资格: only before the first submit. Sections whose key the new template
+    also has are carried over; the new template's other sections, and carried ones
+    that no longer fit, are flagged ``needs_review`` for the applicant."""
+    moment = now()
+    app = own(session, actor, application_id, lock=True)
+    _writable(app, moment)
+    if app.status != "draft" or app.submissions_used > 0:
+        raise Conflict("already_submitted", "申请书已提交过，不能更改资格")
+    if qualification_id == app.qualification_id:
+        return view(session, app, moment)
+    unit = organizations([app.unit_id]).get(app.unit_id) or {"id": app.unit_id, "region_code": None}
+    qualification, template = _qualification_for(session, qualification_id, unit, app.year)
+    carried, flagged = {}, []
+    for section in template["sections"]:
+        key = section["key"]
+        if key not in (app.sections or {}):
+            flagged.append(key)
+            continue
+        try:
+            carried[key] = validation.check_section(section, app.sections[key])
+        except Invalid:
+            flagged.append(key)
+            continue
+        if key in (app.needs_review or []):
+            flagged.append(key)
+    old_title = session.get(Qualification, app.qualification_id).title
+    app.qualification_id = qualification.id
+    app.committee_id = qualification.committee_id
+    app.template, app.template_version = template, template["version"]
+    app.sections, app.needs_review = carried, flagged
+    app.version += 1
+    app.updated_at = moment
+    session.add(Transition(application_id=app.id, action="change_qualification", from_status=app.status,
+                           to_status=app.status, opinion=f"{old_title} → {qualification.title}",
+                           **_by_columns(status.applicant_by(actor)), at=moment))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _duplicate() from None
+    return view(session, app, moment)
+
+
+def _by_columns(by):
+    return {"by_user_id": by["user_id"], "by_name": by["name"], "org_id": by["org_id"],
+            "org_name": by["org_name"], "node": by["node"], "impersonated_by": by["impersonated_by"]}
+
+
+def _check_submittable(session, app, moment):
+    """Status, year, window and limit — refused in that order."""
+    _writable(app, moment)
+    if app.status not in rules.EDITABLE:
+        raise Conflict("not_editable", "申请书已提交，不能重复提交")
+    settings = session.get(CommitteeSettings, app.committee_id)
+    opens_at = settings.submit_opens_at if settings else None
+    closes_at = settings.submit_closes_at if settings else None
+    state = rules.window_state(opens_at, closes_at, moment)
+    if state != "open":
+        reason = {"unset": "评审委员会尚未设置提交时间", "not_yet": "提交尚未开始",
+                  "closed": "提交已截止"}[state]
+        raise Conflict("window_closed", f"不在提交时间内：{reason}")
+    if app.submissions_used >= settings.max_submissions:
+        raise Conflict("submission_limit",
+                       f"提交次数已用完（评审委员会规定最多 {settings.max_submissions} 次），本年度不能再提交")
+    return settings
+
+
+def submit(session, actor, application_id, count_attachments):
+    """Submit (or resubmit after a return). Every submit counts. The count is
+    raised by a conditional UPDATE on the locked row, so racing submits cannot
+    both pass the limit."""
+    moment = now()
+    app = own(session, actor, application_id)
+    _check_submittable(session, app, moment)
+    counts = count_attachments(app.id) or {}  # another service: asked before taking the lock
+    session.rollback()  # end the read transaction; the decisive checks happen under the lock
+    app = own(session, actor, application_id, lock=True)
+    settings = _check_submittable(session, app, moment)
+    missing = validation.missing_items(app.template, app.sections or {}, counts, app.needs_review or [])
+    if missing:
+        session.rollback()
+        raise Invalid("incomplete_application", "申请书尚未填写完整或附件不足，不能提交", missing=missing)
+    claimed = session.execute(
+        update(Application)
+        .where(Application.id == app.id, Application.status.in_(rules.EDITABLE),
+               Application.submissions_used < settings.max_submissions,
+               Application.version == app.version)
+        .values(version=Application.version)  # touches the row: the claim itself
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.rollback()
+        raise Conflict("submission_limit", "提交次数已用完或申请书已提交")
+    status.apply(session, app, "submit", status.applicant_by(actor))
+    session.commit()
+    return view(session, app, moment)
+
+
+def withdraw(session, actor, application_id, claim_withdraw):
+    """收回: only while the base unit has not acted — review decides that, and
+    closes the unit's task atomically, before the status goes back to draft."""
+    moment = now()
+    app = own(session, actor, application_id)
+    _writable(app, moment)
+    if app.status != "submitted":
+        raise Conflict("cannot_withdraw", "只有已提交、基层单位尚未审核的申请书可以收回")
+    session.rollback()
+    claim_withdraw(app.id)
+    app = own(session, actor, application_id, lock=True)
+    if app.status != "submitted":
+        session.rollback()
+        raise Conflict("cannot_withdraw", "申请书状态已变化，不能收回")
+    status.apply(session, app, "withdraw", status.applicant_by(actor))
+    session.commit()
+    return view(session, app, moment)
+
+
+def get_internal(session, application_id):
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound("application_not_found", "申请书不存在")
+    return view(session, app)

@@ -1,0 +1,105 @@
+"""The rules of an application's life, as plain functions over plain data."""
+from zc_common.clock import PLATFORM_TZ
+
+AUTONOMOUS_REGION = "650000"
+LEVELS = ("初级", "中级", "副高", "正高")
+ROUTE_KINDS = ("评审", "初次确定", "授予", "特殊人才认定")
+EDITABLE = ("draft", "returned")
+NUMBER_PREFIX = "RSSQ"
+
+# action -> (statuses it may start from, status it leads to). DESIGN.md's life cycle;
+# ``forward`` moves between review nodes, the status stays ``submitted``.
+LIFE_CYCLE = {
+    "submit": (("draft", "returned"), "submitted"),
+    "withdraw": (("submitted",), "draft"),
+    "forward": (("submitted",), "submitted"),
+    "return": (("submitted",), "returned"),
+    "pass_formal_review": (("submitted",), "formal_review_passed"),
+    "fee_paid": (("formal_review_passed",), "ready_for_meeting"),
+    "meeting_passed": (("ready_for_meeting",), "passed"),
+    "meeting_failed": (("ready_for_meeting",), "failed"),
+    "approve": (("passed",), "approved"),
+    "result_overturned": (("passed",), "failed"),
+}
+
+# Actions other services may ask for through ``transition``; submit and withdraw
+# are the applicant's own and go through their own checks here.
+EXTERNAL_ACTIONS = frozenset(LIFE_CYCLE) - {"submit", "withdraw"}
+
+# The event named after each action (besides ``application_status_changed``).
+ACTION_EVENTS = {
+    "submit": "application_submitted",
+    "withdraw": "application_withdrawn",
+    "return": "application_returned",
+    "forward": "application_forwarded",
+    "pass_formal_review": "formal_review_passed",
+}
+
+STATUS_NAMES = {
+    "draft": "草稿", "submitted": "已提交", "returned": "已退回",
+    "formal_review_passed": "已通过形式审核", "ready_for_meeting": "待评审（已缴费）",
+    "passed": "评审通过", "failed": "评审未通过", "approved": "已批准",
+}
+
+
+def allowed_transition(action, from_status, to_status):
+    """True when DESIGN.md's life cycle allows ``action`` from→to."""
+    rule = LIFE_CYCLE.get(action)
+    return rule is not None and from_status in rule[0] and to_status == rule[1]
+
+
+def format_number(seq):
+    """``RSSQ`` + the sequence, zero-padded to eight digits (as the real platform's)."""
+    return f"{NUMBER_PREFIX}{seq:08d}"
+
+
+def window_state(opens_at, closes_at, moment):
+    """'open', 'not_yet', 'closed' or 'unset' for a committee's submission window."""
+    if opens_at is None or closes_at is None:
+        return "unset"
+    if moment < opens_at:
+        return "not_yet"
+    if moment > closes_at:
+        return "closed"
+    return "open"
+
+
+def days_to_close(closes_at, moment):
+    """Calendar days in platform time until the window closes: 0 on the closing
+    day, negative once closed (the UI shows 提交已截止N天; never 0 after closing)."""
+    if closes_at is None:
+        return None
+    days = (closes_at.astimezone(PLATFORM_TZ).date() - moment.astimezone(PLATFORM_TZ).date()).days
+    if moment > closes_at:
+        return min(days, -1)
+    return days
+
+
+def submissions_left(used, maximum):
+    return max(0, maximum - used)
+
+
+def is_past_year(year, moment):
+    """A past year's application is read-only."""
+    return year < moment.astimezone(PLATFORM_TZ).year
+
+
+def localised(qualifications, region_code):
+    """属地化: the region's own qualifications, plus the autonomous region's for each
+    (series, specialty, level) the region has no committee for."""
+    own = [q for q in qualifications if q["region_code"] == region_code]
+    if region_code == AUTONOMOUS_REGION:
+        return own
+    covered = {(q["series"], q["specialty"], q["level"]) for q in own}
+    fallback = [q for q in qualifications if q["region_code"] == AUTONOMOUS_REGION
+                and (q["series"], q["specialty"], q["level"]) not in covered]
+    return own + fallback
+
+
+def available_in(qualification, region_code, region_triples):
+    """May a unit registered in ``region_code`` apply for this qualification?
+    ``region_triples``: the (series, specialty, level) the region has committees for."""
+    if qualification["region_code"] == region_code:
+        return True
+    triple = (qualification["series"], qualification["specialty"], qualification["level"])
+    return qualification["region_code"] == AUTONOMOUS_REGION and triple not in region_triples

@@ -1,0 +1,73 @@
+"""What crosses RPC: plain dicts built from the models, times as ISO 8601 with
+the platform offset (``zc_common.clock.iso``)."""
+from services.applications import rules
+from zc_common.clock import iso
+
+
+def qualification_dict(q):
+    return {
+        "id": q.id, "region_code": q.region_code, "series": q.series, "specialty": q.specialty,
+        "level": q.level, "title": q.title,
+        "committee": {"id": q.committee_id, "name": q.committee_name},
+        "conditions": q.conditions or "",
+    }
+
+
+def settings_dict(s):
+    return {
+        "committee_id": s.committee_id,
+        "submit_opens_at": iso(s.submit_opens_at),
+        "submit_closes_at": iso(s.submit_closes_at),
+        "max_submissions": s.max_submissions,
+        "fee_fen": s.fee_fen,
+        "receiving_department_ids": list(s.receiving_department_ids or []),
+        "meeting_quorum": s.meeting_quorum,
+        "publicity_min_days": s.publicity_min_days,
+        "node_days": dict(s.node_days or {}),
+    }
+
+
+def transition_dict(t):
+    return {
+        "action": t.action, "from": t.from_status, "to": t.to_status, "opinion": t.opinion,
+        "by": {"user_id": t.by_user_id, "name": t.by_name, "org_id": t.org_id,
+               "org_name": t.org_name, "node": t.node},
+        "impersonated_by": t.impersonated_by, "at": iso(t.at), "request_id": t.request_id,
+    }
+
+
+def application_dict(app, qualification, settings, history, moment):
+    """The API.md application object's own fields (route, attachments, comments and
+    opinions come from review and documents; the gateway merges them)."""
+    closes_at = settings.submit_closes_at if settings else None
+    return {
+        "id": app.id,
+        "number": app.number,
+        "year": app.year,
+        "route_kind": app.route_kind,
+        "status": app.status,
+        "status_name": rules.STATUS_NAMES.get(app.status, app.status),
+        "version": app.version,
+        "read_only": rules.is_past_year(app.year, moment),
+        "applicant": {"id": app.applicant_id, "name": app.applicant_name},
+        "qualification": {
+            "id": qualification.id, "region_code": qualification.region_code,
+            "series": qualification.series, "specialty": qualification.specialty,
+            "level": qualification.level, "title": qualification.title,
+            "conditions": qualification.conditions or "",
+        },
+        "unit": {"id": app.unit_id, "name": app.unit_name},
+        "committee": {"id": qualification.committee_id, "name": qualification.committee_name},
+        "submissions_used": app.submissions_used,
+        "submissions_max": settings.max_submissions if settings else None,
+        "submit_opens_at": iso(settings.submit_opens_at) if settings else None,
+        "submit_closes_at": iso(closes_at),
+        "days_to_close": rules.days_to_close(closes_at, moment),
+        "template": {"version": app.template_version, "profile": app.template.get("profile"),
+                     "sections": app.template["sections"]},
+        "sections": dict(app.sections or {}),
+        "needs_review": list(app.needs_review or []),
+        "history": [transition_dict(t) for t in history],
+        "created_at": iso(app.created_at),
+        "updated_at": iso(app.updated_at),
+    }

@@ -1,0 +1,98 @@
+"""The one writer of an application's status: checks the life cycle, records the
+transition (who, when, from, to, opinion), bumps the version and queues the
+events in the same transaction (transactional outbox)."""
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from services.applications import rules
+from services.applications.models import Application, OutboxEvent, Transition
+from zc_common.clock import now
+from zc_common.errors import BadRequest, Conflict, NotFound
+from zc_common.outbox import add_event
+
+
+def applicant_by(actor):
+    """The ``by`` of a transition made by the applicant themself."""
+    return {"user_id": actor.get("id"), "name": actor.get("name"), "org_id": None,
+            "org_name": None, "node": "applicant", "impersonated_by": actor.get("impersonated_by")}
+
+
+def event_payload(app, **extra):
+    return {"application_id": app.id, "number": app.number, "applicant_id": app.applicant_id,
+            "unit_id": app.unit_id, "committee_id": app.committee_id,
+            "qualification_id": app.qualification_id, "year": app.year, "status": app.status,
+            **extra}
+
+
+def apply(session, app, action, by, opinion=None, request_id=None):
+    """Move ``app`` by ``action`` (caller holds the row and commits). Conflict
+    ``bad_transition`` when the life cycle does not allow it."""
+    from_status = app.status
+    to_status = rules.LIFE_CYCLE[action][1]
+    if not rules.allowed_transition(action, from_status, to_status):
+        raise Conflict("bad_transition",
+                       f"申请书当前状态为「{rules.STATUS_NAMES.get(from_status, from_status)}」，不能进行此操作")
+    by = by or {}
+    moment = now()
+    app.status = to_status
+    app.version += 1
+    app.updated_at = moment
+    if action == "submit":
+        app.submissions_used += 1
+    record = Transition(
+        request_id=request_id, application_id=app.id, action=action, from_status=from_status,
+        to_status=to_status, opinion=opinion, by_user_id=by.get("user_id"), by_name=by.get("name"),
+        org_id=by.get("org_id"), org_name=by.get("org_name"), node=by.get("node"),
+        impersonated_by=by.get("impersonated_by"), at=moment)
+    session.add(record)
+    common = {"action": action, "opinion": opinion, "node": by.get("node"), "org_id": by.get("org_id")}
+    named = rules.ACTION_EVENTS.get(action)
+    if named:
+        extra = {"submission_no": app.submissions_used} if action == "submit" else {}
+        add_event(session, OutboxEvent, named, event_payload(app, **common, **extra))
+    add_event(session, OutboxEvent, "application_status_changed",
+              event_payload(app, from_status=from_status, **common))
+    return record
+
+
+def locked(session, application_id):
+    """The application row, locked for this transaction (PostgreSQL ``FOR UPDATE``;
+    SQLite serialises writers anyway)."""
+    app = session.scalars(select(Application).where(Application.id == application_id)
+                          .with_for_update()).first()
+    if app is None:
+        raise NotFound("application_not_found", "申请书不存在")
+    return app
+
+
+def _seen(session, request_id):
+    return session.scalars(select(Transition).where(Transition.request_id == request_id)).first()
+
+
+def transition(session, request_id, application_id, action, to_status, by, opinion=None):
+    """The RPC ``transition``: idempotent by ``request_id`` — a repeat changes
+    nothing and answers as the first call did. Returns the application id; the
+    caller commits nothing more (this commits)."""
+    if not isinstance(request_id, str) or not request_id or len(request_id) > 64:
+        raise BadRequest("bad_request_id", "request_id 应为 1–64 个字符")
+    if _seen(session, request_id) is not None:
+        return application_id
+    if action not in rules.EXTERNAL_ACTIONS:
+        raise BadRequest("unknown_action", f"未知的操作：{action}")
+    app = locked(session, application_id)
+    if _seen(session, request_id) is not None:  # a twin committed while we waited for the lock
+        session.rollback()
+        return application_id
+    if not rules.allowed_transition(action, app.status, to_status):
+        session.rollback()
+        raise Conflict("bad_transition",
+                       f"申请书当前状态为「{rules.STATUS_NAMES.get(app.status, app.status)}」，"
+                       f"不能执行「{action}」到「{to_status}」")
+    apply(session, app, action, by, opinion=opinion, request_id=request_id)
+    try:
+        session.commit()
+    except IntegrityError:  # the same request_id raced us on another application row
+        session.rollback()
+        if _seen(session, request_id) is None:
+            raise
+    return application_id

@@ -1,0 +1,109 @@
+"""Section data checked against its template, field by field.
+
+Saving a section checks types and limits (a partly filled section may be saved);
+``missing_items`` checks completeness at submit: required fields and table cells,
+and attachment counts."""
+from datetime import date
+
+from zc_common.errors import Invalid
+
+_EMPTY = (None, "", [])
+
+
+def _fail(path, label, why):
+    raise Invalid("invalid_field", f"「{label}」{why}", field=path)
+
+
+def _check_value(field, value, path):
+    """Raise Invalid for a value that breaks its field definition; return the value
+    as stored (text trimmed)."""
+    kind, label = field["type"], field["label"]
+    if value is None:
+        return None
+    if kind == "text":
+        if not isinstance(value, str):
+            _fail(path, label, "应为文本")
+        value = value.strip()
+        if len(value) > field.get("max_length", 10_000):
+            _fail(path, label, f"不能超过 {field['max_length']} 个字")
+        return value
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            _fail(path, label, "应为整数")
+        if "min" in field and value < field["min"]:
+            _fail(path, label, f"不能小于 {field['min']}")
+        if "max" in field and value > field["max"]:
+            _fail(path, label, f"不能大于 {field['max']}")
+        return value
+    if kind == "date":
+        if not isinstance(value, str) or len(value) != 10:
+            _fail(path, label, "日期格式应为 YYYY-MM-DD")
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            _fail(path, label, "不是有效日期（YYYY-MM-DD）")
+        return value
+    if kind == "choice":
+        if value not in field["options"]:
+            _fail(path, label, "只能从以下选项中选择：" + "、".join(field["options"]))
+        return value
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            _fail(path, label, "应为是/否")
+        return value
+    if kind == "table":
+        if not isinstance(value, list):
+            _fail(path, label, "应为表格（行的列表）")
+        if len(value) > field.get("max_rows", 200):
+            _fail(path, label, "行数过多")
+        return [_check_object(field["columns"], row, f"{path}[{n}]", label) for n, row in enumerate(value)]
+    raise ValueError(f"unknown field type {kind!r} in template")  # a template bug, not input
+
+
+def _check_object(fields, data, prefix, label):
+    if not isinstance(data, dict):
+        _fail(prefix or "", label, "应为对象")
+    known = {f["key"]: f for f in fields}
+    for key in data:
+        if key not in known:
+            path = f"{prefix}.{key}" if prefix else key
+            raise Invalid("invalid_field", f"「{label}」中没有字段 {key}", field=path)
+    cleaned = {}
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else key
+        cleaned[key] = _check_value(known[key], value, path)
+    return cleaned
+
+
+def check_section(section, data):
+    """The section's data, cleaned; Invalid (422, ``field``) at the first bad field."""
+    return _check_object(section["fields"], data, "", section["title"])
+
+
+def _missing_fields(fields, data, prefix=""):
+    for field in fields:
+        path = f"{prefix}.{field['key']}" if prefix else field["key"]
+        value = data.get(field["key"]) if isinstance(data, dict) else None
+        if field.get("required") and value in _EMPTY:
+            yield path
+        if field["type"] == "table" and isinstance(value, list):
+            for n, row in enumerate(value):
+                yield from _missing_fields(field["columns"], row, f"{path}[{n}]")
+
+
+def missing_items(template, sections, attachment_counts, needs_review=()):
+    """What stops the application from being submitted:
+    ``[{section, field}|{section, attachment, uploaded}|{section, needs_review}]``."""
+    missing = []
+    for section in template["sections"]:
+        key = section["key"]
+        data = sections.get(key) or {}
+        for path in _missing_fields(section["fields"], data):
+            missing.append({"section": key, "field": path})
+        needed = section.get("attachments_required", 0)
+        uploaded = int(attachment_counts.get(key, 0))
+        if uploaded < needed:
+            missing.append({"section": key, "attachment": needed, "uploaded": uploaded})
+        if key in needs_review:
+            missing.append({"section": key, "needs_review": True})
+    return missing
