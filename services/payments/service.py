@@ -1,15 +1,143 @@
-"""The payments service."""
-from nameko.rpc import rpc
+"""The payments service: fee orders, provider callbacks, reconciliation.
 
-from services.payments.models import Base  # noqa: F401
+The class is the door; the rules live in ``orders``, ``callbacks`` and
+``reconcile``. Events leave through the transactional outbox: ``relay`` right
+after each commit and again on a timer.
+"""
+import logging
+import os
+import time
+from datetime import datetime, timezone
+
+from nameko.events import EventDispatcher, event_handler
+from nameko.exceptions import RemoteError
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
+from sqlalchemy import select
+
+from services.payments import callbacks, orders, reconcile
+from services.payments.models import FeeOrder, OutboxEvent, ProcessedEvent
+from services.payments.providers import DEFAULT_PROVIDER, make_providers
 from zc_common.db import Database
+from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
+from zc_common.outbox import first_time, relay
+
+log = logging.getLogger(__name__)
+
+RECONCILE_SECONDS = float(os.environ.get("ZC_RECONCILE_SECONDS", "600"))
 
 
 class PaymentsService:
     name = "payments"
 
     db = Database("payments")
+    dispatch = EventDispatcher()
+    applications = RpcProxy("applications")
+    providers = make_providers()
 
     @rpc
     def ping(self):
         return "ok"
+
+    # -- fee orders ---------------------------------------------------------------
+
+    @event_handler("applications", "formal_review_passed")
+    def on_formal_review_passed(self, payload):
+        if not first_time(self.db, ProcessedEvent, payload.get("event_id"), "formal_review_passed"):
+            return
+        order = orders.open_order(self.db, payload)
+        self.db.commit()
+        self._price(order)
+        self._relay()
+
+    @rpc(expected_exceptions=DomainError)
+    def get_fee(self, actor, application_id):
+        """The applicant's fee for their application; 404 to anyone else."""
+        order = orders.order_for_application(self.db, application_id)
+        try:
+            application = self.applications.get_application_internal(application_id)
+        except RemoteError as error:
+            if error.exc_type == "NotFound":
+                raise NotFound("fee_not_found", "该申请尚无缴费订单（形式审查通过后生成）") from None
+            raise
+        if (application.get("applicant") or {}).get("id") != actor.get("id"):
+            raise NotFound("fee_not_found", "该申请尚无缴费订单（形式审查通过后生成）")
+        return orders.fee_view(order, self.providers[order.provider])
+
+    # -- callbacks ----------------------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def handle_callback(self, provider_name, body_b64, headers):
+        """A provider's callback as the gateway received it (raw body, base64)."""
+        provider = self.providers.get(provider_name)
+        if provider is None:
+            raise NotFound("unknown_provider", "不支持的支付服务商")
+        body = callbacks.decode_body(body_b64)
+        outcome = callbacks.handle(self.db, provider, body, headers or {}, time.time())
+        if outcome.result == "accepted":
+            self._relay()
+        return outcome.as_dict()
+
+    # -- reconciliation -----------------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def reconcile(self, actor, provider_name=DEFAULT_PROVIDER):
+        _require_admin(actor)
+        return self._reconcile(provider_name)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_mismatches(self, actor, include_resolved=False):
+        _require_admin(actor)
+        return reconcile.list_mismatches(self.db, include_resolved=include_resolved)
+
+    @timer(interval=RECONCILE_SECONDS)
+    def reconcile_regularly(self):
+        for name in self.providers:
+            try:
+                self._reconcile(name)
+            except DomainError as error:
+                log.warning("reconciliation with %s failed: %s", name, error)
+
+    # -- housekeeping ---------------------------------------------------------------
+
+    @timer(interval=5)
+    def housekeeping(self):
+        """Events a broker hiccup held back, orders still waiting for their price,
+        nonces past any timestamp window."""
+        for order in self.db.scalars(select(FeeOrder).where(FeeOrder.status == "pricing").limit(50)).all():
+            self._price(order)
+        callbacks.forget_old_nonces(self.db, _utcnow())
+        self._relay()
+
+    def _price(self, order):
+        try:
+            settings = self.applications.get_committee_settings(order.committee_id)
+        except Exception:  # applications down or the committee unknown: the timer retries
+            log.warning("fee order %s: committee settings unavailable; will retry", order.order_no, exc_info=True)
+            self.db.rollback()
+            return
+        orders.price_order(self.db, order, settings.get("fee_fen"))
+        self.db.commit()
+
+    def _reconcile(self, provider_name):
+        provider = self.providers.get(provider_name)
+        if provider is None:
+            raise NotFound("unknown_provider", "不支持的支付服务商")
+        try:
+            statement = provider.fetch_statement()
+        except Exception as error:  # the provider is down or answers nonsense
+            log.warning("statement from %s unavailable: %s", provider_name, error)
+            raise Unavailable("provider_unavailable", "支付服务商对账单暂不可用，请稍后重试") from None
+        return reconcile.run(self.db, provider, statement)
+
+    def _relay(self):
+        relay(self.db, OutboxEvent, self.dispatch)
+
+
+def _require_admin(actor):
+    if (actor or {}).get("role") != "platform_admin":
+        raise Forbidden("forbidden", "仅平台管理员可进行对账")
+
+
+def _utcnow():
+    return datetime.now(timezone.utc)

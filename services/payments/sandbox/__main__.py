@@ -1,0 +1,3 @@
+from services.payments.sandbox.app import main
+
+main()
