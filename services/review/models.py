@@ -1,6 +1,209 @@
-"""The review service's tables."""
-from sqlalchemy.orm import DeclarativeBase
+"""The review service's tables: the review case of each application, its tasks
+(one per node per round — the route's history), comments, and the committee's
+meetings, publicity, objections and approval documents."""
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from zc_common.db import UTCDateTime
+from zc_common.outbox import InboxMixin
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def new_id():
+    return uuid.uuid4().hex
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class ReviewCase(Base):
+    """What review knows of one application: a copy of the fields it lists and
+    filters by (kept current from applications' events and transition results)."""
+    __tablename__ = "review_cases"
+
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), default="", index=True)
+    year: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(32), default="submitted")
+    applicant_id: Mapped[str] = mapped_column(String(36), default="")
+    applicant_name: Mapped[str] = mapped_column(String(64), default="")
+    unit_id: Mapped[str] = mapped_column(String(36), default="")
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    committee_id: Mapped[str] = mapped_column(String(36), default="")
+    committee_name: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    level: Mapped[str] = mapped_column(String(16), default="")
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    # claim_withdraw before the submission event arrived: do not open that round.
+    withdrawn_round: Mapped[int] = mapped_column(Integer, default=0)
+    # The recommending unit the base unit chose when it last forwarded.
+    recommending_unit_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Task(Base):
+    """One node's turn on one round. ``state``: open → deciding (a staff member's
+    decision is on its way to applications) → done; or withdrawn / cancelled.
+    The decision is written here before applications is asked to move the status,
+    so a retry reuses ``request_id``."""
+    __tablename__ = "review_tasks"
+    __table_args__ = (
+        UniqueConstraint("application_id", "round", "position", name="uq_task_position"),
+        # The task list: open tasks at one organisation, oldest first.
+        Index("ix_task_waiting_org_arrived", "org_id", "arrived_at", "id",
+              postgresql_where=text("state IN ('open', 'deciding')"),
+              sqlite_where=text("state IN ('open', 'deciding')")),
+        Index("ix_task_state_due", "state", "due_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)  # 1 = base unit, then departments, committee
+    node: Mapped[str] = mapped_column(String(16))    # unit | department | committee
+    org_id: Mapped[str] = mapped_column(String(36))
+    org_name: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    action: Mapped[str | None] = mapped_column(String(16), nullable=True)  # forward | return
+    opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recommending_unit_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # Where the forward goes, fixed when decided, so a retry lands in the same place.
+    next_node: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    next_org_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True)
+    decided_by: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    acted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Visit(Base):
+    """The organisation has been on the application's route (申请书查询, has_reached)."""
+    __tablename__ = "review_visits"
+    __table_args__ = (Index("ix_visit_org_first", "org_id", "first_arrived_at"),)
+
+    org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    first_arrived_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "review_comments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    node: Mapped[str] = mapped_column(String(16))
+    org_id: Mapped[str] = mapped_column(String(36))
+    org_name: Mapped[str] = mapped_column(String(200), default="")
+    section: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    by_user_id: Mapped[str] = mapped_column(String(36))
+    by_name: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Meeting(Base):
+    __tablename__ = "review_meetings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    committee_id: Mapped[str] = mapped_column(String(36), index=True)
+    committee_name: Mapped[str] = mapped_column(String(200), default="")
+    year: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[datetime] = mapped_column(Date)
+    recorded_by: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingResult(Base):
+    __tablename__ = "review_meeting_results"
+    __table_args__ = (UniqueConstraint("meeting_id", "application_id", name="uq_result_app"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(String(36), index=True)
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    number: Mapped[str] = mapped_column(String(32), index=True)
+    applicant: Mapped[dict] = mapped_column(JSON)
+    unit: Mapped[dict] = mapped_column(JSON)
+    qualification: Mapped[dict] = mapped_column(JSON)
+    experts_present: Mapped[int] = mapped_column(Integer)
+    votes_for: Mapped[int] = mapped_column(Integer)
+    votes_against: Mapped[int] = mapped_column(Integer)
+    votes_abstain: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    overturned: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    request_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
+    transitioned: Mapped[bool] = mapped_column(Boolean, default=False)
+    approve_request_id: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True)
+
+
+class Publicity(Base):
+    __tablename__ = "review_publicity"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(String(36), unique=True)
+    committee_id: Mapped[str] = mapped_column(String(36), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Objection(Base):
+    __tablename__ = "review_objections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    publicity_id: Mapped[str] = mapped_column(String(36), index=True)
+    committee_id: Mapped[str] = mapped_column(String(36), index=True)
+    application_id: Mapped[str] = mapped_column(String(36))
+    application_number: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str] = mapped_column(String(200))
+    client: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    upheld: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resolved_by: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True)
+
+
+class ObjectionAttempt(Base):
+    """Every objection attempt from a client address (kept for the rate limit)."""
+    __tablename__ = "review_objection_attempts"
+    __table_args__ = (Index("ix_attempt_client_at", "client", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client: Mapped[str] = mapped_column(String(64))
+    publicity_id: Mapped[str] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Approval(Base):
+    """批文: unique number per committee and year."""
+    __tablename__ = "review_approvals"
+    __table_args__ = (UniqueConstraint("committee_id", "year", "document_no", name="uq_approval_document_no"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(String(36), unique=True)
+    committee_id: Mapped[str] = mapped_column(String(36))
+    year: Mapped[int] = mapped_column(Integer)
+    document_no: Mapped[str] = mapped_column(String(64))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by: Mapped[dict] = mapped_column(JSON)
+    certificates_issued: Mapped[bool] = mapped_column(Boolean, default=False)
+    certificates: Mapped[list | None] = mapped_column(JSON, nullable=True)
+
+
+class ProcessedEvent(InboxMixin, Base):
+    __tablename__ = "review_processed_events"

@@ -1,15 +1,166 @@
-"""The review service."""
-from nameko.rpc import rpc
+"""The review service: the formal-review route, reviewers' tasks and decisions, and
+the committee's meetings, publicity, objections and approvals. A thin door: the
+rules live in routing / rules / decisions / views / committee / reminders."""
+import eventlet
+from nameko.events import event_handler
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
-from services.review.models import Base  # noqa: F401
+from services.review import committee, decisions, reminders, views
+from services.review.decisions import Deps
+from services.review.models import ProcessedEvent, ReviewCase
+from services.review.remote import log, notify
+from zc_common.clock import now
 from zc_common.db import Database
+from zc_common.errors import DomainError, Forbidden
+from zc_common.outbox import first_time
+
+REVIEWERS = ("unit_admin", "department_staff", "committee_staff")
+STATUS_ZH = {"draft": "草稿（已收回）", "submitted": "审核中", "returned": "已退回",
+             "formal_review_passed": "通过形式审核", "ready_for_meeting": "已缴费，待评审",
+             "passed": "评审通过", "failed": "评审未通过", "approved": "已批准"}
+
+
+def reviewer(actor):
+    if (actor or {}).get("role") not in REVIEWERS or not actor.get("org_id"):
+        raise Forbidden("forbidden", "仅审核单位工作人员可进行此操作")
+    return actor
+
+
+def committee_staff(actor):
+    if (actor or {}).get("role") != "committee_staff" or not actor.get("org_id"):
+        raise Forbidden("forbidden", "仅评审委员会工作人员可进行此操作")
+    return actor
 
 
 class ReviewService:
     name = "review"
 
     db = Database("review")
+    accounts = RpcProxy("accounts")
+    applications = RpcProxy("applications")
+    documents = RpcProxy("documents")
+
+    @property
+    def deps(self):
+        return Deps(self.db, self.accounts, self.applications, self.documents)
 
     @rpc
     def ping(self):
         return "ok"
+
+    # -- for the other services (docs/internal-rpc.md) -------------------------
+    @rpc(expected_exceptions=DomainError)
+    def review_view(self, application):
+        return views.review_view(self.deps, application)
+
+    @rpc(expected_exceptions=DomainError)
+    def has_reached(self, application_id, org_id):
+        return decisions.has_reached(self.db, application_id, org_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def claim_withdraw(self, application_id, submission_no=None):
+        return decisions.claim_withdraw(self.db, application_id, submission_no)
+
+    # -- reviewers ---------------------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def list_tasks(self, actor, page=1, page_size=20):
+        return views.task_list(self.db, reviewer(actor), page, page_size)
+
+    @rpc(expected_exceptions=DomainError)
+    def query_applications(self, actor, status=None, year=None, name=None, number=None, page=1, page_size=20):
+        return views.query(self.db, reviewer(actor), status, year, name, number, page, page_size)
+
+    @rpc(expected_exceptions=DomainError)
+    def application_detail(self, actor, application_id):
+        return views.detail(self.deps, reviewer(actor), application_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def add_comment(self, actor, application_id, section, text):
+        return decisions.add_comment(self.deps, reviewer(actor), application_id, section, text)
+
+    @rpc(expected_exceptions=DomainError)
+    def return_application(self, actor, application_id, opinion):
+        return decisions.decide(self.deps, reviewer(actor), application_id, "return", opinion)
+
+    @rpc(expected_exceptions=DomainError)
+    def forward_application(self, actor, application_id, opinion, recommending_unit_id=None):
+        return decisions.decide(self.deps, reviewer(actor), application_id, "forward", opinion,
+                                recommending_unit_id)
+
+    # -- committee results -----------------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def record_meeting(self, actor, year, held_on, results):
+        return committee.record_meeting(self.deps, committee_staff(actor), year, held_on, results)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_meetings(self, actor, year=None):
+        return committee.list_meetings(self.db, committee_staff(actor), year)
+
+    @rpc(expected_exceptions=DomainError)
+    def open_publicity(self, actor, meeting_id, starts_at, ends_at):
+        return committee.open_publicity(self.deps, committee_staff(actor), meeting_id, starts_at, ends_at)
+
+    @rpc(expected_exceptions=DomainError)
+    def public_publicity(self):
+        return committee.public_list(self.db)
+
+    @rpc(expected_exceptions=DomainError)
+    def submit_objection(self, publicity_id, application_number, reason, contact, client):
+        return committee.object_to(self.db, publicity_id, application_number, reason, contact, client)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_objections(self, actor, resolved=None):
+        return committee.list_objections(self.db, committee_staff(actor), resolved)
+
+    @rpc(expected_exceptions=DomainError)
+    def resolve_objection(self, actor, objection_id, upheld, note):
+        return committee.resolve_objection(self.deps, committee_staff(actor), objection_id, upheld, note)
+
+    @rpc(expected_exceptions=DomainError)
+    def approve_meeting(self, actor, meeting_id, document_no):
+        return committee.approve(self.deps, committee_staff(actor), meeting_id, document_no)
+
+    # -- events from applications -------------------------------------------------------
+    @event_handler("applications", "application_submitted", requeue_on_error=True)
+    def on_application_submitted(self, payload):
+        try:
+            if first_time(self.db, ProcessedEvent, payload.get("event_id"), "application_submitted"):
+                decisions.open_round(self.deps, payload)
+        except Exception:
+            # Without this task the application would wait nowhere: back off, requeue.
+            log.warning("review: opening the round of %s failed; requeued", payload.get("application_id"),
+                        exc_info=True)
+            self.db.rollback()
+            eventlet.sleep(2)
+            raise
+
+    @event_handler("applications", "application_withdrawn")
+    def on_application_withdrawn(self, payload):
+        if first_time(self.db, ProcessedEvent, payload.get("event_id"), "application_withdrawn"):
+            decisions.close_waiting(self.db, payload["application_id"], "withdrawn")
+
+    @event_handler("applications", "application_status_changed")
+    def on_status_changed(self, payload):
+        """Every status change: keep the copy current and tell the applicant."""
+        if not first_time(self.db, ProcessedEvent, payload.get("event_id"), "application_status_changed"):
+            return
+        case = self.db.get(ReviewCase, payload["application_id"])
+        if case is not None and payload.get("status"):
+            case.status = payload["status"]
+        self.db.commit()
+        status = payload.get("status")
+        notify(self.accounts, user_ids=[payload.get("applicant_id")], kind="application_status",
+               subject=f"申请书状态变更：{STATUS_ZH.get(status, status)}",
+               body=f"您的申请书 {payload.get('number') or ''} 状态已变更为「{STATUS_ZH.get(status, status)}」。")
+
+    # -- timers ------------------------------------------------------------------------
+    @timer(interval=24 * 3600)
+    def remind_overdue(self):
+        reminders.send_reminders(self.db, self.accounts, now())
+
+    @timer(interval=60)
+    def retry_pending(self):
+        from datetime import timedelta
+        decisions.retry_pending(self.deps, now() - timedelta(minutes=1))
+        committee.retry_transitions(self.deps)

@@ -1,0 +1,358 @@
+"""The committee's end of the journey: meetings with votes, publicity (公示) with
+public objections (异议), and the approval document (批文).
+
+Like decisions, every status change is asked of applications with a request id
+stored first (on the result / objection row) and recorded done only after it
+succeeded; ``retry_transitions`` finishes what an outage left half-way."""
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from services.review import routing, rules
+from services.review.models import Approval, Meeting, MeetingResult, Objection, ObjectionAttempt, Publicity, utcnow
+from services.review.remote import domain_error, log
+from zc_common.clock import iso
+from zc_common.clock import now as platform_now
+from zc_common.errors import Conflict, Invalid, NotFound, TooManyAttempts
+
+OBJECTIONS_PER_PUBLICITY_HOUR = 5   # from one client address
+OBJECTIONS_PER_HOUR = 30
+
+
+def committee_by(actor, committee_name=""):
+    return {"user_id": actor["id"], "name": actor.get("name"), "org_id": actor.get("org_id"),
+            "org_name": committee_name, "node": "committee", "impersonated_by": actor.get("impersonated_by")}
+
+
+def own_meeting(session, actor, meeting_id):
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.committee_id != actor.get("org_id"):
+        raise NotFound("meeting_not_found", "未找到该评审会议")
+    return meeting
+
+
+# -- meetings ------------------------------------------------------------------
+
+def record_meeting(deps, actor, year, held_on, results):
+    session = deps.session
+    committee_id = actor.get("org_id")
+    if not results:
+        raise Invalid("invalid_field", "会议结果不能为空", field="results")
+    seen = set()
+    for index, result in enumerate(results):
+        rules.check_votes(result, index)
+        if result["application_id"] in seen:
+            raise Invalid("duplicate_result", "同一申请书在一次会议中只能表决一次",
+                          field=f"results.{index}.application_id")
+        seen.add(result["application_id"])
+    settings = deps.applications.get_committee_settings(committee_id) or {}
+    quorum = settings.get("meeting_quorum")
+    applications = []
+    for index, result in enumerate(results):
+        application = fetch_application(deps, result["application_id"])
+        if (application.get("committee") or {}).get("id") != committee_id:
+            raise NotFound("application_not_found", "未找到该申请书", field=f"results.{index}.application_id")
+        if application.get("status") != "ready_for_meeting":
+            raise Conflict("not_ready_for_meeting",
+                           f"申请书 {application.get('number')} 当前状态不能上会（需已缴费待评审）",
+                           application_id=application["id"])
+        applications.append(application)
+    committee_name = (applications[0].get("committee") or {}).get("name") or ""
+    meeting = Meeting(committee_id=committee_id, committee_name=committee_name, year=int(year),
+                      held_on=rules.parse_held_on(held_on), recorded_by=committee_by(actor, committee_name))
+    session.add(meeting)
+    session.flush()
+    rows = []
+    for result, application in zip(results, applications):
+        row = MeetingResult(
+            meeting_id=meeting.id, application_id=application["id"], number=application.get("number") or "",
+            applicant=application.get("applicant") or {}, unit=application.get("unit") or {},
+            qualification=application.get("qualification") or {},
+            experts_present=result["experts_present"], votes_for=result["votes_for"],
+            votes_against=result["votes_against"], votes_abstain=result["votes_abstain"],
+            passed=rules.meeting_passed(result["experts_present"], result["votes_for"], quorum),
+            request_id=uuid.uuid4().hex)
+        session.add(row)
+        rows.append(row)
+    session.commit()
+    for row in rows:
+        apply_result(deps, meeting, row)
+    return meeting_view(session, meeting)
+
+
+def fetch_application(deps, application_id):
+    try:
+        return deps.applications.get_application_internal(application_id)
+    except Exception as exc:
+        known = domain_error(exc)
+        if known is not None and known.status == 404:
+            raise NotFound("application_not_found", "未找到该申请书") from None
+        raise known or exc from None
+
+
+def apply_result(deps, meeting, row):
+    action, status = ("meeting_passed", "passed") if row.passed else ("meeting_failed", "failed")
+    if transition(deps, row.request_id, row.application_id, action, status, meeting.recorded_by):
+        row.transitioned = True
+        deps.session.commit()
+
+
+def transition(deps, request_id, application_id, action, to_status, by, opinion=None):
+    """True when applications moved the status; False when it should be retried."""
+    try:
+        deps.applications.transition(request_id, application_id, action, to_status, by, opinion=opinion)
+        return True
+    except Exception as exc:
+        known = domain_error(exc)
+        log.warning("review: %s of %s not applied (%s)", action, application_id, known or "unavailable")
+        return False
+
+
+def meeting_view(session, meeting):
+    results = session.scalars(select(MeetingResult).where(MeetingResult.meeting_id == meeting.id)).all()
+    publicity = session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id))
+    approval = session.scalar(select(Approval).where(Approval.meeting_id == meeting.id))
+    return {
+        "id": meeting.id, "committee_id": meeting.committee_id, "year": meeting.year,
+        "held_on": meeting.held_on.isoformat(),
+        "results": [{"application_id": r.application_id, "number": r.number,
+                     "name": (r.applicant or {}).get("name"), "experts_present": r.experts_present,
+                     "votes_for": r.votes_for, "votes_against": r.votes_against, "votes_abstain": r.votes_abstain,
+                     "votes_needed": rules.votes_needed(r.experts_present),
+                     "passed": r.passed and not r.overturned, "overturned": r.overturned,
+                     "approved": r.approved, "status_applied": r.transitioned} for r in results],
+        "publicity": publicity_view(publicity) if publicity else None,
+        "approval": ({"id": approval.id, "document_no": approval.document_no,
+                      "approved_at": iso(approval.approved_at)} if approval else None),
+    }
+
+
+def list_meetings(session, actor, year=None):
+    query = select(Meeting).where(Meeting.committee_id == actor.get("org_id"))
+    if year:
+        query = query.where(Meeting.year == int(year))
+    return [meeting_view(session, m) for m in session.scalars(query.order_by(Meeting.created_at.desc())).all()]
+
+
+# -- publicity --------------------------------------------------------------------
+
+def publicity_view(publicity):
+    moment = platform_now()
+    return {"id": publicity.id, "meeting_id": publicity.meeting_id, "starts_at": iso(publicity.starts_at),
+            "ends_at": iso(publicity.ends_at), "open": publicity.starts_at <= moment <= publicity.ends_at,
+            "ended": moment > publicity.ends_at}
+
+
+def open_publicity(deps, actor, meeting_id, starts_at, ends_at):
+    session = deps.session
+    meeting = own_meeting(session, actor, meeting_id)
+    if session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id)) is not None:
+        raise Conflict("publicity_exists", "该会议结果已公示")
+    settings = deps.applications.get_committee_settings(meeting.committee_id) or {}
+    starts, ends = rules.parse_moment(starts_at, "starts_at"), rules.parse_moment(ends_at, "ends_at")
+    rules.check_publicity_window(starts, ends, settings.get("publicity_min_days"))
+    publicity = Publicity(meeting_id=meeting.id, committee_id=meeting.committee_id, starts_at=starts, ends_at=ends)
+    session.add(publicity)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("publicity_exists", "该会议结果已公示") from None
+    return publicity_view(publicity)
+
+
+def public_list(session):
+    moment = platform_now()
+    rows = session.execute(
+        select(Publicity, Meeting, MeetingResult)
+        .join(Meeting, Meeting.id == Publicity.meeting_id)
+        .join(MeetingResult, MeetingResult.meeting_id == Meeting.id)
+        .where(Publicity.starts_at <= moment, Publicity.ends_at >= moment,
+               MeetingResult.passed.is_(True), MeetingResult.overturned.is_(False))
+        .order_by(Publicity.ends_at, MeetingResult.number)).all()
+    return [{"publicity_id": p.id, "application_number": r.number, "name": (r.applicant or {}).get("name"),
+             "unit": (r.unit or {}).get("name"), "title": (r.qualification or {}).get("title"),
+             "level": (r.qualification or {}).get("level"), "committee": m.committee_name,
+             "starts_at": iso(p.starts_at), "ends_at": iso(p.ends_at)} for p, m, r in rows]
+
+
+def object_to(session, publicity_id, application_number, reason, contact, client):
+    """A public objection. Every attempt from an address counts towards its limit,
+    so numbers cannot be probed faster than the limit allows."""
+    client = (client or "unknown")[:64]
+    since = utcnow() - timedelta(hours=1)
+    recent = select(func.count()).select_from(ObjectionAttempt).where(
+        ObjectionAttempt.client == client, ObjectionAttempt.at >= since)
+    if (session.scalar(recent) >= OBJECTIONS_PER_HOUR or session.scalar(
+            recent.where(ObjectionAttempt.publicity_id == publicity_id)) >= OBJECTIONS_PER_PUBLICITY_HOUR):
+        raise TooManyAttempts("too_many_objections", "提交异议过于频繁，请一小时后再试")
+    session.add(ObjectionAttempt(client=client, publicity_id=publicity_id))
+    session.commit()
+    publicity = session.get(Publicity, publicity_id)
+    if publicity is None:
+        raise NotFound("publicity_not_found", "未找到该公示")
+    moment = platform_now()
+    if not publicity.starts_at <= moment <= publicity.ends_at:
+        raise Conflict("publicity_closed", "不在公示期内，无法提出异议")
+    result = session.scalar(select(MeetingResult).where(
+        MeetingResult.meeting_id == publicity.meeting_id, MeetingResult.number == application_number.strip().upper(),
+        MeetingResult.passed.is_(True)))
+    if result is None:
+        raise Invalid("unknown_application_number", "该公示中没有此申请编号", field="application_number")
+    objection = Objection(publicity_id=publicity.id, committee_id=publicity.committee_id,
+                          application_id=result.application_id, application_number=result.number,
+                          reason=reason, contact=contact, client=client)
+    session.add(objection)
+    session.commit()
+    return {"id": objection.id, "publicity_id": publicity.id, "application_number": result.number,
+            "created_at": iso(objection.created_at)}
+
+
+def objection_view(o):
+    return {"id": o.id, "publicity_id": o.publicity_id, "application_id": o.application_id,
+            "application_number": o.application_number, "reason": o.reason, "contact": o.contact,
+            "created_at": iso(o.created_at), "resolved": o.resolved, "upheld": o.upheld, "note": o.note,
+            "resolved_at": iso(o.resolved_at)}
+
+
+def list_objections(session, actor, resolved=None):
+    query = select(Objection).where(Objection.committee_id == actor.get("org_id"))
+    if resolved is not None:
+        query = query.where(Objection.resolved.is_(bool(resolved)))
+    return [objection_view(o) for o in session.scalars(query.order_by(Objection.created_at)).all()]
+
+
+def resolve_objection(deps, actor, objection_id, upheld, note):
+    """Dismiss, or uphold: the result is overturned and the application fails."""
+    session = deps.session
+    objection = session.get(Objection, objection_id)
+    if objection is None or objection.committee_id != actor.get("org_id"):
+        raise NotFound("objection_not_found", "未找到该异议")
+    by = committee_by(actor)
+    request_id = uuid.uuid4().hex if upheld else None
+    claimed = session.execute(update(Objection).where(Objection.id == objection.id, Objection.resolved.is_(False))
+                              .values(resolved=True, upheld=bool(upheld), note=note, resolved_by=by,
+                                      resolved_at=utcnow(), request_id=request_id))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise Conflict("already_resolved", "该异议已处理")
+    session.commit()
+    session.refresh(objection)
+    if upheld:
+        overturn(deps, objection)
+    return objection_view(objection)
+
+
+def overturn(deps, objection):
+    session = deps.session
+    publicity = session.get(Publicity, objection.publicity_id)
+    result = session.scalar(select(MeetingResult).where(MeetingResult.meeting_id == publicity.meeting_id,
+                                                        MeetingResult.application_id == objection.application_id))
+    if result is None or result.overturned:
+        return
+    if transition(deps, objection.request_id, objection.application_id, "result_overturned", "failed",
+                  objection.resolved_by, opinion=objection.note):
+        result.overturned = True
+        session.commit()
+
+
+# -- approval ------------------------------------------------------------------------
+
+def approve(deps, actor, meeting_id, document_no):
+    session = deps.session
+    meeting = own_meeting(session, actor, meeting_id)
+    publicity = session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id))
+    if publicity is None:
+        raise Conflict("publicity_required", "会议结果尚未公示，不能发布批文")
+    if platform_now() <= publicity.ends_at:
+        raise Conflict("publicity_not_ended", f"公示期至 {iso(publicity.ends_at)} 结束，公示结束后方可发布批文")
+    unresolved = session.scalar(select(func.count()).select_from(Objection).where(
+        Objection.publicity_id == publicity.id, Objection.resolved.is_(False)))
+    if unresolved:
+        raise Conflict("objections_unresolved", f"尚有{unresolved}条异议未处理")
+    results = session.scalars(select(MeetingResult).where(MeetingResult.meeting_id == meeting.id)).all()
+    pending = [r for r in results if not r.transitioned] + [
+        r for r in results if r.passed and not r.overturned and upheld_against(session, publicity, r)]
+    if pending:
+        raise Conflict("results_pending", "部分评审结果的状态变更尚未完成，请稍后再试")
+    if session.scalar(select(Approval).where(Approval.meeting_id == meeting.id)) is not None:
+        raise Conflict("already_approved", "该会议已发布批文")
+    document_no = document_no.strip()
+    if session.scalar(select(Approval).where(Approval.committee_id == meeting.committee_id,
+                                             Approval.year == meeting.year,
+                                             Approval.document_no == document_no)) is not None:
+        raise Conflict("document_no_taken", f"批文号「{document_no}」在本年度已使用")
+    approval = Approval(meeting_id=meeting.id, committee_id=meeting.committee_id, year=meeting.year,
+                        document_no=document_no, approved_by=committee_by(actor, meeting.committee_name))
+    session.add(approval)
+    for result in results:
+        if result.passed and not result.overturned:
+            result.approve_request_id = uuid.uuid4().hex
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("document_no_taken", f"批文号「{document_no}」在本年度已使用") from None
+    finish_approval(deps, meeting, approval)
+    return approval_view(session, approval)
+
+
+def upheld_against(session, publicity, result):
+    return session.scalar(select(func.count()).select_from(Objection).where(
+        Objection.publicity_id == publicity.id, Objection.application_id == result.application_id,
+        Objection.upheld.is_(True))) > 0
+
+
+def finish_approval(deps, meeting, approval):
+    """Move every passed result to approved, then have documents issue certificates
+    (once all moved). Safe to call again: request ids are stored."""
+    session = deps.session
+    results = session.scalars(select(MeetingResult).where(MeetingResult.meeting_id == meeting.id,
+                                                          MeetingResult.approve_request_id.is_not(None))).all()
+    for result in results:
+        if not result.approved and transition(deps, result.approve_request_id, result.application_id, "approve",
+                                              "approved", approval.approved_by, opinion=approval.document_no):
+            result.approved = True
+            session.commit()  # the applicant hears of it from the status-change event
+    if approval.certificates_issued or not all(r.approved for r in results):
+        return
+    try:
+        certificates = deps.documents.issue_certificates(approval_payload(deps, meeting, approval, results))
+    except Exception:  # noqa: BLE001 — retried by the timer
+        log.warning("review: issuing certificates for %s failed; will retry", approval.document_no, exc_info=True)
+        return
+    approval.certificates_issued = True
+    approval.certificates = certificates
+    session.commit()
+
+
+def approval_payload(deps, meeting, approval, results):
+    committee = routing.Orgs(deps.accounts.get_organizations).get(meeting.committee_id) or {}
+    return {"approval_id": approval.id, "document_no": approval.document_no, "year": approval.year,
+            "approved_on": approval.approved_at.astimezone(rules.PLATFORM_TZ).date().isoformat(),
+            "committee": {"id": meeting.committee_id, "name": meeting.committee_name or committee.get("name"),
+                          "region_code": committee.get("region_code")},
+            "applications": [{"application_id": r.application_id, "number": r.number, "applicant": r.applicant,
+                              "unit": r.unit, "qualification": r.qualification} for r in results]}
+
+
+def approval_view(session, approval):
+    results = session.scalars(select(MeetingResult).where(MeetingResult.meeting_id == approval.meeting_id)).all()
+    return {"id": approval.id, "meeting_id": approval.meeting_id, "document_no": approval.document_no,
+            "year": approval.year, "approved_at": iso(approval.approved_at),
+            "approved": [r.application_id for r in results if r.approved],
+            "certificates_issued": approval.certificates_issued, "certificates": approval.certificates or []}
+
+
+def retry_transitions(deps):
+    """Finish what an outage left half-way: meeting results, upheld objections,
+    approvals and their certificates."""
+    session = deps.session
+    for row in session.scalars(select(MeetingResult).where(MeetingResult.transitioned.is_(False))).all():
+        apply_result(deps, session.get(Meeting, row.meeting_id), row)
+    for objection in session.scalars(select(Objection).where(Objection.upheld.is_(True))).all():
+        overturn(deps, objection)
+    for approval in session.scalars(select(Approval).where(Approval.certificates_issued.is_(False))).all():
+        finish_approval(deps, session.get(Meeting, approval.meeting_id), approval)

@@ -1,0 +1,306 @@
+"""The reviewers' decisions: comment, return, forward — and the round's first task
+when an application is submitted.
+
+Status has one writer (applications). A decision is written on the task row
+(state ``deciding`` with a fresh ``request_id``) and committed *before* applications
+is asked to move the status; the task is marked done only once that call succeeded.
+The claim is a conditional UPDATE (``… WHERE state = 'open'``), so of two staff of one
+organisation acting at once exactly one wins; the other gets 409."""
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+
+from services.review import routing, rules
+from services.review.models import Comment, ReviewCase, Task, Visit, utcnow
+from services.review.remote import domain_error, log, notify
+from zc_common.errors import Conflict, Invalid, NotFound, Unavailable
+
+WAITING = ("open", "deciding")
+NODE_ROLE = {"unit": "unit_admin", "department": "department_staff", "committee": "committee_staff"}
+NODE_ZH = {"unit": "基层单位", "department": "主管部门", "committee": "评审委员会"}
+
+
+@dataclass
+class Deps:
+    session: Any
+    accounts: Any
+    applications: Any
+    documents: Any = None
+
+
+# -- reading ------------------------------------------------------------------
+
+def case_for(session, application_id):
+    return session.get(ReviewCase, application_id)
+
+
+def waiting_task(session, application_id):
+    return session.scalars(
+        select(Task).where(Task.application_id == application_id, Task.state.in_(WAITING))
+        .order_by(Task.round.desc(), Task.position.desc()).limit(1)).first()
+
+
+def has_reached(session, application_id, org_id):
+    return org_id is not None and session.get(Visit, (org_id, application_id)) is not None
+
+
+def require_reached(session, actor, application_id):
+    """An organisation the application never reached sees nothing: 404."""
+    if not has_reached(session, application_id, actor.get("org_id")):
+        raise NotFound("application_not_found", "未找到该申请书")
+
+
+def my_turn(session, actor, application_id):
+    require_reached(session, actor, application_id)
+    task = waiting_task(session, application_id)
+    if task is None or task.org_id != actor.get("org_id") or NODE_ROLE[task.node] != actor.get("role"):
+        raise Conflict("not_your_turn", "该申请书当前不在本单位审核环节")
+    return task
+
+
+def by_of(actor, task):
+    return {"user_id": actor["id"], "name": actor.get("name"), "org_id": task.org_id,
+            "org_name": task.org_name, "node": task.node,
+            "impersonated_by": actor.get("impersonated_by")}
+
+
+# -- submission: the round's first task ------------------------------------------
+
+def open_round(deps, payload):
+    """On ``application_submitted``: the round's task at the base unit. Returns the
+    new task, or None when this submission was withdrawn already or is known."""
+    session = deps.session
+    application_id = payload["application_id"]
+    round_no = int(payload.get("submission_no") or 0)
+    case = case_for(session, application_id)
+    if case is not None and round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
+        return None
+    application = deps.applications.get_application_internal(application_id)
+    settings = deps.applications.get_committee_settings(application["committee"]["id"])
+    unit = routing.Orgs(deps.accounts.get_organizations).get(application["unit"]["id"]) or {}
+    if case is None:
+        case = ReviewCase(application_id=application_id)
+        session.add(case)
+    copy_application(case, application)
+    case.round = round_no or case.round + 1
+    case.status = payload.get("status") or "submitted"
+    # A new round supersedes anything left waiting from an earlier one.
+    session.execute(update(Task).where(Task.application_id == application_id, Task.state.in_(WAITING))
+                    .values(state="cancelled"))
+    task = arrive(session, application_id, case.round, 1, "unit", unit or {"id": application["unit"]["id"]},
+                  settings.get("node_days"))
+    session.commit()
+    notify_arrival(deps.accounts, task, case)
+    return task
+
+
+def copy_application(case, application):
+    qualification = application.get("qualification") or {}
+    case.number = application.get("number") or ""
+    case.year = int(application.get("year") or 0)
+    case.applicant_id = (application.get("applicant") or {}).get("id") or ""
+    case.applicant_name = (application.get("applicant") or {}).get("name") or ""
+    case.unit_id = (application.get("unit") or {}).get("id") or ""
+    case.unit_name = (application.get("unit") or {}).get("name") or ""
+    case.committee_id = (application.get("committee") or {}).get("id") or ""
+    case.committee_name = (application.get("committee") or {}).get("name") or ""
+    case.title = qualification.get("title") or ""
+    case.level = qualification.get("level") or ""
+
+
+def arrive(session, application_id, round_no, position, node, org, node_days):
+    now = utcnow()
+    task = Task(application_id=application_id, round=round_no, position=position, node=node,
+                org_id=org["id"], org_name=org.get("name") or "", state="open", arrived_at=now,
+                due_at=rules.due_at(now, node_days, node))
+    session.add(task)
+    if session.get(Visit, (org["id"], application_id)) is None:
+        session.add(Visit(org_id=org["id"], application_id=application_id, first_arrived_at=now))
+    return task
+
+
+def notify_arrival(accounts, task, case):
+    notify(accounts, org_ids=[task.org_id], kind="review_task",
+           subject=f"待审核申请书：{case.number}",
+           body=f"{case.applicant_name}的申请书（{case.title}，编号{case.number}）已到达本单位，请及时审核。")
+
+
+def claim_withdraw(session, application_id, submission_no=None):
+    """Withdraw (收回) only while the base unit has not acted: close its open task."""
+    case = case_for(session, application_id)
+    if submission_no and (case is None or case.round < int(submission_no)):
+        # The submission event has not reached us yet: make sure it opens nothing.
+        if case is None:
+            case = ReviewCase(application_id=application_id)
+            session.add(case)
+        case.withdrawn_round = max(case.withdrawn_round or 0, int(submission_no))
+        case.status = "draft"
+        session.commit()
+        return {"application_id": application_id, "withdrawn": True}
+    if case is None:
+        raise Conflict("cannot_withdraw", "该申请书未在审核中，无法收回")
+    closed = session.execute(
+        update(Task).where(Task.application_id == application_id, Task.round == case.round,
+                           Task.position == 1, Task.state == "open")
+        .values(state="withdrawn", acted_at=utcnow()))
+    if closed.rowcount != 1:
+        session.rollback()
+        raise Conflict("cannot_withdraw", "基层单位已开始处理，无法收回")
+    case.status = "draft"
+    session.commit()
+    return {"application_id": application_id, "withdrawn": True}
+
+
+def close_waiting(session, application_id, state):
+    """The application left review without a decision here (withdrawn): close its task."""
+    session.execute(update(Task).where(Task.application_id == application_id, Task.state == "open")
+                    .values(state=state, acted_at=utcnow()))
+    case = case_for(session, application_id)
+    if case is not None and state == "withdrawn":
+        case.status = "draft"
+    session.commit()
+
+
+# -- decisions --------------------------------------------------------------------
+
+def add_comment(deps, actor, application_id, section, text):
+    session = deps.session
+    task = my_turn(session, actor, application_id)
+    if task.state != "open":
+        raise Conflict("task_busy", "本单位其他工作人员正在处理该申请书")
+    application = deps.applications.get_application_internal(application_id)
+    sections = {s.get("key") for s in ((application.get("template") or {}).get("sections") or [])}
+    if sections and section not in sections:
+        raise Invalid("unknown_section", "申请书中没有该栏目", field="section")
+    comment = Comment(application_id=application_id, round=task.round, node=task.node, org_id=task.org_id,
+                      org_name=task.org_name, section=section, text=text, by_user_id=actor["id"],
+                      by_name=actor.get("name") or "")
+    session.add(comment)
+    session.commit()
+    return comment_view(comment)
+
+
+def decide(deps, actor, application_id, action, opinion, recommending_unit_id=None):
+    """Return or forward. Validates, claims the task, asks applications to move the
+    status, then completes the task. Returns the decision's outcome."""
+    session = deps.session
+    opinion = (opinion or "").strip()
+    task = my_turn(session, actor, application_id)
+    if task.state == "deciding":
+        if (task.decided_by or {}).get("user_id") == actor["id"] and task.action == action:
+            return finish(deps, task)  # the same person's retry: same request id
+        raise Conflict("task_busy", "本单位其他工作人员正在处理该申请书")
+    if action == "return" and not opinion:
+        raise Invalid("opinion_required", "退回时必须填写退回意见", field="opinion")
+    if action == "forward" and task.node == "unit" and not opinion:
+        raise Invalid("opinion_required", "基层单位上报时必须填写推荐意见", field="opinion")
+    case = case_for(session, application_id)
+    values = {"action": action, "opinion": opinion, "decided_by": by_of(actor, task), "decided_at": utcnow(),
+              "request_id": uuid.uuid4().hex, "state": "deciding"}
+    if action == "forward":
+        values.update(plan_forward(deps, task, case, recommending_unit_id))
+    claimed = session.execute(update(Task).where(Task.id == task.id, Task.state == "open").values(**values))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise Conflict("task_busy", "本单位其他工作人员已处理该申请书")
+    session.commit()
+    session.refresh(task)
+    return finish(deps, task)
+
+
+def plan_forward(deps, task, case, recommending_unit_id):
+    """Where this forward goes; the refusals a forward can meet (unit incomplete,
+    no recommending unit, a broken chain) all happen here, before anything changes."""
+    orgs = routing.Orgs(deps.accounts.get_organizations)
+    if task.node == "committee":
+        return {"next_node": "passed", "next_org_id": None}
+    settings = deps.applications.get_committee_settings(case.committee_id)
+    receiving = settings.get("receiving_department_ids") or []
+    current = orgs.get(task.org_id) or {"id": task.org_id}
+    chosen = None
+    if task.node == "unit":
+        # Read at decision time: a unit that emptied a field since cannot review.
+        if not current.get("complete"):
+            raise Conflict("unit_incomplete", "本单位信息不完整，请先完善单位信息后再审核")
+        chosen = routing.pick_recommending_unit(current, recommending_unit_id)
+    node, org = routing.next_stop(task.node, current, receiving, orgs, chosen)
+    if node == "committee":
+        org = {"id": case.committee_id}
+    return {"next_node": node, "next_org_id": org["id"], "recommending_unit_id": chosen}
+
+
+def transition_for(task):
+    if task.action == "return":
+        return "return", "returned"
+    if task.next_node == "passed":
+        return "pass_formal_review", "formal_review_passed"
+    return "forward", "submitted"
+
+
+def finish(deps, task):
+    """Ask applications to move the status (idempotent by the task's request id);
+    only when that succeeded is the task done and the next one opened."""
+    session = deps.session
+    action, to_status = transition_for(task)
+    try:
+        result = deps.applications.transition(task.request_id, task.application_id, action, to_status,
+                                              task.decided_by, opinion=task.opinion)
+    except Exception as exc:
+        known = domain_error(exc)
+        if known is None:
+            log.warning("review: transition %s of %s pending", task.request_id, task.application_id,
+                        exc_info=True)
+            raise Unavailable("transition_pending", "状态变更暂未完成，系统将自动重试") from None
+        # Refused: nothing moved, so the task is open again for a new decision.
+        session.execute(update(Task).where(Task.id == task.id, Task.state == "deciding").values(
+            state="open", action=None, opinion=None, request_id=None, decided_by=None, decided_at=None,
+            next_node=None, next_org_id=None, recommending_unit_id=None))
+        session.commit()
+        raise known from None
+    return complete(deps, task, (result or {}).get("status") or to_status)
+
+
+def complete(deps, task, status):
+    session = deps.session
+    case = case_for(session, task.application_id)
+    task.state = "done"
+    task.acted_at = utcnow()
+    case.status = status
+    following = None
+    if task.action == "forward" and task.node == "unit":
+        case.recommending_unit_id = task.recommending_unit_id
+    if task.action == "forward" and task.next_node in ("department", "committee"):
+        orgs = routing.Orgs(deps.accounts.get_organizations)
+        org = orgs.get(task.next_org_id) or {"id": task.next_org_id}
+        node_days = deps.applications.get_committee_settings(case.committee_id).get("node_days")
+        following = arrive(session, task.application_id, task.round, task.position + 1, task.next_node,
+                           org, node_days)
+    session.commit()
+    if following is not None:
+        notify_arrival(deps.accounts, following, case)
+    return {"application_id": task.application_id, "status": status, "action": task.action,
+            "next": ({"node": following.node, "org_id": following.org_id, "name": following.org_name}
+                     if following else None)}
+
+
+def retry_pending(deps, older_than):
+    """Decisions stuck in ``deciding`` (applications did not answer): finish them with
+    their stored request id. Called by a timer."""
+    stuck = deps.session.scalars(select(Task).where(Task.state == "deciding", Task.decided_at < older_than)).all()
+    finished = 0
+    for task in stuck:
+        try:
+            finish(deps, task)
+            finished += 1
+        except Exception:  # noqa: BLE001 — next tick tries again
+            deps.session.rollback()
+    return finished
+
+
+def comment_view(comment):
+    from zc_common.clock import iso
+    return {"id": comment.id, "section": comment.section, "text": comment.text, "by_org": comment.org_name,
+            "org_id": comment.org_id, "node": comment.node, "by": comment.by_name, "round": comment.round,
+            "at": iso(comment.at)}

@@ -1,0 +1,100 @@
+"""Committee-result and timing rules as plain functions over plain data."""
+from datetime import date, datetime, timedelta
+
+from zc_common.clock import PLATFORM_TZ
+from zc_common.errors import Invalid
+
+DEFAULT_PUBLICITY_MIN_DAYS = 5
+
+
+def votes_needed(experts_present):
+    """⌈2/3 × experts present⌉, in integers (no float rounding at the boundary)."""
+    return -(-2 * experts_present // 3)
+
+
+def check_votes(result, index):
+    """The votes of one result must be whole, non-negative and add up."""
+    field = f"results.{index}"
+    present = result["experts_present"]
+    counts = (result["votes_for"], result["votes_against"], result["votes_abstain"])
+    if present <= 0:
+        raise Invalid("invalid_votes", "出席专家人数必须大于零", field=f"{field}.experts_present")
+    if any(c < 0 for c in counts):
+        raise Invalid("invalid_votes", "票数不能为负数", field=field)
+    if sum(counts) != present:
+        raise Invalid("votes_mismatch",
+                      f"票数不符：赞成{counts[0]} + 反对{counts[1]} + 弃权{counts[2]} ≠ 出席专家{present}",
+                      field=field)
+
+
+def meeting_passed(experts_present, votes_for, quorum=None):
+    """Passed when the committee's quorum is met and at least ⌈2/3⌉ of the experts
+    present voted for."""
+    if quorum and experts_present < quorum:
+        return False
+    return votes_for >= votes_needed(experts_present)
+
+
+def working_days(starts_at: datetime, ends_at: datetime):
+    """Mon–Fri calendar days the window touches, both ends included, in platform
+    time — the way a 公示 notice reads (公示期：X月X日至X月X日)."""
+    first = starts_at.astimezone(PLATFORM_TZ).date()
+    last = ends_at.astimezone(PLATFORM_TZ).date()
+    days, day = 0, first
+    while day <= last:
+        if day.weekday() < 5:
+            days += 1
+        day += timedelta(days=1)
+    return days
+
+
+def check_publicity_window(starts_at, ends_at, min_days):
+    if ends_at <= starts_at:
+        raise Invalid("invalid_window", "公示结束时间必须晚于开始时间", field="ends_at")
+    min_days = DEFAULT_PUBLICITY_MIN_DAYS if min_days is None else min_days
+    if min_days and working_days(starts_at, ends_at) < min_days:
+        raise Invalid("publicity_too_short",
+                      f"公示期不少于{min_days}个工作日（当前{working_days(starts_at, ends_at)}个）",
+                      field="ends_at")
+
+
+def days_for_node(node_days, node):
+    """``node_days`` from committee settings: one number for every node, or a map
+    per node kind (unit / department / committee). None: no limit."""
+    if node_days is None:
+        return None
+    if isinstance(node_days, dict):
+        value = node_days.get(node)
+    else:
+        value = node_days
+    try:
+        value = int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+    return value if value and value > 0 else None
+
+
+def due_at(arrived_at, node_days, node):
+    days = days_for_node(node_days, node)
+    return arrived_at + timedelta(days=days) if days else None
+
+
+def is_overdue(task_due_at, now):
+    return task_due_at is not None and task_due_at < now
+
+
+def parse_held_on(value):
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def parse_moment(value, field):
+    """ISO 8601 from a request (a naive value is platform time) → aware datetime."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=PLATFORM_TZ)
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid("invalid_field", "时间格式应为 ISO 8601", field=field) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=PLATFORM_TZ)

@@ -1,0 +1,162 @@
+"""What reviewers and applicants read: the route with its contacts, comments and
+opinions (``review_view``), the task list (申请书审核), the query (申请书查询) and the
+detail (办理)."""
+from sqlalchemy import func, select
+
+from services.review import routing, rules
+from services.review.decisions import WAITING, case_for, comment_view, require_reached, waiting_task
+from services.review.models import Comment, ReviewCase, Task, Visit
+from zc_common.clock import iso, now
+
+PAST_FORMAL_REVIEW = ("formal_review_passed", "ready_for_meeting", "passed", "failed", "approved")
+MAX_PAGE_SIZE = 100
+
+
+def review_view(deps, application):
+    """{route, comments, opinions} for the application dict applications holds."""
+    session = deps.session
+    application_id = application["id"]
+    case = case_for(session, application_id)
+    orgs = routing.Orgs(deps.accounts.get_organizations)
+    route = build_route(deps, application, case, orgs)
+    comments = session.scalars(select(Comment).where(Comment.application_id == application_id)
+                               .order_by(Comment.round, Comment.at)).all()
+    return {"route": route, "comments": [comment_view(c) for c in comments],
+            "opinions": opinions_of(session, application_id)}
+
+
+def opinions_of(session, application_id):
+    acted = session.scalars(select(Task).where(Task.application_id == application_id, Task.state == "done")
+                            .order_by(Task.round, Task.position)).all()
+    return [{"node": t.node, "org_id": t.org_id, "by_org": t.org_name, "action": t.action, "text": t.opinion,
+             "round": t.round, "at": iso(t.acted_at)} for t in acted]
+
+
+def build_route(deps, application, case, orgs):
+    status = application.get("status") or "draft"
+    unit_id = (application.get("unit") or {}).get("id")
+    committee_id = (application.get("committee") or {}).get("id")
+    applicant = application.get("applicant") or {}
+    tasks = []
+    if case is not None and case.round:
+        tasks = [t for t in session_tasks(deps.session, application["id"], case.round)
+                 if t.state not in ("withdrawn", "cancelled")]
+    in_review = bool(tasks) and status not in ("draft", "returned")
+    receiving = None
+
+    def receiving_ids():
+        nonlocal receiving
+        if receiving is None:
+            receiving = (deps.applications.get_committee_settings(committee_id) or {}).get(
+                "receiving_department_ids") or []
+        return receiving
+
+    steps = []  # (node, org_id, state)
+    if in_review:
+        for task in tasks:
+            steps.append((task.node, task.org_id, "done" if task.state == "done" else "current"))
+        last = tasks[-1]
+        if last.state in WAITING:
+            unit = orgs.get(unit_id) if last.node == "unit" else None
+            planned = routing.planned_recommending_unit(unit) if unit else None
+            for node, org_id in routing.planned_tail(last.node, last.org_id, receiving_ids(), orgs, planned):
+                steps.append((node, org_id, "pending"))
+            if last.node != "committee":
+                steps.append(("committee", committee_id, "pending"))
+        elif status not in PAST_FORMAL_REVIEW and last.node != "committee":
+            steps.append(("committee", committee_id, "pending"))
+        first = "done"
+    else:
+        unit = orgs.get(unit_id)
+        steps.append(("unit", unit_id, "pending"))
+        planned = routing.planned_recommending_unit(unit, case.recommending_unit_id if case else None)
+        for node, org_id in routing.planned_tail("unit", unit_id, receiving_ids(), orgs, planned):
+            steps.append((node, org_id, "pending"))
+        steps.append(("committee", committee_id, "pending"))
+        first = "current" if status in ("draft", "returned") else "done"
+    known = orgs.get_many([org_id for _, org_id, _ in steps])
+    route = [{"node": "applicant", "org_id": None, "user_id": applicant.get("id"),
+              "name": applicant.get("name") or "", "contact": {"person": applicant.get("name"), "phone": None},
+              "state": first}]
+    for node, org_id, state in steps:
+        route.append(routing.route_node(node, org_id, state, known.get(org_id)))
+    return route
+
+
+def session_tasks(session, application_id, round_no):
+    return session.scalars(select(Task).where(Task.application_id == application_id, Task.round == round_no)
+                           .order_by(Task.position)).all()
+
+
+def page_args(page, page_size):
+    try:
+        page = max(int(page or 1), 1)
+        page_size = min(max(int(page_size or 20), 1), MAX_PAGE_SIZE)
+    except (TypeError, ValueError):
+        page, page_size = 1, 20
+    return page, page_size
+
+
+def task_list(session, actor, page=1, page_size=20):
+    """Waiting at the caller's organisation, oldest first, overdue flagged. The
+    partial index on (org_id, arrived_at) WHERE state IN waiting serves both the
+    count and the page."""
+    page, page_size = page_args(page, page_size)
+    org_id = actor.get("org_id")
+    waiting = (Task.org_id == org_id, Task.state.in_(WAITING))
+    total = session.scalar(select(func.count()).select_from(Task).where(*waiting))
+    rows = session.execute(
+        select(Task, ReviewCase).join(ReviewCase, ReviewCase.application_id == Task.application_id)
+        .where(*waiting).order_by(Task.arrived_at, Task.id)
+        .limit(page_size).offset((page - 1) * page_size)).all()
+    moment = now()
+    items = [{**case_row(case), "task_id": task.id, "node": task.node, "round": task.round,
+              "state": task.state, "arrived_at": iso(task.arrived_at), "due_at": iso(task.due_at),
+              "overdue": rules.is_overdue(task.due_at, moment)} for task, case in rows]
+    return {"items": items, "total": total, "page": page, "page_size": page_size}
+
+
+def case_row(case):
+    return {"application_id": case.application_id, "number": case.number, "year": case.year,
+            "status": case.status, "applicant": {"id": case.applicant_id, "name": case.applicant_name},
+            "unit": {"id": case.unit_id, "name": case.unit_name},
+            "committee": {"id": case.committee_id, "name": case.committee_name},
+            "qualification": {"title": case.title, "level": case.level}}
+
+
+def query(session, actor, status=None, year=None, name=None, number=None, page=1, page_size=20):
+    """Everything that has reached the caller's organisation, newest arrival first."""
+    page, page_size = page_args(page, page_size)
+    conditions = [Visit.org_id == actor.get("org_id")]
+    if status:
+        conditions.append(ReviewCase.status == status)
+    if year:
+        conditions.append(ReviewCase.year == int(year))
+    if name:
+        conditions.append(ReviewCase.applicant_name.contains(name, autoescape=True))
+    if number:
+        conditions.append(ReviewCase.number == number.strip().upper())
+    base = select(Visit, ReviewCase).join(ReviewCase, ReviewCase.application_id == Visit.application_id).where(
+        *conditions)
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = session.execute(base.order_by(Visit.first_arrived_at.desc(), Visit.application_id)
+                           .limit(page_size).offset((page - 1) * page_size)).all()
+    items = [{**case_row(case), "reached_at": iso(visit.first_arrived_at)} for visit, case in rows]
+    return {"items": items, "total": total, "page": page, "page_size": page_size}
+
+
+def detail(deps, actor, application_id):
+    """办理: the application (all sections), its attachments, route, comments, opinions
+    and history — only for an organisation it has reached."""
+    session = deps.session
+    require_reached(session, actor, application_id)
+    application = deps.applications.get_application_internal(application_id)
+    attachments = deps.documents.list_attachments(application_id) if deps.documents is not None else []
+    view = review_view(deps, application)
+    task = waiting_task(session, application_id)
+    mine = task is not None and task.org_id == actor.get("org_id")
+    return {**application, **view, "attachments": attachments,
+            "task": ({"id": task.id, "node": task.node, "state": task.state, "arrived_at": iso(task.arrived_at),
+                      "due_at": iso(task.due_at), "overdue": rules.is_overdue(task.due_at, now())}
+                     if mine else None),
+            "can_act": bool(mine and task.state == "open")}
