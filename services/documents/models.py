@@ -1,6 +1,92 @@
-"""The documents service's tables."""
-from sqlalchemy.orm import DeclarativeBase
+"""The documents service's tables: attachment receipts, private files, issued
+certificates (with their per-region, per-year numbering) and the log of public
+verification lookups that rate-limits enumeration. The bytes live in the bucket;
+a row only points at them."""
+from datetime import datetime
+
+from sqlalchemy import Boolean, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from zc_common.db import UTCDateTime
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    application_id: Mapped[str] = mapped_column(String(64), index=True)
+    section: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    object_key: Mapped[str] = mapped_column(String(255))
+    # An upright copy for display when the photo carries an EXIF rotation.
+    display_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PrivateFile(Base):
+    """Files other services keep for their own records (appeal scans)."""
+
+    __tablename__ = "private_files"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    owner_ref: Mapped[str] = mapped_column(String(128), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    object_key: Mapped[str] = mapped_column(String(255))
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("region_code", "year", "sequence"),)
+
+    no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # One certificate per application: issuing again returns the same one.
+    application_id: Mapped[str] = mapped_column(String(64), unique=True)
+    application_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    applicant_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    series: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    specialty: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    title: Mapped[str] = mapped_column(String(128))
+    level: Mapped[str] = mapped_column(String(16))
+    unit_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    committee_id: Mapped[str] = mapped_column(String(64))
+    committee_name: Mapped[str] = mapped_column(String(255))
+    region_code: Mapped[str] = mapped_column(String(6))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    document_no: Mapped[str] = mapped_column(String(128))
+    approved_on: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, platform date
+    object_key: Mapped[str] = mapped_column(String(255))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CertificateCounter(Base):
+    """The last sequence number used per region and year."""
+
+    __tablename__ = "certificate_counters"
+
+    region_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VerificationAttempt(Base):
+    __tablename__ = "verification_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    found: Mapped[bool] = mapped_column(Boolean)

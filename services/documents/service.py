@@ -1,15 +1,167 @@
-"""The documents service."""
-from nameko.rpc import rpc
+"""The documents service: attachment files, the 评审表 PDF, certificates and
+private files. A thin door: rules live in ``rules``, storage in ``attachments``
+and ``issuing``, rendering in ``review_form``/``certificates``/``pdf``."""
+import logging
 
-from services.documents.models import Base  # noqa: F401
+from nameko.rpc import RpcProxy, rpc
+from sqlalchemy import select
+
+from services.documents import attachments, certificates, issuing, remote, review_form, rules, schemas
+from services.documents.models import Base, Certificate, PrivateFile  # noqa: F401
+from services.documents.pdf import render_off_loop
+from services.documents.storage import ObjectStore
+from zc_common.clock import now
 from zc_common.db import Database
+from zc_common.errors import DomainError, NotFound
+
+remote.register_domain_errors()
+log = logging.getLogger(__name__)
 
 
 class DocumentsService:
     name = "documents"
 
     db = Database("documents")
+    bucket = ObjectStore()
+    applications = RpcProxy("applications")
+    review = RpcProxy("review")
+
+    # Renders only this process's PDFs; tests and the bench read it.
+    renders = {"review_form": 0, "certificate": 0}
 
     @rpc
     def ping(self):
         return "ok"
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _application(self, application_id):
+        return self.applications.get_application_internal(application_id)
+
+    def _readable(self, actor, application_id):
+        application = self._application(application_id)
+        rules.ensure_may_read(actor, application,
+                              lambda org_id: self.review.has_reached(application_id, org_id))
+        return application
+
+    def _changeable(self, actor, application_id):
+        application = self._application(application_id)
+        rules.ensure_may_change_files(actor, application)
+        return application
+
+    # -- attachments -----------------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def store_attachment(self, actor, application_id, section, filename, content_b64):
+        content = schemas.decode_b64(content_b64)
+        application = self._changeable(actor, application_id)
+        rules.ensure_section(application, section)
+        row = attachments.store(self.db, self.bucket, actor, application_id, section, filename, content)
+        return schemas.receipt(row)
+
+    @rpc(expected_exceptions=DomainError)
+    def replace_attachment(self, actor, application_id, attachment_id, filename, content_b64):
+        content = schemas.decode_b64(content_b64)
+        self._changeable(actor, application_id)
+        row = attachments.replace(self.db, self.bucket, application_id, attachment_id, filename, content)
+        return schemas.receipt(row)
+
+    @rpc(expected_exceptions=DomainError)
+    def delete_attachment(self, actor, application_id, attachment_id):
+        self._changeable(actor, application_id)
+        attachments.delete(self.db, self.bucket, application_id, attachment_id)
+        return {"id": attachment_id, "deleted": True}
+
+    @rpc(expected_exceptions=DomainError)
+    def read_attachment(self, actor, application_id, attachment_id, display=False):
+        self._readable(actor, application_id)
+        row = attachments.find(self.db, application_id, attachment_id)
+        content, content_type = attachments.content(self.bucket, row, display)
+        return schemas.file_body(row.name, content_type, content, sha256=row.sha256)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_attachments(self, application_id, actor=None):
+        """Internal callers pass no actor; the gateway passes the caller's."""
+        if actor is not None:
+            self._readable(actor, application_id)
+        return [schemas.receipt(r) for r in attachments.listed(self.db, application_id)]
+
+    @rpc(expected_exceptions=DomainError)
+    def count_attachments(self, application_id):
+        return attachments.counted(self.db, application_id)
+
+    # -- 评审表 -----------------------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def review_form(self, actor, application_id):
+        """The 评审表 PDF; served from the bucket while nothing it shows has changed."""
+        application = self._readable(actor, application_id)
+        files = [schemas.receipt(r) for r in attachments.listed(self.db, application_id)]
+        review = self.review.review_view(application)
+        prefix = f"review-forms/{application_id}/"
+        key = prefix + review_form.cache_key(application, files, review) + ".pdf"
+        kind = "正式评审表" if rules.is_formal(application) else "评审表-测试表"
+        filename = f"{kind}-{application.get('number') or application_id}.pdf"
+        if self.bucket.exists(key):
+            return schemas.file_body(filename, "application/pdf", self.bucket.get(key), cached=True)
+        html = review_form.render_html(application, files, review, now().strftime("%Y-%m-%d %H:%M"))
+        pdf = render_off_loop(html)
+        type(self).renders["review_form"] += 1
+        self.bucket.put(key, pdf, "application/pdf")
+        # Older renders of this application are stale now.
+        self.bucket.remove_quietly(*[k for k in self.bucket.keys(prefix) if k != key])
+        return schemas.file_body(filename, "application/pdf", pdf, cached=False)
+
+    @rpc
+    def render_counts(self):
+        return dict(self.renders)
+
+    # -- certificates ------------------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def issue_certificates(self, approval):
+        year = certificates.check_approval(approval)
+        issued = []
+        for item in approval["applications"]:
+            def render(html):
+                type(self).renders["certificate"] += 1
+                return render_off_loop(html)
+            cert = issuing.issue_one(self.db, self.bucket, approval, year, item, render)
+            issued.append(certificates.holder_view(cert))
+        return issued
+
+    @rpc(expected_exceptions=DomainError)
+    def list_certificates(self, actor):
+        rows = self.db.scalars(select(Certificate).where(Certificate.applicant_id == actor["id"])
+                               .order_by(Certificate.issued_at.desc())).all()
+        return [certificates.holder_view(c) for c in rows]
+
+    @rpc(expected_exceptions=DomainError)
+    def certificate_pdf(self, actor, no):
+        """The holder, and staff of the committee that issued it."""
+        cert = self.db.get(Certificate, no)
+        if cert is None or not (cert.applicant_id == actor.get("id")
+                                or (actor.get("org_id") and actor.get("org_id") == cert.committee_id)):
+            raise NotFound("certificate_not_found", "证书不存在")
+        return schemas.file_body(f"职称证书-{cert.no}.pdf", "application/pdf",
+                                 self.bucket.get(cert.object_key))
+
+    @rpc(expected_exceptions=DomainError)
+    def verify_certificate(self, no, name, client):
+        return certificates.public_view(issuing.verify(self.db, no, name, client))
+
+    # -- private files (appeal scans) -------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def store_private_file(self, kind, owner_ref, filename, content_b64):
+        content = schemas.decode_b64(content_b64)
+        rules.ensure_private_kind(kind, owner_ref)
+        row = attachments.store_private(self.db, self.bucket, kind, owner_ref, filename, content)
+        return schemas.private_receipt(row)
+
+    @rpc(expected_exceptions=DomainError)
+    def read_private_file(self, file_id):
+        row = self.db.get(PrivateFile, file_id)
+        if row is None:
+            raise NotFound("file_not_found", "文件不存在")
+        return schemas.file_body(row.name, row.content_type, self.bucket.get(row.object_key))

@@ -1,0 +1,96 @@
+"""Issuing certificates and checking them publicly.
+
+Issuing is idempotent per application (review may retry an approval): an
+application that already has a certificate gets the same one back. Numbers come
+from a counter row per region and year, locked for the transaction, so two
+approvals at once never share a number."""
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from services.documents import certificates
+from services.documents.models import Certificate, CertificateCounter, VerificationAttempt
+from zc_common.clock import now
+from zc_common.errors import NotFound, TooManyAttempts
+
+VERIFY_WINDOW = timedelta(minutes=15)
+VERIFY_MAX_FAILURES = 10    # wrong number/name pairs per client address and window
+VERIFY_MAX_LOOKUPS = 120    # any lookups per client address and window
+
+
+def _next_sequence(db, region_code, year):
+    for _ in range(3):
+        query = select(CertificateCounter).where(CertificateCounter.region_code == region_code,
+                                                 CertificateCounter.year == year)
+        if db.bind.dialect.name == "postgresql":
+            query = query.with_for_update()
+        counter = db.scalars(query).first()
+        if counter is not None:
+            counter.last += 1
+            db.flush()
+            return counter.last
+        try:
+            with db.begin_nested():
+                db.add(CertificateCounter(region_code=region_code, year=year, last=1))
+            return 1
+        except IntegrityError:  # another issuer made the row first: lock it and go on
+            continue
+    raise RuntimeError("certificate counter is contended")
+
+
+def issue_one(db, bucket, approval, year, item, render):
+    """The certificate of one approved application (existing or new)."""
+    existing = db.scalars(select(Certificate).where(
+        Certificate.application_id == item["application_id"])).first()
+    if existing is not None:
+        return existing
+    committee = approval["committee"]
+    region_code = str(committee["region_code"])
+    sequence = _next_sequence(db, region_code, year)
+    no = certificates.certificate_number(region_code, year, sequence)
+    cert = Certificate(
+        no=no, application_id=item["application_id"], application_number=item.get("number"),
+        applicant_id=item["applicant_id"], name=item["name"], series=item.get("series"),
+        specialty=item.get("specialty"), title=item["title"], level=item["level"],
+        unit_name=item.get("unit_name"), committee_id=committee["id"],
+        committee_name=committee["name"], region_code=region_code, year=year, sequence=sequence,
+        document_no=str(approval["document_no"]), approved_on=str(approval["approved_on"])[:10],
+        object_key=f"certificates/{year}/{no}.pdf", issued_at=now())
+    pdf = render(certificates.render_html(cert, certificates.verification_url(no, cert.name)))
+    bucket.put(cert.object_key, pdf, "application/pdf")
+    db.add(cert)
+    try:
+        db.commit()
+    except IntegrityError:
+        # The same application issued concurrently: keep theirs, drop our file.
+        db.rollback()
+        bucket.remove_quietly(cert.object_key)
+        return db.scalars(select(Certificate).where(
+            Certificate.application_id == item["application_id"])).one()
+    except Exception:
+        db.rollback()
+        bucket.remove_quietly(cert.object_key)
+        raise
+    return cert
+
+
+def verify(db, no, name, client):
+    """The public check by number and name; refuses a client address that keeps
+    guessing, so numbers cannot be enumerated."""
+    moment = now()
+    since = moment - VERIFY_WINDOW
+    db.execute(delete(VerificationAttempt).where(VerificationAttempt.at < since))
+    failures, lookups = db.execute(
+        select(func.count().filter(VerificationAttempt.found.is_(False)), func.count())
+        .where(VerificationAttempt.client == client, VerificationAttempt.at >= since)).one()
+    if failures >= VERIFY_MAX_FAILURES or lookups >= VERIFY_MAX_LOOKUPS:
+        db.commit()
+        raise TooManyAttempts("too_many_attempts", "查询过于频繁，请稍后再试")
+    cert = db.get(Certificate, no) if no else None
+    found = cert is not None and cert.name == (name or "").strip()
+    db.add(VerificationAttempt(client=client[:64], at=moment, found=found))
+    db.commit()
+    if not found:
+        raise NotFound("certificate_not_found", "未查到该证书：请核对证书编号与持证人姓名")
+    return cert

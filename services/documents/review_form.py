@@ -1,0 +1,222 @@
+"""The 评审表: the application as one printable A4 document.
+
+Before formal review passes it is a 测试表 (a proof for the applicant, no
+watermark); from ``formal_review_passed`` on it is the 正式评审表 with the
+application number as a watermark on every page. ``render_html`` is a plain
+function of the data, so it is tested without a broker.
+"""
+import hashlib
+import json
+import re
+from html import escape
+
+from services.documents.pdf import FONT_STACK
+from services.documents.rules import is_formal
+
+STATUS_NAMES = {
+    "draft": "草稿", "submitted": "审核中", "returned": "已退回",
+    "formal_review_passed": "已通过形式审核", "ready_for_meeting": "待评审会议",
+    "passed": "评审通过", "failed": "评审未通过", "approved": "已批准",
+}
+NODE_NAMES = {"applicant": "申请人", "unit": "基层工作单位", "department": "主管部门",
+              "committee": "评审委员会"}
+STATE_NAMES = {"done": "已审核", "current": "审核中", "pending": "待审核"}
+ACTION_NAMES = {"forward": "通过/上报", "return": "退回", "submit": "提交", "withdraw": "收回",
+                "pass_formal_review": "通过形式审核"}
+
+
+def cache_key(application, attachments, review):
+    """Everything the form shows besides the print time: the application's
+    version and status class, the attachment set, and the reviewers' opinions."""
+    basis = {
+        "version": application.get("version"),
+        "formal": is_formal(application),
+        "attachments": sorted((a["id"], a["sha256"]) for a in attachments),
+        "opinions": (review or {}).get("opinions") or [],
+        "route": [(n.get("org_id"), n.get("state")) for n in (review or {}).get("route") or []],
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, ensure_ascii=False,
+                                     default=str).encode()).hexdigest()[:32]
+
+
+def _e(value):
+    return escape("" if value is None else str(value))
+
+
+def _value(field, value):
+    if value is None or value == "":
+        return "—"
+    if field.get("type") == "boolean":
+        return "是" if value else "否"
+    return _e(value)
+
+
+def _hours_column(columns):
+    for col in columns:
+        key, label = str(col.get("key", "")), str(col.get("label", ""))
+        if "hour" in key.lower() or "学时" in label:
+            return col.get("key")
+    return None
+
+
+def _table(field, rows):
+    columns = field.get("columns") or []
+    if not isinstance(rows, list) or not rows:
+        return '<p class="empty">（无）</p>'
+    head = "".join(f"<th>{_e(c.get('label') or c.get('key'))}</th>" for c in columns)
+    body = []
+    for row in rows:
+        row = row if isinstance(row, dict) else {}
+        cells = "".join(f"<td>{_value(c, row.get(c.get('key')))}</td>" for c in columns)
+        body.append(f"<tr>{cells}</tr>")
+    hours_key = _hours_column(columns)
+    if hours_key is not None:
+        # 继续教育: the total of hours is what reviewers look for.
+        total = sum(_number(r.get(hours_key)) for r in rows if isinstance(r, dict))
+        body.append(f'<tr class="total"><td colspan="{len(columns)}">合计学时：{_e(_fmt(total))}</td></tr>')
+    return f'<table class="rows"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _fmt(number):
+    return str(int(number)) if float(number).is_integer() else f"{number:.1f}"
+
+
+def _section(section, data, attachments):
+    data = data if isinstance(data, dict) else {}
+    simple, tables = [], []
+    for field in section.get("fields") or []:
+        value = data.get(field.get("key"))
+        if field.get("type") == "table":
+            tables.append(f'<h3>{_e(field.get("label"))}</h3>{_table(field, value)}')
+        else:
+            simple.append(f'<tr><th>{_e(field.get("label") or field.get("key"))}</th>'
+                          f'<td>{_value(field, value)}</td></tr>')
+    parts = [f'<section><h2>{_e(section.get("title") or section.get("key"))}</h2>']
+    if simple:
+        parts.append(f'<table class="fields">{"".join(simple)}</table>')
+    parts.extend(tables)
+    mine = [a for a in attachments if a.get("section") == section.get("key")]
+    if mine:
+        names = "、".join(_e(a["name"]) for a in mine)
+        parts.append(f'<p class="files">本栏附件：{names}</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _attachments(attachments, section_titles):
+    if not attachments:
+        return '<section><h2>附件清单</h2><p class="empty">（无附件）</p></section>'
+    rows = "".join(
+        f'<tr><td>{i}</td><td>{_e(section_titles.get(a["section"], a["section"]))}</td>'
+        f'<td>{_e(a["name"])}</td><td>{_e(_size(a["size"]))}</td>'
+        f'<td class="hash">{_e(a["sha256"])}</td><td>{_e((a.get("stored_at") or "")[:19].replace("T", " "))}</td></tr>'
+        for i, a in enumerate(attachments, 1))
+    return ('<section class="attachments"><h2>附件清单（存证回执）</h2><table class="rows">'
+            '<thead><tr><th>序号</th><th>栏目</th><th>文件名</th><th>大小</th><th>SHA-256</th>'
+            f'<th>上传时间</th></tr></thead><tbody>{rows}</tbody></table></section>')
+
+
+def _size(size):
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MB"
+
+
+def _opinions(review):
+    review = review or {}
+    route = review.get("route") or []
+    opinions = review.get("opinions") or []
+    if not route and not opinions:
+        return ""
+    parts = ['<section class="opinions"><h2>审核流程与意见</h2>']
+    if route:
+        rows = "".join(
+            f'<tr><td>{_e(NODE_NAMES.get(n.get("node"), n.get("node")))}</td><td>{_e(n.get("name"))}</td>'
+            f'<td>{_e((n.get("contact") or {}).get("person"))} {_e((n.get("contact") or {}).get("phone"))}</td>'
+            f'<td>{_e(STATE_NAMES.get(n.get("state"), n.get("state")))}</td></tr>'
+            for n in route)
+        parts.append('<table class="rows"><thead><tr><th>节点</th><th>单位</th><th>联系人</th>'
+                     f'<th>状态</th></tr></thead><tbody>{rows}</tbody></table>')
+    if opinions:
+        rows = "".join(
+            f'<tr><td>{_e(NODE_NAMES.get(o.get("node"), o.get("node")))}</td>'
+            f'<td>{_e(ACTION_NAMES.get(o.get("action"), o.get("action")))}</td><td>{_e(o.get("text"))}</td>'
+            f'<td>{_e((o.get("at") or "")[:10])}</td></tr>' for o in opinions)
+        parts.append('<table class="rows"><thead><tr><th>节点</th><th>结论</th><th>意见</th>'
+                     f'<th>日期</th></tr></thead><tbody>{rows}</tbody></table>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+STYLE = """
+@page { size: A4; margin: 24mm 18mm 20mm 18mm;
+  @top-left { content: "%(header)s"; font-size: 8.5pt; color: #444; }
+  @top-right { content: "申请书编号：%(number)s"; font-size: 8.5pt; color: #444; }
+  @bottom-center { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 9pt; }
+}
+/* Duplex: the wider margin is always on the binding side. */
+@page :right { margin-left: 25mm; margin-right: 15mm; }
+@page :left { margin-left: 15mm; margin-right: 25mm; }
+html { font-family: %(font)s; font-size: 10.5pt; line-height: 1.5; }
+h1 { text-align: center; font-size: 18pt; margin: 0 0 2mm; letter-spacing: 2pt; }
+p.kind { text-align: center; font-size: 11pt; margin: 0 0 6mm; }
+h2 { font-size: 12.5pt; border-bottom: 1.2pt solid #000; margin: 6mm 0 2mm; }
+h3 { font-size: 11pt; margin: 3mm 0 1mm; }
+table { width: 100%%; border-collapse: collapse; margin-bottom: 2mm; }
+th, td { border: 0.6pt solid #333; padding: 1.2mm 1.8mm; vertical-align: top; text-align: left; }
+table.fields th { width: 30%%; background: #f2f2f2; font-weight: bold; }
+table.rows th { background: #f2f2f2; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+td.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7pt; word-break: break-all; }
+tr.total td { text-align: right; font-weight: bold; }
+p.empty, p.files { color: #333; font-size: 9.5pt; }
+.test-mark { border: 1pt dashed #a00; color: #a00; padding: 2mm; text-align: center; margin-bottom: 4mm; }
+.watermark { position: fixed; top: 95mm; left: -10mm; width: 190mm; text-align: center;
+  transform: rotate(-30deg); font-size: 30pt; color: rgba(180, 0, 0, 0.16);
+  z-index: 100; white-space: nowrap; }
+"""
+
+
+def render_html(application, attachments, review, printed_at):
+    """The whole form as HTML. ``attachments``: list_attachments' items;
+    ``review``: review's ``review_view`` (route, opinions) or None."""
+    formal = is_formal(application)
+    number = application.get("number") or ""
+    kind = "正式评审表" if formal else "测试表"
+    header = f"专业技术资格评审表 · {kind}"
+    style = STYLE % {"header": header, "number": re.sub(r"[^0-9A-Za-z-]", "", number), "font": FONT_STACK}
+    qualification = application.get("qualification") or {}
+    template = application.get("template") or {}
+    sections = template.get("sections") or []
+    data = application.get("sections") or {}
+    section_titles = {s.get("key"): s.get("title") or s.get("key") for s in sections}
+    summary = [
+        ("申请书编号", number), ("年度", application.get("year")),
+        ("申请人", (application.get("applicant") or {}).get("name")),
+        ("基层工作单位", (application.get("unit") or {}).get("name")),
+        ("系列", qualification.get("series")), ("专业", qualification.get("specialty")),
+        ("级别", qualification.get("level")), ("资格名称", qualification.get("title")),
+        ("评审委员会", (application.get("committee") or {}).get("name")),
+        ("状态", STATUS_NAMES.get(application.get("status"), application.get("status"))),
+        ("打印时间", printed_at),
+    ]
+    body = [f'<div class="watermark">正式评审表 {_e(number)}</div>' if formal else "",
+            "<h1>专业技术资格评审表</h1>",
+            f'<p class="kind">{"正式评审表" if formal else "测试表"}</p>']
+    if not formal:
+        body.append('<div class="test-mark">测试表：仅供申请人核对内容，通过形式审核前不作为正式评审材料</div>')
+    body.append('<table class="fields">' + "".join(
+        f"<tr><th>{_e(k)}</th><td>{_e(v) if v not in (None, '') else '—'}</td></tr>" for k, v in summary)
+        + "</table>")
+    body.extend(_section(s, data.get(s.get("key")), attachments) for s in sections)
+    body.append(_attachments(attachments, section_titles))
+    body.append(_opinions(review))
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<title>{_e(header)} {_e(number)}</title><style>{style}</style></head>'
+            f'<body>{"".join(body)}</body></html>')

@@ -1,0 +1,30 @@
+"""An in-memory stand-in for ``storage.Bucket`` in worker_factory unit tests (the
+integration tests use the real SeaweedFS). Same methods, same semantics."""
+
+
+class MemoryBucket:
+    def __init__(self):
+        self.objects = {}
+        self.fail_puts = False
+
+    def put(self, key, data, content_type="application/octet-stream", metadata=None):
+        if self.fail_puts:
+            raise ConnectionError("object store down")
+        self.objects[key] = (bytes(data), content_type, dict(metadata or {}))
+
+    def get(self, key):
+        return self.objects[key][0]
+
+    def exists(self, key):
+        return key in self.objects
+
+    def remove(self, key):
+        self.objects.pop(key, None)
+
+    def remove_quietly(self, *keys):
+        for key in keys:
+            if key is not None:
+                self.remove(key)
+
+    def keys(self, prefix):
+        return sorted(k for k in self.objects if k.startswith(prefix))
