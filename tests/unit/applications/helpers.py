@@ -1,0 +1,39 @@
+"""Filling a whole application the way an applicant would, for the unit tests."""
+from tests.unit.applications.conftest import ADMIN, COMMITTEE
+
+COMPLETE = {
+    "basic_info": {"name": "张三", "gender": "男", "birth_date": "1985-03-12", "ethnicity": "汉族",
+                   "phone": "13900000000", "years_in_profession": 15},
+    "education": {"degrees": [{"school": "新疆大学", "major": "机械工程", "education": "本科",
+                               "graduated_on": "2007-07-01"}]},
+    "work_history": {"jobs": [{"organization": "乌鲁木齐某设计院", "started_on": "2007-08-01"}]},
+    "professional_work": {"summary": "从事机械设计工作十五年。"},
+    "achievements": {"items": [{"name": "某型号设备设计", "kind": "工程项目", "achieved_on": "2020-05-01"}]},
+    "publications": {"items": [{"title": "某设备的设计", "journal": "机械工程学报", "published_on": "2021-01-01"}]},
+    "continuing_education": {"hours_total": 120},
+    "rewards_penalties": {"has_penalty": False},
+    "representative_works": {"works": [{"title": "某设备设计方案", "kind": "技术方案",
+                                        "completed_on": "2022-01-01", "summary": "本人主持设计。"}]},
+}
+
+
+def settings(service, opens="2026-06-01T00:00:00+08:00", closes="2026-06-30T23:59:59+08:00", maximum=2):
+    return service.put_committee_settings(ADMIN, COMMITTEE, {
+        "submit_opens_at": opens, "submit_closes_at": closes, "max_submissions": maximum,
+        "fee_fen": 30000, "receiving_department_ids": []})
+
+
+def qualification(service, level="副高", region="650000", committee=COMMITTEE, specialty="机械电子"):
+    titles = {"初级": "助理工程师", "中级": "工程师", "副高": "高级工程师", "正高": "正高级工程师"}
+    return service.create_qualification(ADMIN, {
+        "region_code": region, "series": "工程系列", "specialty": specialty, "level": level,
+        "title": titles[level], "committee_id": committee})
+
+
+def fill(service, actor, application):
+    for section in application["template"]["sections"]:
+        service.save_section(actor, application["id"], section["key"], COMPLETE[section["key"]])
+
+
+def enough_attachments(application):
+    return {s["key"]: s["attachments_required"] for s in application["template"]["sections"]}

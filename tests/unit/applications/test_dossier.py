@@ -1,0 +1,265 @@
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from services.applications.models import Application, NumberSequence, Transition
+from tests.unit.applications.conftest import ADMIN, COMMITTEE, PREFECTURE_COMMITTEE, UNIT, applicant
+from tests.unit.applications.helpers import enough_attachments, fill, qualification, settings
+from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
+
+ME = applicant(1)
+
+
+def new(service, actor=ME, level="副高", **extra):
+    q = qualification(service, level=level)
+    return service.create_application(actor, {"qualification_id": q["id"], "unit_id": UNIT, "year": 2026, **extra})
+
+
+def snapshot(service, application_id):
+    service.db.rollback()
+    app = service.db.get(Application, application_id)
+    service.db.refresh(app)
+    return (app.status, app.version, app.submissions_used, app.sections, app.qualification_id,
+            service.db.query(Transition).filter_by(application_id=application_id).count())
+
+
+def test_create_numbers_and_freezes_the_template(service):
+    first = new(service)
+    second = service.create_application(applicant(2), {"qualification_id": first["qualification"]["id"],
+                                                       "unit_id": UNIT, "year": 2026})
+    assert first["number"] == "RSSQ00000001" and second["number"] == "RSSQ00000002"
+    assert first["status"] == "draft" and first["version"] == 1 and first["route_kind"] == "评审"
+    assert first["template"]["version"] == "2026.1"
+    assert first["unit"] == {"id": UNIT, "name": "乌鲁木齐某设计院"}
+    assert first["committee"]["id"] == COMMITTEE
+    assert first["applicant"] == {"id": ME["id"], "name": ME["name"]}
+
+
+def test_one_application_per_qualification_and_year_across_route_kinds(service):
+    app = new(service)
+    for kind in ("评审", "初次确定", "授予", "特殊人才认定"):
+        with pytest.raises(Conflict) as caught:
+            service.create_application(ME, {"qualification_id": app["qualification"]["id"], "unit_id": UNIT,
+                                            "year": 2026, "route_kind": kind})
+        assert caught.value.code == "duplicate_application"
+    assert service.db.query(Application).count() == 1
+
+
+def test_the_database_refuses_a_duplicate_too(service):
+    app = new(service)
+    row = service.db.get(Application, app["id"])
+    service.db.add(NumberSequence())
+    twin = Application(number="RSSQ99999999", year=row.year, route_kind="授予", applicant_id=row.applicant_id,
+                       applicant_name="x", qualification_id=row.qualification_id, unit_id=UNIT, unit_name="x",
+                       committee_id=COMMITTEE, template_version="2026.1", template=row.template)
+    service.db.add(twin)
+    with pytest.raises(IntegrityError):
+        service.db.commit()
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"unit_id": "nowhere"}, "unit_id"),
+    ({"unit_id": COMMITTEE}, "unit_id"),
+    ({"qualification_id": "nothing"}, "qualification_id"),
+    ({"year": 2025}, "year"),
+    ({"year": 2030}, "year"),
+    ({"route_kind": "推荐"}, "route_kind"),
+])
+def test_create_refuses_bad_fields(service, overrides, field):
+    q = qualification(service)
+    with pytest.raises(Invalid) as caught:
+        service.create_application(ME, {"qualification_id": q["id"], "unit_id": UNIT, "year": 2026, **overrides})
+    assert caught.value.field == field
+    assert service.db.query(Application).count() == 0
+
+
+def test_create_refuses_another_prefectures_qualification_and_other_roles(service):
+    elsewhere = qualification(service, level="中级", region="650200", committee=PREFECTURE_COMMITTEE)
+    with pytest.raises(Invalid) as caught:
+        service.create_application(ME, {"qualification_id": elsewhere["id"], "unit_id": UNIT, "year": 2026})
+    assert caught.value.field == "qualification_id"
+    with pytest.raises(Forbidden):
+        service.create_application(ADMIN, {"qualification_id": elsewhere["id"], "unit_id": UNIT, "year": 2026})
+    assert service.db.query(Application).count() == 0
+
+
+def test_only_the_owner_sees_an_application(service):
+    app = new(service)
+    assert service.get_application(ME, app["id"])["id"] == app["id"]
+    with pytest.raises(NotFound):
+        service.get_application(applicant(2), app["id"])
+    assert service.list_applications(applicant(2)) == []
+    assert [a["id"] for a in service.list_applications(ME)] == [app["id"]]
+
+
+def test_saving_a_section_bumps_the_version_and_bad_data_changes_nothing(service):
+    app = new(service)
+    saved = service.save_section(ME, app["id"], "basic_info", {"name": "张三"})
+    assert saved["sections"]["basic_info"] == {"name": "张三"} and saved["version"] == 2
+    before = snapshot(service, app["id"])
+    with pytest.raises(Invalid) as caught:
+        service.save_section(ME, app["id"], "education", {"degrees": [{"graduated_on": "soon"}]})
+    assert caught.value.field == "degrees[0].graduated_on"
+    with pytest.raises(NotFound):
+        service.save_section(ME, app["id"], "hobbies", {})
+    with pytest.raises(NotFound):
+        service.save_section(applicant(2), app["id"], "basic_info", {"name": "李四"})
+    assert snapshot(service, app["id"]) == before
+
+
+def submittable(service, maximum=2, level="副高"):
+    settings(service, maximum=maximum)
+    app = new(service, level=level)
+    fill(service, ME, app)
+    service.documents.count_attachments.return_value = enough_attachments(app)
+    return app
+
+
+def test_submit_counts_and_records_the_transition(service):
+    app = submittable(service)
+    done = service.submit(ME, app["id"])
+    assert done["status"] == "submitted" and done["submissions_used"] == 1 and done["submissions_max"] == 2
+    assert done["history"][-1]["action"] == "submit"
+    assert done["history"][-1]["from"] == "draft" and done["history"][-1]["to"] == "submitted"
+    assert done["history"][-1]["by"]["user_id"] == ME["id"]
+    assert done["days_to_close"] == 15
+    sent = [event for event, _ in service.dispatch]
+    assert sent == ["application_submitted", "application_status_changed"]
+    assert service.dispatch[0][1]["submission_no"] == 1
+
+
+def test_submit_outside_the_window(service, fake_now):
+    app = submittable(service)
+    before = snapshot(service, app["id"])
+    for moment in ("2026-05-31T23:00:00+08:00", "2026-07-01T00:00:01+08:00"):
+        fake_now(moment)
+        with pytest.raises(Conflict) as caught:
+            service.submit(ME, app["id"])
+        assert caught.value.code == "window_closed"
+    assert service.get_application(ME, app["id"])["days_to_close"] == -1
+    assert snapshot(service, app["id"]) == before
+
+
+def test_submit_without_committee_settings_is_window_closed(service):
+    app = new(service)
+    with pytest.raises(Conflict) as caught:
+        service.submit(ME, app["id"])
+    assert caught.value.code == "window_closed"
+
+
+def test_incomplete_application_lists_what_is_missing(service):
+    settings(service)
+    app = new(service)
+    service.save_section(ME, app["id"], "basic_info", {"name": "张三"})
+    before = snapshot(service, app["id"])
+    with pytest.raises(Invalid) as caught:
+        service.submit(ME, app["id"])
+    assert caught.value.code == "incomplete_application"
+    missing = caught.value.extra["missing"]
+    assert {"section": "basic_info", "field": "gender"} in missing
+    assert {"section": "basic_info", "attachment": 1, "uploaded": 0} in missing
+    assert snapshot(service, app["id"]) == before
+
+
+def test_every_submit_counts_resubmits_included(service):
+    app = submittable(service, maximum=2)
+    service.submit(ME, app["id"])
+    service.withdraw(ME, app["id"])
+    service.review.claim_withdraw.assert_called_with(app["id"])
+    service.submit(ME, app["id"])
+    service.withdraw(ME, app["id"])
+    before = snapshot(service, app["id"])
+    with pytest.raises(Conflict) as caught:
+        service.submit(ME, app["id"])
+    assert caught.value.code == "submission_limit"
+    assert snapshot(service, app["id"]) == before
+    assert before[2] == 2
+
+
+def test_editing_a_submitted_application_is_refused(service):
+    app = submittable(service)
+    service.submit(ME, app["id"])
+    before = snapshot(service, app["id"])
+    with pytest.raises(Conflict) as caught:
+        service.save_section(ME, app["id"], "basic_info", {"name": "李四"})
+    assert caught.value.code == "not_editable"
+    with pytest.raises(Conflict):
+        service.submit(ME, app["id"])
+    assert snapshot(service, app["id"]) == before
+
+
+def test_withdraw_refused_when_review_says_the_unit_acted(service):
+    app = submittable(service)
+    service.submit(ME, app["id"])
+    service.review.claim_withdraw.side_effect = Conflict("cannot_withdraw", "基层单位已审核")
+    before = snapshot(service, app["id"])
+    with pytest.raises(Conflict) as caught:
+        service.withdraw(ME, app["id"])
+    assert caught.value.code == "cannot_withdraw"
+    assert snapshot(service, app["id"]) == before
+
+
+def test_withdraw_a_draft_is_refused(service):
+    app = new(service)
+    with pytest.raises(Conflict) as caught:
+        service.withdraw(ME, app["id"])
+    assert caught.value.code == "cannot_withdraw"
+    service.review.claim_withdraw.assert_not_called()
+
+
+def test_change_qualification_carries_matching_sections_and_flags_the_rest(service):
+    app = new(service, level="副高")
+    fill(service, ME, app)
+    junior = qualification(service, level="中级")
+    changed = service.change_qualification(ME, app["id"], junior["id"])
+    assert changed["qualification"]["id"] == junior["id"]
+    assert "representative_works" not in changed["sections"]        # no such section for 中级
+    assert changed["sections"]["basic_info"]["name"] == "张三"        # carried over
+    assert changed["needs_review"] == []
+    senior = qualification(service, level="正高")
+    back = service.change_qualification(ME, app["id"], senior["id"])
+    assert back["needs_review"] == ["representative_works"]          # new to this template
+    assert back["history"][-1]["action"] == "change_qualification"
+    service.save_section(ME, app["id"], "representative_works", {"works": []})
+    assert service.get_application(ME, app["id"])["needs_review"] == []
+
+
+def test_change_qualification_after_a_submit_is_refused(service):
+    app = submittable(service)
+    service.submit(ME, app["id"])
+    service.withdraw(ME, app["id"])  # back to draft, but it has been submitted once
+    other = qualification(service, level="中级")
+    before = snapshot(service, app["id"])
+    with pytest.raises(Conflict) as caught:
+        service.change_qualification(ME, app["id"], other["id"])
+    assert caught.value.code == "already_submitted"
+    assert snapshot(service, app["id"]) == before
+
+
+def test_change_to_a_qualification_already_applied_for_is_a_duplicate(service):
+    first = new(service, level="副高")
+    junior = qualification(service, level="中级")
+    service.create_application(ME, {"qualification_id": junior["id"], "unit_id": UNIT, "year": 2026})
+    before = snapshot(service, first["id"])
+    with pytest.raises(Conflict) as caught:
+        service.change_qualification(ME, first["id"], junior["id"])
+    assert caught.value.code == "duplicate_application"
+    assert snapshot(service, first["id"]) == before
+
+
+def test_a_past_years_application_is_read_only_and_keeps_its_template(service, fake_now):
+    fake_now("2025-06-15T10:00:00+08:00")
+    settings(service, opens="2025-06-01T00:00:00+08:00", closes="2025-06-30T00:00:00+08:00")
+    old = service.create_application(ME, {"qualification_id": qualification(service)["id"],
+                                          "unit_id": UNIT, "year": 2025})
+    assert old["template"]["version"] == "2025.1"
+    fake_now("2026-06-15T10:00:00+08:00")
+    seen = service.get_application(ME, old["id"])
+    assert seen["read_only"] is True and seen["template"]["version"] == "2025.1"
+    before = snapshot(service, old["id"])
+    for attempt in (lambda: service.save_section(ME, old["id"], "basic_info", {"name": "张三"}),
+                    lambda: service.submit(ME, old["id"]),
+                    lambda: service.change_qualification(ME, old["id"], "x")):
+        with pytest.raises(Conflict) as caught:
+            attempt()
+        assert caught.value.code == "read_only_year"
+    assert snapshot(service, old["id"]) == before

@@ -1,0 +1,121 @@
+import pytest
+
+from services.applications.models import OutboxEvent, ProcessedEvent, Transition
+from tests.unit.applications.helpers import enough_attachments, fill, settings
+from tests.unit.applications.test_dossier import ME, new
+from zc_common.errors import BadRequest, Conflict
+from zc_common.outbox import relay
+
+UNIT_BY = {"user_id": "u1", "name": "单位管理员", "org_id": "org1", "org_name": "某设计院", "node": "unit",
+           "impersonated_by": None}
+
+
+def submitted(service):
+    settings(service)
+    app = new(service)
+    fill(service, ME, app)
+    service.documents.count_attachments.return_value = enough_attachments(app)
+    service.submit(ME, app["id"])
+    return app
+
+
+def test_transition_moves_records_and_publishes(service):
+    app = submitted(service)
+    service.dispatch.clear()
+    result = service.transition("r-1", app["id"], "return", "returned", UNIT_BY, opinion="学历证书不清晰")
+    assert result["status"] == "returned" and result["version"] == app["version"] + 11  # 9 sections, submit, return
+    last = result["history"][-1]
+    assert last["opinion"] == "学历证书不清晰" and last["by"]["org_name"] == "某设计院" and last["from"] == "submitted"
+    assert [e for e, _ in service.dispatch] == ["application_returned", "application_status_changed"]
+    payload = service.dispatch[1][1]
+    assert payload["from_status"] == "submitted" and payload["status"] == "returned" and payload["event_id"]
+    assert {"application_id", "number", "applicant_id", "unit_id", "committee_id", "year"} <= set(payload)
+
+
+def test_transition_is_idempotent_by_request_id(service):
+    app = submitted(service)
+    first = service.transition("r-2", app["id"], "forward", "submitted", UNIT_BY)
+    again = service.transition("r-2", app["id"], "forward", "submitted", UNIT_BY)
+    assert again["version"] == first["version"]
+    assert service.db.query(Transition).filter_by(action="forward").count() == 1
+    assert len([e for e, _ in service.dispatch if e == "application_forwarded"]) == 1
+
+
+def test_transition_refuses_what_the_life_cycle_does_not_allow(service):
+    app = submitted(service)
+    before = service.db.query(Transition).count()
+    with pytest.raises(Conflict) as caught:
+        service.transition("r-3", app["id"], "fee_paid", "ready_for_meeting", UNIT_BY)
+    assert caught.value.code == "bad_transition"
+    with pytest.raises(Conflict):
+        service.transition("r-4", app["id"], "forward", "approved", UNIT_BY)
+    with pytest.raises(BadRequest):
+        service.transition("r-5", app["id"], "submit", "submitted", UNIT_BY)  # the applicant's own door only
+    assert service.db.query(Transition).count() == before
+    assert service.get_application(ME, app["id"])["status"] == "submitted"
+
+
+def test_a_publish_failure_after_commit_loses_nothing(service):
+    service.dispatch.failing = True
+    app = submitted(service)  # committed while the broker is "down"
+    assert service.dispatch == []
+    pending = service.db.query(OutboxEvent).filter_by(published=False).count()
+    assert pending == 2
+    service.dispatch.failing = False
+    service.relay_outbox()  # the timer's retry
+    assert [e for e, _ in service.dispatch] == ["application_submitted", "application_status_changed"]
+    assert service.dispatch[0][1]["application_id"] == app["id"]
+    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 0
+    service.relay_outbox()
+    assert len(service.dispatch) == 2  # nothing sent twice
+
+
+def test_relay_stops_at_the_first_failure_and_keeps_order(service):
+    app = submitted(service)
+    service.dispatch.clear()
+    service.transition("r-6", app["id"], "forward", "submitted", UNIT_BY)
+    service.dispatch.clear()
+    service.db.query(OutboxEvent).update({"published": False})
+    service.db.commit()
+    calls = []
+
+    def flaky(event_type, payload):
+        calls.append(event_type)
+        if len(calls) == 2:
+            raise ConnectionError("broker went away")
+
+    assert relay(service.db, OutboxEvent, flaky) == 1
+    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 3
+    sent = []
+    assert relay(service.db, OutboxEvent, lambda e, p: sent.append(e)) == 3
+    assert sent == ["application_status_changed", "application_forwarded", "application_status_changed"]
+
+
+def test_fee_paid_event_moves_to_ready_for_meeting_once(service):
+    app = submitted(service)
+    committee = {"user_id": "c1", "name": "评委会", "org_id": "c", "org_name": "评委会", "node": "committee",
+                 "impersonated_by": None}
+    service.transition("r-7", app["id"], "pass_formal_review", "formal_review_passed", committee)
+    event = {"event_id": "e-1", "application_id": app["id"], "order_no": "F1", "amount_fen": 30000}
+    service.on_fee_paid(event)
+    service.on_fee_paid(event)  # redelivered
+    service.on_fee_paid({**event, "event_id": "e-2"})  # the same payment announced twice
+    seen = service.get_application(ME, app["id"])
+    assert seen["status"] == "ready_for_meeting"
+    assert [h["action"] for h in seen["history"]].count("fee_paid") == 1
+    assert service.db.query(ProcessedEvent).count() == 2
+
+
+def test_fee_paid_for_an_application_not_waiting_for_it_changes_nothing(service):
+    app = submitted(service)
+    service.on_fee_paid({"event_id": "e-3", "application_id": app["id"], "order_no": "F2"})
+    assert service.get_application(ME, app["id"])["status"] == "submitted"
+    assert service.db.query(ProcessedEvent).count() == 1
+
+
+def test_internal_view_for_other_services(service):
+    app = submitted(service)
+    seen = service.get_application_internal(app["id"])
+    assert seen["number"] == app["number"] and seen["submissions_used"] == 1
+    many = service.get_applications_internal([app["id"], "missing"])
+    assert list(many) == [app["id"]]

@@ -1,0 +1,61 @@
+import pytest
+
+from services.applications import template_store, validation
+from zc_common.errors import Invalid
+
+TEMPLATE = template_store.resolve(2026, {"level": "副高", "series": "工程系列"})
+
+
+def section(key):
+    return template_store.section_of(TEMPLATE, key)
+
+
+def refused(key, data):
+    with pytest.raises(Invalid) as caught:
+        validation.check_section(section(key), data)
+    assert caught.value.code == "invalid_field"
+    assert caught.value.message
+    return caught.value.field
+
+
+def test_a_partly_filled_section_may_be_saved():
+    assert validation.check_section(section("basic_info"), {"name": " 张三 "}) == {"name": "张三"}
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"name": "张" * 51}, "name"),                          # text max_length
+    ({"name": 5}, "name"),                                   # text type
+    ({"years_in_profession": 61}, "years_in_profession"),    # integer max
+    ({"years_in_profession": -1}, "years_in_profession"),    # integer min
+    ({"years_in_profession": "15"}, "years_in_profession"),  # integer type
+    ({"years_in_profession": True}, "years_in_profession"),  # a boolean is no integer
+    ({"birth_date": "1985-02-30"}, "birth_date"),            # no such day
+    ({"birth_date": "1985/03/12"}, "birth_date"),            # format
+    ({"gender": "未知"}, "gender"),                           # choice
+    ({"is_grassroots": "yes"}, "is_grassroots"),             # boolean
+    ({"nickname": "x"}, "nickname"),                         # not in the template
+])
+def test_a_field_breaking_its_template_is_named(data, field):
+    assert refused("basic_info", data) == field
+
+
+def test_a_table_cell_is_named_by_row_and_column():
+    good = {"school": "新疆大学", "major": "机械", "education": "本科", "graduated_on": "2007-07-01"}
+    bad = {**good, "graduated_on": "2007-13-01"}
+    assert refused("education", {"degrees": [good, bad]}) == "degrees[1].graduated_on"
+    assert refused("education", {"degrees": [good, {**good, "color": "red"}]}) == "degrees[1].color"
+    assert refused("education", {"degrees": "新疆大学"}) == "degrees"
+    assert refused("education", {"degrees": [good, "row"]}) == "degrees[1]"
+
+
+def test_missing_items_lists_required_fields_cells_and_attachments():
+    sections = {"education": {"degrees": [{"school": "新疆大学", "education": "本科"}]}}
+    missing = validation.missing_items(TEMPLATE, sections, {"basic_info": 1}, ["work_history"])
+    assert {"section": "basic_info", "field": "name"} in missing
+    assert {"section": "education", "field": "degrees[0].major"} in missing
+    assert {"section": "education", "field": "degrees[0].graduated_on"} in missing
+    assert {"section": "education", "attachment": 1, "uploaded": 0} in missing
+    assert {"section": "achievements", "attachment": 2, "uploaded": 0} in missing
+    assert {"section": "publications", "field": "items"} in missing   # required for senior titles
+    assert {"section": "work_history", "needs_review": True} in missing
+    assert not [m for m in missing if m["section"] == "basic_info" and "attachment" in m]
