@@ -13,6 +13,7 @@ from gateway.schemas_applications import (
     QualificationQuery,
     SectionData,
 )
+from zc_common.errors import NotFound
 
 TAG_CATALOG = "资格目录"
 TAG_ADMIN = "平台管理"
@@ -67,7 +68,10 @@ async def put_committee_settings(request, call):
 @api.route("GET", "/committees/{id}/settings", summary="评审委员会申报参数", tag=TAG_CATALOG, roles=(),
            responses={404: "尚未设置"})
 async def get_committee_settings(request, call):
-    return await call.rpc.applications.get_committee_settings(call.params["id"])
+    settings = await call.rpc.applications.get_committee_settings(call.params["id"])
+    if settings is None:
+        raise NotFound("settings_not_found", "该评审委员会尚未设置申报参数")
+    return settings
 
 
 # -- catalog -------------------------------------------------------------------

@@ -138,7 +138,6 @@ def put_settings(session, organizations, actor, committee_id, data):
 
 
 def get_settings(session, committee_id):
+    """The committee's settings, or None while it has set none."""
     settings = session.get(CommitteeSettings, committee_id)
-    if settings is None:
-        raise NotFound("settings_not_found", "该评审委员会尚未设置申报参数")
-    return settings_dict(settings)
+    return settings_dict(settings) if settings is not None else None

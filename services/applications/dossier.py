@@ -228,8 +228,11 @@ def withdraw(session, actor, application_id, claim_withdraw):
     _writable(app, moment)
     if app.status != "submitted":
         raise Conflict("cannot_withdraw", "只有已提交、基层单位尚未审核的申请书可以收回")
+    submission_no = app.submissions_used
     session.rollback()
-    claim_withdraw(app.id)
+    # Review closes the unit's task atomically (or refuses: cannot_withdraw). The
+    # submission number lets it refuse or pre-empt a submission it has not seen yet.
+    claim_withdraw(app.id, submission_no=submission_no)
     app = own(session, actor, application_id, lock=True)
     if app.status != "submitted":
         session.rollback()

@@ -102,6 +102,5 @@ def test_bad_settings_are_refused_and_change_nothing(service, overrides, field):
 def test_settings_for_an_unknown_committee(service):
     with pytest.raises(NotFound):
         service.put_committee_settings(ADMIN, DEPARTMENT, settings_body())
-    with pytest.raises(NotFound):
-        service.get_committee_settings(COMMITTEE)
+    assert service.get_committee_settings(COMMITTEE) is None
     assert service.db.query(CommitteeSettings).count() == 0

@@ -164,7 +164,7 @@ def test_every_submit_counts_resubmits_included(service):
     app = submittable(service, maximum=2)
     service.submit(ME, app["id"])
     service.withdraw(ME, app["id"])
-    service.review.claim_withdraw.assert_called_with(app["id"])
+    service.review.claim_withdraw.assert_called_with(app["id"], submission_no=1)
     service.submit(ME, app["id"])
     service.withdraw(ME, app["id"])
     before = snapshot(service, app["id"])
