@@ -1,17 +1,24 @@
 """HTTP routes of the accounts area (API.md: bootstrap and administration,
 registration and login, base unit), plus recovery, appeals, impersonation, audit
 and the public directory reads the frontend needs."""
+import base64
 import ipaddress
 import json
 import os
+from urllib.parse import quote
 
 from aiohttp import web
+from pydantic import ValidationError
 
-from gateway.api import api
+from gateway.api import api, validation_error
 from gateway.auth import COOKIE, token_of
 from gateway.schemas_accounts import (
+    AppealDecision,
+    AppealForm,
+    AppealQuery,
     ApplicantRegistration,
     AuditQuery,
+    EmailRecoveryBody,
     ImpersonateBody,
     LoginBody,
     LoginOut,
@@ -20,6 +27,8 @@ from gateway.schemas_accounts import (
     PasswordChange,
     ProfileUpdate,
     RegionQuery,
+    ResetBody,
+    SmsRecoveryBody,
     StaffBody,
     SwitchRegionBody,
     UnitQuery,
@@ -27,11 +36,13 @@ from gateway.schemas_accounts import (
     UnitUpdate,
     UserOut,
 )
+from gateway.uploads import read_upload
 
 TAG_AUTH = "注册与登录"
 TAG_ADMIN = "平台管理"
 TAG_UNIT = "基层单位"
 TAG_PUBLIC = "公共查询"
+TAG_RECOVERY = "找回账号与申诉"
 
 
 def _trusted_proxies():
@@ -199,4 +210,67 @@ async def impersonate(request, call):
            roles=("platform_admin",))
 async def audit_log(request, call):
     q = call.query
-    return await call.rpc.accounts.audit_log(q.user, q.kind, q.page, q.page_size)
+    return await call.rpc.accounts.audit_log(call.user, q.user, q.kind, q.page, q.page_size)
+
+
+# -- recovery (public, throttled per address) ---------------------------------------------------
+
+@api.route("POST", "/recovery/sms", summary="找回密码：身份证号+姓名+注册手机号，发送短信验证码", tag=TAG_RECOVERY,
+           body=SmsRecoveryBody, responses={404: "信息不一致", 429: "操作过于频繁"})
+async def recover_by_sms(request, call):
+    return await call.rpc.accounts.recover_by_sms(call.body.model_dump(), client_address(request))
+
+
+@api.route("POST", "/recovery/email", summary="找回密码：向注册邮箱发送验证码", tag=TAG_RECOVERY,
+           body=EmailRecoveryBody, responses={404: "邮箱未绑定账号", 429: "操作过于频繁"})
+async def recover_by_email(request, call):
+    return await call.rpc.accounts.recover_by_email(call.body.email, client_address(request))
+
+
+@api.route("POST", "/recovery/reset", summary="找回密码：凭验证码设置新密码", tag=TAG_RECOVERY, body=ResetBody,
+           responses={409: "验证码已使用或过期", 422: "验证码错误或密码不符合要求", 429: "错误次数过多"})
+async def reset_password(request, call):
+    b = call.body
+    return await call.rpc.accounts.reset_password(b.recovery_id, b.code, b.new_password, client_address(request))
+
+
+@api.route("POST", "/recovery/username", summary="找回用户名：身份证号+姓名+注册手机号", tag=TAG_RECOVERY,
+           body=SmsRecoveryBody, responses={404: "信息不一致", 429: "操作过于频繁"})
+async def recover_username(request, call):
+    return await call.rpc.accounts.recover_username(call.body.model_dump(), client_address(request))
+
+
+# -- appeals (账号申诉) ---------------------------------------------------------------------------------
+
+@api.route("POST", "/appeals", summary="账号申诉：上传身份证或营业执照扫描件及新联系方式", tag=TAG_RECOVERY,
+           body=AppealForm, raw_body=True, status=201,
+           responses={404: "未找到账号", 413: "文件过大", 415: "文件类型不支持", 429: "提交过于频繁"})
+async def submit_appeal(request, call):
+    upload = await read_upload(request)
+    try:
+        form = AppealForm.model_validate(upload.fields)
+    except ValidationError as exc:
+        return validation_error(exc)
+    return await call.rpc.accounts.submit_appeal(form.model_dump(), upload.filename, upload.content_b64(),
+                                                 client_address(request))
+
+
+@api.route("GET", "/admin/appeals", summary="账号申诉列表", tag=TAG_ADMIN, query=AppealQuery,
+           roles=("platform_admin",))
+async def list_appeals(request, call):
+    return await call.rpc.accounts.list_appeals(call.user, call.query.status)
+
+
+@api.route("GET", "/admin/appeals/{id}/scan", summary="申诉扫描件", tag=TAG_ADMIN, roles=("platform_admin",),
+           response="application/octet-stream")
+async def appeal_scan(request, call):
+    file = await call.rpc.accounts.appeal_scan(call.user, call.params["id"])
+    return web.Response(body=base64.b64decode(file["content_b64"]), content_type=file["content_type"],
+                        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(file['name'])}"})
+
+
+@api.route("POST", "/admin/appeals/{id}/decision", summary="处理账号申诉（通过则重置密码）", tag=TAG_ADMIN,
+           body=AppealDecision, roles=("platform_admin",), responses={409: "申诉已处理"})
+async def decide_appeal(request, call):
+    b = call.body
+    return await call.rpc.accounts.decide_appeal(call.user, call.params["id"], b.approve, b.note, b.new_password)

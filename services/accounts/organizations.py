@@ -40,7 +40,7 @@ def create_organization(db, actor, data):
     db.add(org)
     db.flush()
     audit.record(db, "organization_created", actor=actor, username=actor.get("username"),
-                 organization_id=org.id, kind=kind, name=name)
+                 organization_id=org.id, org_kind=kind, name=name)
     db.commit()
     return schemas.organization(org)
 

@@ -1,8 +1,9 @@
 """A person's own account: contact details and password."""
 from services.accounts import audit, passwords, schemas, sessions, validators
 from services.accounts.models import User
+from services.accounts.registration import email_taken
 from zc_common.clock import now
-from zc_common.errors import Invalid
+from zc_common.errors import Conflict, Invalid
 
 
 def update_profile(db, actor, data, address=None):
@@ -12,7 +13,10 @@ def update_profile(db, actor, data, address=None):
         user.phone = validators.mobile(data["phone"])
         changed.append("phone")
     if "email" in data:
-        user.email = validators.email(data["email"]) if data["email"] else None
+        email = validators.email(data["email"]) if data["email"] else None
+        if email and email_taken(db, email, exclude_user_id=user.id):
+            raise Conflict("email_taken", "该邮箱已绑定其他账号")
+        user.email = email
         changed.append("email")
     audit.record(db, "profile_updated", user=user, actor=actor, address=address, fields=changed)
     db.commit()

@@ -31,6 +31,14 @@ def username_taken(db, username):
     return db.scalar(select(User.id).where(User.username == username)) is not None
 
 
+def email_taken(db, email, exclude_user_id=None):
+    """An email recovers one account, so two accounts may not share it."""
+    query = select(User.id).where(User.email == email)
+    if exclude_user_id:
+        query = query.where(User.id != exclude_user_id)
+    return db.scalar(query) is not None
+
+
 def register_applicant(db, data, address=None):
     id_number = validators.id_number(data.get("id_number"))
     name = validators.required_text(data.get("name"), "name", "姓名", 64)
@@ -43,6 +51,8 @@ def register_applicant(db, data, address=None):
         raise Conflict("id_number_taken", "该身份证号已注册账号（一个身份证号只能注册一个账号），可通过找回功能找回")
     if username_taken(db, username):
         raise Conflict("username_taken", "用户名已被使用")
+    if email and email_taken(db, email):
+        raise Conflict("email_taken", "该邮箱已绑定其他账号")
     user = User(username=username, password_hash=passwords.hash_password(password), name=name,
                 role="applicant", id_number=id_number, phone=phone, email=email, region_code=region,
                 password_changed_at=now())

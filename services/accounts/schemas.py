@@ -1,5 +1,6 @@
 """What crosses RPC: the actor (who is calling), users, organisations and units."""
 from zc_common.clock import iso
+from zc_common.errors import Forbidden
 
 ROLES = ("applicant", "unit_admin", "department_staff", "committee_staff", "platform_admin")
 
@@ -76,3 +77,10 @@ def committee_entry(org):
     """A line of the public committee directory."""
     return {"id": org.id, "name": org.name, "region_code": org.region_code, "address": org.address,
             "contact_person": org.contact_person, "phone": org.contact_phone}
+
+
+def require_role(actor, *roles):
+    """The owner checks too, not only the gateway: an RPC caller must hold a role."""
+    if not actor or actor.get("role") not in roles:
+        raise Forbidden("forbidden", "当前角色无权进行此操作")
+    return actor

@@ -1,12 +1,23 @@
 """The accounts service: identity, organisations, sessions, recovery and appeals.
 A thin door: every rule lives in the modules it calls."""
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
-from services.accounts import audit, notifications, organizations, profile, registration, sessions
+from services.accounts import (
+    appeals,
+    audit,
+    notifications,
+    organizations,
+    profile,
+    recovery,
+    registration,
+    sessions,
+)
 from services.accounts.dependencies import BootstrapAdmin, NotificationSender
 from services.accounts.models import Base  # noqa: F401  (the tables this service owns)
 from services.accounts.regions import regions as region_list
+from services.accounts.remote import Documents
+from services.accounts.schemas import require_role
 from zc_common.db import Database
 from zc_common.errors import DomainError
 
@@ -17,6 +28,7 @@ class AccountsService:
     db = Database("accounts")
     bootstrap = BootstrapAdmin()
     sender = NotificationSender()
+    documents_rpc = RpcProxy("documents")
 
     @rpc
     def ping(self):
@@ -46,6 +58,7 @@ class AccountsService:
 
     @rpc(expected_exceptions=DomainError)
     def impersonate(self, actor, username, address=None):
+        require_role(actor, "platform_admin")
         return sessions.impersonate(self.db, actor, username, address)
 
     # -- registration and organisations ------------------------------------------------
@@ -59,10 +72,12 @@ class AccountsService:
 
     @rpc(expected_exceptions=DomainError)
     def create_organization(self, actor, data):
+        require_role(actor, "platform_admin")
         return organizations.create_organization(self.db, actor, data)
 
     @rpc(expected_exceptions=DomainError)
     def add_staff(self, actor, org_id, data):
+        require_role(actor, "platform_admin")
         return organizations.add_staff(self.db, actor, org_id, data)
 
     @rpc(expected_exceptions=DomainError)
@@ -115,9 +130,46 @@ class AccountsService:
     def change_password(self, token, old_password, new_password, address=None):
         return profile.change_password(self.db, token, old_password, new_password, address)
 
+    # -- recovery and appeals -------------------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def recover_by_sms(self, data, address=None):
+        return recovery.start_by_sms(self.db, data, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def recover_by_email(self, email, address=None):
+        return recovery.start_by_email(self.db, email, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def reset_password(self, recovery_id, code, new_password, address=None):
+        return recovery.reset_password(self.db, recovery_id, code, new_password, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def recover_username(self, data, address=None):
+        return recovery.recover_username(self.db, data, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def submit_appeal(self, data, filename, content_b64, address=None):
+        return appeals.submit(self.db, Documents(self.documents_rpc), data, filename, content_b64, address)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_appeals(self, actor, status=None):
+        require_role(actor, "platform_admin")
+        return appeals.list_appeals(self.db, status)
+
+    @rpc(expected_exceptions=DomainError)
+    def appeal_scan(self, actor, appeal_id):
+        require_role(actor, "platform_admin")
+        return appeals.scan(self.db, Documents(self.documents_rpc), appeal_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def decide_appeal(self, actor, appeal_id, approve, note=None, new_password=None):
+        require_role(actor, "platform_admin")
+        return appeals.decide(self.db, actor, appeal_id, approve, note, new_password)
+
     # -- audit -------------------------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
-    def audit_log(self, user=None, kind=None, page=1, page_size=50):
+    def audit_log(self, actor, user=None, kind=None, page=1, page_size=50):
+        require_role(actor, "platform_admin")
         return audit.page(self.db, user, kind, page, page_size)
 
     @timer(interval=2)
