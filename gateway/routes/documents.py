@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from gateway.api import api
+from gateway.routes.accounts import client_address
 from gateway.uploads import read_upload
 
 TAG_FILES = "附件与评审表"
@@ -109,6 +110,7 @@ async def certificate_pdf(request, call):
 @api.route("GET", "/public/certificates/{no}", summary="证书公开核验（编号 + 姓名）", tag=TAG_CERTS,
            query=VerifyQuery, responses={404: "编号与姓名不匹配", 429: "查询过于频繁"})
 async def verify_certificate(request, call):
-    # Rate limited per client address by the service, so numbers cannot be enumerated.
+    # Rate limited per client address (behind a trusted proxy: X-Forwarded-For) by the
+    # service, so numbers cannot be enumerated.
     return await call.rpc.documents.verify_certificate(
-        call.params["no"], call.query.name, request.remote or "unknown")
+        call.params["no"], call.query.name, client_address(request))
