@@ -1,1 +1,190 @@
-"""HTTP routes of the review area (see API.md)."""
+"""HTTP routes of the review area (see API.md "Reviewers", "Committee results",
+"Public"). The review service checks who may see and do what; these handlers check
+roles and shape only."""
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gateway.api import api
+from gateway.routes.accounts import client_address
+
+TAG_REVIEW = "申请书审核"
+TAG_COMMITTEE = "评审结果"
+TAG_PUBLIC = "公示"
+REVIEWERS = ("unit_admin", "department_staff", "committee_staff")
+COMMITTEE = ("committee_staff",)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageQuery(BaseModel):
+    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page_size: int = Field(20, ge=1, le=100, description="每页条数（≤100）")
+
+
+class ReviewQuery(PageQuery):
+    status: str | None = Field(None, max_length=32, description="状态")
+    year: int | None = Field(None, ge=2000, le=2100, description="年度")
+    name: str | None = Field(None, max_length=64, description="申请人姓名（包含）")
+    number: str | None = Field(None, max_length=32, description="申请书编号")
+
+
+class CommentIn(Strict):
+    section: str = Field(min_length=1, max_length=64)
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ReturnIn(Strict):
+    opinion: str = Field(min_length=1, max_length=2000)
+
+
+class ForwardIn(Strict):
+    opinion: str = Field("", max_length=2000)
+    recommending_unit_id: str | None = Field(None, max_length=64)
+
+
+class VoteIn(Strict):
+    application_id: str = Field(min_length=1, max_length=64)
+    experts_present: int = Field(ge=1, le=1000)
+    votes_for: int = Field(ge=0, le=1000)
+    votes_against: int = Field(ge=0, le=1000)
+    votes_abstain: int = Field(ge=0, le=1000)
+
+
+class MeetingIn(Strict):
+    year: int = Field(ge=2000, le=2100)
+    held_on: date
+    results: list[VoteIn] = Field(min_length=1, max_length=1000)
+
+
+class MeetingQuery(BaseModel):
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+class PublicityIn(Strict):
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ObjectionIn(Strict):
+    application_number: str = Field(min_length=1, max_length=32)
+    reason: str = Field(min_length=1, max_length=2000)
+    contact: str = Field(min_length=1, max_length=200)
+
+
+class ObjectionQuery(BaseModel):
+    resolved: bool | None = Field(None, description="true 已处理 / false 未处理")
+
+
+class ResolveIn(Strict):
+    upheld: bool
+    note: str = Field("", max_length=2000)
+
+
+class ApprovalIn(Strict):
+    document_no: str = Field(min_length=1, max_length=64, pattern=r"\S")
+
+
+NOT_YOURS = {404: "本单位未经手该申请书", 409: "不在本单位审核环节（not_your_turn）或他人正在处理"}
+
+
+# -- reviewers ------------------------------------------------------------------
+
+@api.route("GET", "/review/tasks", summary="申请书审核：在本单位等待审核的申请书（最早到达在前，标记超期）",
+           tag=TAG_REVIEW, query=PageQuery, roles=REVIEWERS)
+async def review_tasks(request, call):
+    return await call.rpc.review.list_tasks(call.user, call.query.page, call.query.page_size)
+
+
+@api.route("GET", "/review/applications", summary="申请书查询：到达过本单位的全部申请书", tag=TAG_REVIEW,
+           query=ReviewQuery, roles=REVIEWERS)
+async def review_applications(request, call):
+    q = call.query
+    return await call.rpc.review.query_applications(call.user, q.status, q.year, q.name, q.number, q.page,
+                                                    q.page_size)
+
+
+@api.route("GET", "/review/applications/{id}", summary="办理：申请书全部栏目、附件、审核意见与历史",
+           tag=TAG_REVIEW, roles=REVIEWERS, responses={404: "本单位未经手该申请书"})
+async def review_application(request, call):
+    return await call.rpc.review.application_detail(call.user, call.params["id"])
+
+
+@api.route("POST", "/review/applications/{id}/comments", summary="按栏目填写审核意见", tag=TAG_REVIEW,
+           body=CommentIn, roles=REVIEWERS, status=201, responses={**NOT_YOURS, 422: "栏目不存在"})
+async def review_comment(request, call):
+    return await call.rpc.review.add_comment(call.user, call.params["id"], call.body.section, call.body.text)
+
+
+@api.route("POST", "/review/applications/{id}/return", summary="退回申请人（须填写退回意见）", tag=TAG_REVIEW,
+           body=ReturnIn, roles=REVIEWERS, responses=NOT_YOURS)
+async def review_return(request, call):
+    return await call.rpc.review.return_application(call.user, call.params["id"], call.body.opinion)
+
+
+@api.route("POST", "/review/applications/{id}/forward",
+           summary="审核通过并上报（基层单位须填写推荐意见；评审委员会上报即通过形式审核）", tag=TAG_REVIEW,
+           body=ForwardIn, roles=REVIEWERS,
+           responses={**NOT_YOURS, 422: "缺少推荐意见或须选择推荐单位"})
+async def review_forward(request, call):
+    return await call.rpc.review.forward_application(call.user, call.params["id"], call.body.opinion,
+                                                     call.body.recommending_unit_id)
+
+
+# -- committee results -------------------------------------------------------------
+
+@api.route("POST", "/committee/meetings", summary="录入评审会议表决结果", tag=TAG_COMMITTEE, body=MeetingIn,
+           roles=COMMITTEE, status=201, responses={409: "申请书不处于待评审状态", 422: "票数不符"})
+async def record_meeting(request, call):
+    body = call.body.model_dump(mode="json")
+    return await call.rpc.review.record_meeting(call.user, body["year"], body["held_on"], body["results"])
+
+
+@api.route("GET", "/committee/meetings", summary="本评审委员会的评审会议", tag=TAG_COMMITTEE,
+           query=MeetingQuery, roles=COMMITTEE)
+async def list_meetings(request, call):
+    return await call.rpc.review.list_meetings(call.user, call.query.year)
+
+
+@api.route("POST", "/committee/meetings/{id}/publicity", summary="发布评审结果公示", tag=TAG_COMMITTEE,
+           body=PublicityIn, roles=COMMITTEE, status=201, responses={409: "已公示", 422: "公示期不足"})
+async def open_publicity(request, call):
+    body = call.body.model_dump(mode="json")
+    return await call.rpc.review.open_publicity(call.user, call.params["id"], body["starts_at"], body["ends_at"])
+
+
+@api.route("GET", "/committee/objections", summary="公示期异议", tag=TAG_COMMITTEE, query=ObjectionQuery,
+           roles=COMMITTEE)
+async def list_objections(request, call):
+    return await call.rpc.review.list_objections(call.user, call.query.resolved)
+
+
+@api.route("POST", "/committee/objections/{id}/resolve", summary="处理异议（成立则评审结果改为未通过）",
+           tag=TAG_COMMITTEE, body=ResolveIn, roles=COMMITTEE, responses={409: "已处理"})
+async def resolve_objection(request, call):
+    return await call.rpc.review.resolve_objection(call.user, call.params["id"], call.body.upheld, call.body.note)
+
+
+@api.route("POST", "/committee/meetings/{id}/approval", summary="发布批文并颁发电子证书", tag=TAG_COMMITTEE,
+           body=ApprovalIn, roles=COMMITTEE, status=201,
+           responses={409: "公示未结束、异议未处理或批文号已使用"})
+async def approve_meeting(request, call):
+    return await call.rpc.review.approve_meeting(call.user, call.params["id"], call.body.document_no)
+
+
+# -- public ----------------------------------------------------------------------------
+
+@api.route("GET", "/public/publicity", summary="正在公示的评审结果", tag=TAG_PUBLIC)
+async def public_publicity(request, call):
+    return await call.rpc.review.public_publicity()
+
+
+@api.route("POST", "/public/publicity/{id}/objections", summary="对公示结果提出异议", tag=TAG_PUBLIC,
+           body=ObjectionIn, status=201, responses={409: "不在公示期", 422: "申请编号不在该公示中",
+                                                    429: "提交过于频繁"})
+async def submit_objection(request, call):
+    body = call.body
+    return await call.rpc.review.submit_objection(call.params["id"], body.application_number, body.reason,
+                                                  body.contact, client_address(request))

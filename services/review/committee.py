@@ -329,13 +329,19 @@ def finish_approval(deps, meeting, approval):
 
 
 def approval_payload(deps, meeting, approval, results):
+    """The shape documents.issue_certificates takes (docs/internal-rpc.md)."""
     committee = routing.Orgs(deps.accounts.get_organizations).get(meeting.committee_id) or {}
     return {"approval_id": approval.id, "document_no": approval.document_no, "year": approval.year,
             "approved_on": approval.approved_at.astimezone(rules.PLATFORM_TZ).date().isoformat(),
             "committee": {"id": meeting.committee_id, "name": meeting.committee_name or committee.get("name"),
                           "region_code": committee.get("region_code")},
-            "applications": [{"application_id": r.application_id, "number": r.number, "applicant": r.applicant,
-                              "unit": r.unit, "qualification": r.qualification} for r in results]}
+            "applications": [{"application_id": r.application_id, "number": r.number,
+                              "applicant_id": (r.applicant or {}).get("id"), "name": (r.applicant or {}).get("name"),
+                              "title": (r.qualification or {}).get("title"),
+                              "level": (r.qualification or {}).get("level"),
+                              "series": (r.qualification or {}).get("series"),
+                              "specialty": (r.qualification or {}).get("specialty"),
+                              "unit_name": (r.unit or {}).get("name")} for r in results]}
 
 
 def approval_view(session, approval):

@@ -7,6 +7,8 @@ Create Date: 2026-11-25 10:52:03.833455
 from alembic import op
 import sqlalchemy as sa
 
+import zc_common.db
+
 
 revision = 'ed7a2fd1d6c7'
 down_revision = None
