@@ -1,0 +1,115 @@
+// The one way pages talk to the gateway (/api/v1). Errors come back as ApiError
+// carrying the server's code, message (shown to the user as is), field and missing.
+import { ElMessage } from 'element-plus'
+import { session, clearSession } from './session.js'
+
+export const BASE = '/api/v1'
+
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error?.message || `请求失败（${status}）`)
+    this.status = status
+    this.code = error?.code
+    this.field = error?.field
+    this.missing = error?.missing
+    this.error = error
+  }
+}
+
+let onUnauthorized = () => {}
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn }
+
+function headers(extra = {}) {
+  const h = { ...extra }
+  if (session.token) h.Authorization = `Bearer ${session.token}`
+  return h
+}
+
+function url(path, query) {
+  let u = BASE + path
+  if (query) {
+    const q = new URLSearchParams()
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.append(k, v)
+    const s = q.toString()
+    if (s) u += (u.includes('?') ? '&' : '?') + s
+  }
+  return u
+}
+
+async function fail(res, quiet) {
+  let body = null
+  try { body = await res.json() } catch { /* not JSON: keep the status text */ }
+  const err = new ApiError(res.status, body?.error || { message: res.status === 413 ? '文件过大' : `请求失败（${res.status} ${res.statusText}）` })
+  if (res.status === 401 && session.token) {
+    clearSession()
+    onUnauthorized()
+  }
+  if (!quiet) ElMessage.error({ message: err.message, grouping: true })
+  throw err
+}
+
+/** JSON request. opts: {json, query, form (FormData), quiet, blob} */
+export async function api(method, path, opts = {}) {
+  const init = { method, headers: headers() }
+  if (opts.json !== undefined) {
+    init.headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(opts.json)
+  } else if (opts.form) {
+    init.body = opts.form
+  }
+  let res
+  try {
+    res = await fetch(url(path, opts.query), init)
+  } catch (e) {
+    const err = new ApiError(0, { message: '无法连接服务器，请检查网络后重试' })
+    if (!opts.quiet) ElMessage.error(err.message)
+    throw err
+  }
+  if (!res.ok) return fail(res, opts.quiet)
+  if (opts.blob) return res.blob()
+  if (res.status === 204) return null
+  const type = res.headers.get('Content-Type') || ''
+  return type.includes('json') ? res.json() : res.text()
+}
+
+export const get = (p, query, o = {}) => api('GET', p, { ...o, query })
+export const post = (p, json, o = {}) => api('POST', p, { ...o, json })
+export const put = (p, json, o = {}) => api('PUT', p, { ...o, json })
+export const del = (p, o = {}) => api('DELETE', p, o)
+
+/** Multipart upload with progress (fetch has none): resolves with the JSON reply. */
+export function upload(path, form, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', BASE + path)
+    if (session.token) xhr.setRequestHeader('Authorization', `Bearer ${session.token}`)
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100)) }
+    xhr.onload = () => {
+      let body = null
+      try { body = JSON.parse(xhr.responseText) } catch { /* empty or HTML */ }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body)
+      const err = new ApiError(xhr.status, body?.error || { message: xhr.status === 413 ? '文件过大，单个文件不能超过 2 MB' : `上传失败（${xhr.status}）` })
+      if (xhr.status === 401) { clearSession(); onUnauthorized() }
+      reject(err)
+    }
+    xhr.onerror = () => reject(new ApiError(0, { message: '上传失败：无法连接服务器' }))
+    xhr.send(form)
+  })
+}
+
+/** Fetch a protected file and hand back an object URL (for preview or download). */
+export async function fileUrl(path) {
+  const blob = await api('GET', path, { blob: true })
+  return { url: URL.createObjectURL(blob), type: blob.type, size: blob.size }
+}
+
+export async function download(path, filename) {
+  const { url: u } = await fileUrl(path)
+  const a = document.createElement('a')
+  a.href = u
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(u), 10000)
+}

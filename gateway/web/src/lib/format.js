@@ -1,0 +1,41 @@
+export const STATUS = {
+  draft: { text: '草稿', type: 'info' },
+  submitted: { text: '审核中', type: 'primary' },
+  returned: { text: '已退回', type: 'danger' },
+  formal_review_passed: { text: '已通过形式审核', type: 'success' },
+  ready_for_meeting: { text: '已缴费，待评审', type: 'success' },
+  passed: { text: '评审通过', type: 'success' },
+  failed: { text: '评审未通过', type: 'danger' },
+  approved: { text: '已批准', type: 'success' },
+}
+export const statusText = (s) => STATUS[s]?.text || s
+export const statusType = (s) => STATUS[s]?.type || 'info'
+
+export const NODE_NAMES = { applicant: '申请人', unit: '基层工作单位', department: '材料接收部门', committee: '评审机构' }
+
+export const yuan = (fen) => (fen === undefined || fen === null ? '—' : `¥${(fen / 100).toFixed(2)}`)
+
+export function dateTime(iso) {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (isNaN(d)) return iso
+  // Platform time is UTC+8 whatever the browser's zone.
+  const t = new Date(d.getTime() + 8 * 3600e3).toISOString()
+  return `${t.slice(0, 10)} ${t.slice(11, 16)}`
+}
+export const date = (iso) => (iso ? dateTime(iso).slice(0, 10) : '—')
+
+export function countdown(app) {
+  const n = app.days_to_close
+  if (n === undefined || n === null) return ''
+  return n >= 0 ? `距提交截止还有${n}天` : `提交已截止${-n}天`
+}
+
+export function size(bytes) {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(2)} MB`
+}
+
+export const LEVELS = ['初级', '中级', '副高', '正高']
+export const qualName = (q) => (q ? `[${q.level}] ${q.series} · ${q.specialty} / ${q.title}` : '—')
