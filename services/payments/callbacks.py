@@ -9,6 +9,7 @@ reconciliation (the provider holds money twice).
 """
 import base64
 import binascii
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -53,7 +54,8 @@ def handle(session, provider, body, headers, now):
                       body=body[:MAX_LOGGED_BODY].decode("utf-8", "replace"),
                       timestamp=_short(signing.header(headers, signing.TIMESTAMP_HEADER), 32),
                       nonce=_short(signing.header(headers, signing.NONCE_HEADER), 128),
-                      signature=_short(signing.header(headers, signing.SIGNATURE_HEADER), 160))
+                      signature=_short(signing.header(headers, signing.SIGNATURE_HEADER), 160),
+                      **_claimed(body))
     try:
         notice = provider.verify_callback(body, headers, now)
         log.order_no, log.txn_id = notice.order_no, notice.txn_id
@@ -166,6 +168,21 @@ def _domain_error(refusal):
     if category is errors.Invalid:
         return errors.Invalid(refusal.code, refusal.message, field=refusal.field)
     return category(refusal.code, refusal.message)
+
+
+def _claimed(body):
+    """What an (as yet unverified) body says, so refusals can be found by order."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    amount = data.get("amount_fen")
+    return {"order_no": _short(data.get("order_no"), 64), "txn_id": _short(data.get("txn_id"), 64),
+            "status": _short(data.get("status"), 16),
+            "amount_fen": amount if isinstance(amount, int) and not isinstance(amount, bool)
+            and abs(amount) < 2**31 else None}
 
 
 def _short(value, limit):

@@ -87,7 +87,7 @@ def _notice(body, nonce, stamp):
         if not isinstance(value, str) or not value or len(value) > 64:
             raise CallbackRefused("Invalid", "invalid_callback", f"回调字段 {name} 缺失或格式不正确", field=name)
     amount = data.get("amount_fen")
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount < 2**31:
         raise CallbackRefused("Invalid", "invalid_callback", "回调字段 amount_fen 应为非负整数（分）",
                               field="amount_fen")
     if data["status"] not in ("paid", "cancelled"):
