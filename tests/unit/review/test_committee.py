@@ -1,0 +1,76 @@
+"""Meetings, publicity and approval with worker_factory (SQLite, in-memory stand-ins)."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from services.review.models import Meeting, MeetingResult
+from zc_common.clock import now
+from zc_common.errors import Conflict, Invalid, NotFound
+
+STAFF = {"id": "sc", "name": "委员会", "role": "committee_staff", "org_id": "c1", "impersonated_by": None}
+
+
+def ready(service, *ids):
+    for application_id in ids:
+        service.applications.add(application_id)
+        service.applications.apps[application_id]["status"] = "ready_for_meeting"
+
+
+def vote(application_id, present, yes, no, abstain):
+    return {"application_id": application_id, "experts_present": present, "votes_for": yes,
+            "votes_against": no, "votes_abstain": abstain}
+
+
+def test_nine_present_six_passes_five_fails(service):
+    ready(service, "a", "b")
+    body = service.record_meeting(STAFF, 2026, "2026-11-20", [vote("a", 9, 6, 3, 0), vote("b", 9, 5, 4, 0)])
+    assert {r["application_id"]: r["passed"] for r in body["results"]} == {"a": True, "b": False}
+    assert service.applications.apps["a"]["status"] == "passed"
+    assert service.applications.apps["b"]["status"] == "failed"
+
+
+def test_refused_meetings_store_nothing(service):
+    ready(service, "a")
+    with pytest.raises(Invalid):
+        service.record_meeting(STAFF, 2026, "2026-11-20", [vote("a", 9, 6, 2, 0)])
+    service.applications.add("draft")
+    with pytest.raises(Conflict) as not_ready:
+        service.record_meeting(STAFF, 2026, "2026-11-20", [vote("a", 9, 6, 3, 0), vote("draft", 9, 9, 0, 0)])
+    assert not_ready.value.code == "not_ready_for_meeting"
+    with pytest.raises(NotFound):
+        service.record_meeting({**STAFF, "org_id": "other"}, 2026, "2026-11-20", [vote("a", 9, 9, 0, 0)])
+    assert service.db.scalar(select(func.count()).select_from(Meeting)) == 0
+    assert service.db.scalar(select(func.count()).select_from(MeetingResult)) == 0
+    assert service.applications.requests == []
+
+
+def test_quorum_from_committee_settings(service):
+    ready(service, "a")
+    body = service.record_meeting(STAFF, 2026, "2026-11-20", [vote("a", 4, 4, 0, 0)])
+    assert body["results"][0]["passed"] is False
+
+
+def test_approval_waits_for_the_publicity_and_its_objections(service):
+    ready(service, "7")
+    meeting = service.record_meeting(STAFF, 2026, "2026-11-20", [vote("7", 9, 9, 0, 0)])
+    with pytest.raises(Conflict) as none_yet:
+        service.approve_meeting(STAFF, meeting["id"], "批文1号")
+    assert none_yet.value.code == "publicity_required"
+    start = now() - timedelta(days=1)
+    publicity = service.open_publicity(STAFF, meeting["id"], start.isoformat(), (start + timedelta(days=9)).isoformat())
+    made = service.submit_objection(publicity["id"], "RSSQ7", "不实", "139", "10.0.0.1")
+    with pytest.raises(Conflict) as early:
+        service.approve_meeting(STAFF, meeting["id"], "批文1号")
+    assert early.value.code == "publicity_not_ended"
+    for _ in range(4):
+        try:
+            service.submit_objection(publicity["id"], "RSSQ7", "不实", "139", "10.0.0.1")
+        except Exception:  # noqa: BLE001 — counting towards the limit is what matters here
+            pass
+    with pytest.raises(Exception) as limited:
+        service.submit_objection(publicity["id"], "RSSQ7", "不实", "139", "10.0.0.1")
+    assert getattr(limited.value, "code", None) == "too_many_objections"
+    service.resolve_objection(STAFF, made["id"], True, "属实")
+    assert service.applications.apps["7"]["status"] == "failed"
+    assert ("result_overturned" in [a for _, a, _ in service.applications.requests])

@@ -1,0 +1,164 @@
+"""The review service's decisions with nameko's worker_factory: a real SQLite
+database, and small in-memory stand-ins for accounts and applications that keep
+what they were asked."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from services.review import decisions, reminders
+from services.review.models import Task
+from tests.unit.review.standins import ADMIN, staff
+from zc_common.errors import Conflict, Invalid, NotFound, Unavailable
+
+
+def submitted(service, application_id="a1", submission_no=1, event_id=None):
+    if application_id not in service.applications.apps:
+        service.applications.add(application_id)
+    event_id = event_id or f"e-{application_id}-{submission_no}"
+    service.on_application_submitted({"application_id": application_id, "submission_no": submission_no,
+                                      "status": "submitted", "event_id": event_id,
+                                      "applicant_id": "p1", "number": "RSSQ" + application_id})
+
+
+def tasks(service, application_id="a1"):
+    return service.db.scalars(select(Task).where(Task.application_id == application_id)
+                              .order_by(Task.round, Task.position)).all()
+
+
+def test_submission_opens_one_task_at_the_unit_even_when_redelivered(service):
+    submitted(service)
+    submitted(service)  # the same event again
+    [task] = tasks(service)
+    assert (task.node, task.org_id, task.state, task.round) == ("unit", "u1", "open", 1)
+    assert task.due_at == task.arrived_at + timedelta(days=3)
+    assert [m["org_ids"] for m in service.accounts.sent] == [["u1"]]
+    listed = service.list_tasks(ADMIN)
+    assert listed["total"] == 1 and listed["items"][0]["number"] == "RSSQa1"
+
+
+def test_forward_refusals_leave_everything_as_it_was(service):
+    submitted(service)
+    with pytest.raises(Invalid) as no_opinion:
+        service.forward_application(ADMIN, "a1", "  ")
+    assert no_opinion.value.code == "opinion_required"
+    service.accounts.orgs["u1"]["complete"] = False
+    with pytest.raises(Conflict) as incomplete:
+        service.forward_application(ADMIN, "a1", "同意推荐")
+    assert incomplete.value.code == "unit_incomplete"
+    service.accounts.orgs["u1"].update(complete=True, recommending_unit_ids=["d1", "lonely"])
+    with pytest.raises(Invalid) as pick:
+        service.forward_application(ADMIN, "a1", "同意推荐")
+    assert pick.value.code == "recommending_unit_required"
+    with pytest.raises(Conflict) as broken:
+        service.forward_application(ADMIN, "a1", "同意推荐", recommending_unit_id="lonely")
+    assert broken.value.code == "no_route" and "部门lonely" in broken.value.message
+    [task] = tasks(service)
+    assert task.state == "open" and task.request_id is None and service.applications.requests == []
+
+
+def test_outsiders_get_404(service):
+    submitted(service)
+    with pytest.raises(NotFound):
+        service.forward_application(staff("d2"), "a1", "同意")
+    with pytest.raises(NotFound):
+        service.application_detail(staff("d2"), "a1")
+    assert service.has_reached("a1", "u1") is True and service.has_reached("a1", "d2") is False
+
+
+def test_chain_to_formal_review_passed(service):
+    submitted(service)
+    first = service.forward_application(ADMIN, "a1", "同意推荐")
+    assert first["next"]["org_id"] == "d1"
+    with pytest.raises(Conflict) as again:
+        service.forward_application(ADMIN, "a1", "同意推荐")
+    assert again.value.code == "not_your_turn"
+    assert service.forward_application(staff("d1"), "a1", "同意")["next"]["org_id"] == "d2"
+    assert service.forward_application(staff("d2"), "a1", "同意")["next"]["node"] == "committee"
+    done = service.forward_application(staff("c1", role="committee_staff"), "a1", "通过")
+    assert done["status"] == "formal_review_passed"
+    actions = [(a, s) for _, a, s in service.applications.requests]
+    assert actions == [("forward", "submitted")] * 3 + [("pass_formal_review", "formal_review_passed")]
+    assert len({r for r, _, _ in service.applications.requests}) == 4  # a request id per decision
+    assert [t.state for t in tasks(service)] == ["done"] * 4
+    view = service.review_view(service.applications.apps["a1"])
+    assert [n["state"] for n in view["route"]] == ["done"] * 5
+    assert [n["contact"]["person"] for n in view["route"][1:]] == ["李四", "王五", "王五", "赵"]
+
+
+def test_a_lost_transition_is_retried_with_the_same_request_id(service):
+    submitted(service)
+    service.applications.fail = ConnectionError("broker gone")
+    with pytest.raises(Unavailable):
+        service.forward_application(ADMIN, "a1", "同意推荐")
+    [task] = tasks(service)
+    assert task.state == "deciding" and task.request_id
+    # Another staff member of the unit cannot act meanwhile.
+    with pytest.raises(Conflict) as busy:
+        service.forward_application({**ADMIN, "id": "other"}, "a1", "同意推荐")
+    assert busy.value.code == "task_busy"
+    service.applications.fail = None
+    # What the minute timer runs, with its cut-off moved past the decision.
+    decisions.retry_pending(service.deps, task.decided_at + timedelta(seconds=1))
+    ids = [r for r, _, _ in service.applications.requests]
+    assert ids == [task.request_id] * len(ids) and len(ids) >= 2
+    assert [t.state for t in tasks(service)] == ["done", "open"]
+
+
+def test_a_refused_transition_reopens_the_task(service):
+    submitted(service)
+    service.applications.fail = Conflict("bad_transition", "状态已变化")
+    with pytest.raises(Conflict) as refused:
+        service.forward_application(ADMIN, "a1", "同意推荐")
+    assert refused.value.code == "bad_transition"
+    [task] = tasks(service)
+    assert task.state == "open" and task.request_id is None
+
+
+def test_return_keeps_rounds_and_comments(service):
+    submitted(service)
+    service.add_comment(ADMIN, "a1", "basic_info", "照片不清晰")
+    with pytest.raises(Invalid):
+        service.add_comment(ADMIN, "a1", "nope", "x")
+    with pytest.raises(Invalid):
+        service.return_application(ADMIN, "a1", "")
+    service.return_application(ADMIN, "a1", "请补充")
+    service.applications.apps["a1"]["status"] = "returned"
+    submitted(service, submission_no=2)
+    view = service.review_view(service.applications.apps["a1"])
+    assert [(c["round"], c["text"]) for c in view["comments"]] == [(1, "照片不清晰")]
+    assert [(o["round"], o["action"], o["text"]) for o in view["opinions"]] == [(1, "return", "请补充")]
+    assert [(t.round, t.state) for t in tasks(service)] == [(1, "done"), (2, "open")]
+
+
+def test_claim_withdraw_only_before_the_unit_acts(service):
+    submitted(service)
+    assert service.claim_withdraw("a1")["withdrawn"] is True
+    with pytest.raises(Conflict):
+        service.claim_withdraw("a1")
+    submitted(service, submission_no=2)
+    service.forward_application(ADMIN, "a1", "同意推荐")
+    with pytest.raises(Conflict) as refused:
+        service.claim_withdraw("a1")
+    assert refused.value.code == "cannot_withdraw"
+
+
+def test_withdraw_that_overtakes_the_submission_event_opens_nothing(service):
+    service.applications.add("a2")
+    service.claim_withdraw("a2", submission_no=1)
+    submitted(service, "a2", 1)
+    assert tasks(service, "a2") == []
+
+
+def test_overdue_tasks_are_flagged_and_reminded_once_a_day(service):
+    submitted(service)
+    [task] = tasks(service)
+    later = task.due_at + timedelta(hours=1)
+    first = reminders.send_reminders(service.db, service.accounts, later)
+    assert first == {"u1": 1}
+    assert reminders.send_reminders(service.db, service.accounts, later + timedelta(hours=2)) == {}
+    assert reminders.send_reminders(service.db, service.accounts, later + timedelta(days=1)) == {"u1": 1}
+    assert [m["kind"] for m in service.accounts.sent].count("review_overdue") == 2
+    task.due_at = task.arrived_at - timedelta(seconds=1)
+    service.db.commit()
+    assert service.list_tasks(ADMIN)["items"][0]["overdue"] is True
