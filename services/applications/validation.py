@@ -93,7 +93,7 @@ def _missing_fields(fields, data, prefix=""):
 
 def missing_items(template, sections, attachment_counts, needs_review=()):
     """What stops the application from being submitted:
-    ``[{section, field}|{section, attachment, uploaded}|{section, needs_review}]``."""
+    ``[{section, field} | {section, attachment} | {section, reason}]``."""
     missing = []
     for section in template["sections"]:
         key = section["key"]
@@ -102,8 +102,9 @@ def missing_items(template, sections, attachment_counts, needs_review=()):
             missing.append({"section": key, "field": path})
         needed = section.get("attachments_required", 0)
         uploaded = int(attachment_counts.get(key, 0))
+        # Strings only: nameko turns other scalars in an error's arguments into text anyway.
         if uploaded < needed:
-            missing.append({"section": key, "attachment": needed, "uploaded": uploaded})
+            missing.append({"section": key, "attachment": f"至少需上传 {needed} 个附件（已上传 {uploaded} 个）"})
         if key in needs_review:
-            missing.append({"section": key, "needs_review": True})
+            missing.append({"section": key, "reason": "更改资格后该栏目需重新检查并保存"})
     return missing

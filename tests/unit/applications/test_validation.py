@@ -54,8 +54,8 @@ def test_missing_items_lists_required_fields_cells_and_attachments():
     assert {"section": "basic_info", "field": "name"} in missing
     assert {"section": "education", "field": "degrees[0].major"} in missing
     assert {"section": "education", "field": "degrees[0].graduated_on"} in missing
-    assert {"section": "education", "attachment": 1, "uploaded": 0} in missing
-    assert {"section": "achievements", "attachment": 2, "uploaded": 0} in missing
+    assert {"section": "education", "attachment": "至少需上传 1 个附件（已上传 0 个）"} in missing
+    assert {"section": "achievements", "attachment": "至少需上传 2 个附件（已上传 0 个）"} in missing
     assert {"section": "publications", "field": "items"} in missing   # required for senior titles
-    assert {"section": "work_history", "needs_review": True} in missing
-    assert not [m for m in missing if m["section"] == "basic_info" and "attachment" in m]
+    assert {"section": "work_history", "reason": "更改资格后该栏目需重新检查并保存"} in missing
+    assert not [m for m in missing if m["section"] in ("basic_info", "work_history") and "attachment" in m]
