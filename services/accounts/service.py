@@ -175,3 +175,7 @@ class AccountsService:
     @timer(interval=2)
     def send_notifications(self):
         notifications.send_pending(self.db, self.sender)
+
+    @timer(interval=3600)
+    def purge_attempts(self):
+        sessions.purge_attempts(self.db)

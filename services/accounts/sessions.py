@@ -5,7 +5,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 import jwt
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from services.accounts import audit, passwords, schemas
 from services.accounts.models import Attempt, Session, User
@@ -86,6 +86,13 @@ def check_throttle(db, keys, at, message="尝试次数过多", limit=MAX_FAILURE
             minutes = max(1, int(wait.total_seconds() // 60) + 1)
             raise TooManyAttempts("too_many_attempts", f"{message}，请{minutes}分钟后再试",
                                   retry_after=int(wait.total_seconds()) + 1)
+
+
+def purge_attempts(db, keep=timedelta(days=1)):
+    """Attempts only matter inside the throttling window; keep a day, drop the rest."""
+    deleted = db.execute(delete(Attempt).where(Attempt.at < now() - keep)).rowcount
+    db.commit()
+    return deleted
 
 
 def record_attempts(db, keys, ok, at):

@@ -8,9 +8,14 @@ from tests.unit.dbutil import session_for
 
 
 @pytest.fixture(autouse=True)
-def _secret(monkeypatch):
+def _settings(monkeypatch):
     monkeypatch.setenv("ZC_SECRET_KEY", "unit-test-secret-of-at-least-32-bytes-long")
     monkeypatch.delenv("ZC_FAKE_NOW", raising=False)
+    # Still argon2id, with light parameters: the suite hashes hundreds of passwords.
+    from argon2 import PasswordHasher
+
+    from services.accounts import passwords
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

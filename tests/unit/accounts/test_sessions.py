@@ -3,7 +3,7 @@ through the service's RPC methods (worker_factory, SQLite)."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.accounts.models import AuditEvent, Session, User
 from services.accounts.registration import ensure_admin
@@ -136,3 +136,17 @@ def test_change_password_needs_the_old_one_and_ends_other_sessions(service, db):
     with pytest.raises(Unauthorized):
         service.authenticate(second["token"])
     assert service.login(created["username"], "NewPassw0rd", None, "10.7.0.3")["token"]
+
+
+def test_a_success_clears_the_username_count_and_old_attempts_are_purged(service, db, monkeypatch):
+    from services.accounts.models import Attempt
+    created = service.register_applicant(applicant())
+    for round_no in range(2):
+        for n in range(4):
+            with pytest.raises(Unauthorized):
+                service.login(created["username"], "wrong-pass-1", None, f"10.11.{round_no}.{n}")
+        assert service.login(created["username"], PASSWORD, None, f"10.11.{round_no}.9")["token"]
+    assert db.scalar(select(func.count()).select_from(Attempt)) > 0
+    monkeypatch.setenv("ZC_FAKE_NOW", (now() + timedelta(days=2)).isoformat())
+    service.purge_attempts()
+    assert db.scalar(select(func.count()).select_from(Attempt)) == 0
