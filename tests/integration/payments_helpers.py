@@ -19,7 +19,11 @@ def sandbox_secret(stack):
     """The key the stack's payments service and sandbox share (as they derive it)."""
     if stack.env.get("ZC_SANDBOX_SECRET"):
         return stack.env["ZC_SANDBOX_SECRET"].encode()
-    key = stack.env.get("ZC_SECRET_KEY") or (Path(stack.env["ZC_DATA_DIR"]) / "secret.key").read_text().strip()
+    key = stack.env.get("ZC_SECRET_KEY")
+    if not key:
+        path = Path(stack.env["ZC_DATA_DIR"]) / "secret.key"
+        # The sandbox settles the key file as it starts.
+        key = wait_for(lambda: path.exists() and path.read_text().strip(), what="the data dir's secret key")
     return signing.derive_sandbox_secret(key)
 
 

@@ -30,9 +30,8 @@ class SandboxProvider(PaymentProvider):
 
     @property
     def secret(self):
-        if self._secret is None:
-            self._secret = signing.sandbox_secret()
-        return self._secret
+        # Read each time (a small file): the sandbox does the same, so both always agree.
+        return self._secret if self._secret is not None else signing.sandbox_secret()
 
     def checkout_url(self, order: OrderForCheckout) -> str:
         query = signing.checkout_query(self.secret, order.order_no, order.amount_fen, order.subject,

@@ -108,6 +108,7 @@ async def index(request):
 
 async def resources(app):
     settings = app[SETTINGS]
+    settings["secret"]()  # settle the data dir's secret key now, before anyone needs it
     app[STORE] = Store(settings["db_path"])
     session = aiohttp.ClientSession()
     app[NOTIFIER] = Notifier(app[STORE], settings["secret"], session)

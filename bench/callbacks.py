@@ -1,0 +1,139 @@
+"""Signed provider callbacks processed per second through the gateway.
+
+    .venv/bin/python -m bench.callbacks [--orders 1500] [--clients 1,20] [--seconds 8]
+
+Starts its own copy of the system (tests.stack), opens ``--orders`` fee orders with
+real ``formal_review_passed`` events through the broker, then for each client
+count sends, closed-loop:
+  * accepted  — a first paid callback per order (verify, nonce, book the payment,
+                outbox + fee_paid), one order per request, until the orders run out;
+  * duplicate — a repeat of an accepted callback with a fresh nonce (verify, nonce,
+                acknowledge without effect);
+  * forged    — a bad signature (refused and logged).
+Every request is signed afresh (timestamp + nonce + HMAC-SHA256) as the sandbox does.
+"""
+import argparse
+import asyncio
+import itertools
+import json
+import statistics
+import time
+import uuid
+
+import aiohttp
+import requests
+
+from bench.common import start_stack
+from services.payments import signing
+from tests.integration.payments_helpers import publish_formal_review_passed, sandbox_secret
+from tests.stack import ADMIN_PASSWORD
+
+
+def open_orders(stack, count):
+    token = requests.post(f"{stack.base_url}/api/v1/auth/login",
+                          json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    committee = requests.post(f"{stack.base_url}/api/v1/admin/organizations", headers=auth, timeout=30, json={
+        "kind": "committee", "name": "基准测试评审委员会", "region_code": "650000",
+        "contact": {"person": "王五", "phone": "0991-7654321", "address": "乌鲁木齐市"}}).json()
+    response = requests.put(f"{stack.base_url}/api/v1/admin/committees/{committee['id']}/settings", headers=auth,
+                            timeout=30, json={"submit_opens_at": "2026-01-01T00:00:00+08:00",
+                                              "submit_closes_at": "2026-12-31T23:59:59+08:00",
+                                              "max_submissions": 3, "fee_fen": 30000, "receiving_department_ids": []})
+    response.raise_for_status()
+    started = time.perf_counter()
+    for _ in range(count):
+        publish_formal_review_passed(stack, committee["id"], application_id=uuid.uuid4().hex)
+    while True:
+        rows = stack.sql("payments", "SELECT order_no FROM fee_orders WHERE status = 'unpaid'")
+        if len(rows) >= count:
+            break
+        if time.perf_counter() - started > 300:
+            raise RuntimeError(f"only {len(rows)} of {count} orders opened")
+        time.sleep(0.5)
+    print(f"{count} fee orders opened by events in {time.perf_counter() - started:.1f}s", flush=True)
+    return [row["order_no"] for row in rows]
+
+
+def body_for(order_no, txn_id):
+    return json.dumps({"txn_id": txn_id, "order_no": order_no, "amount_fen": 30000, "status": "paid",
+                       "at": "2026-11-25T10:00:00+08:00"}).encode()
+
+
+async def closed_loop(url, clients, seconds, next_request):
+    """``next_request()`` gives (body, headers) or None when there is nothing left to send."""
+    latencies, statuses = [], {}
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients + 5)) as session:
+        async def one_client():
+            while time.perf_counter() < deadline:
+                request = next_request()
+                if request is None:
+                    return
+                body, headers = request
+                began = time.perf_counter()
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    statuses[response.status] = statuses.get(response.status, 0) + 1
+                latencies.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {"requests": len(latencies), "statuses": statuses, "rps": len(latencies) / elapsed,
+            "p50_ms": 1000 * statistics.median(latencies),
+            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]}
+
+
+def show(label, figures):
+    print(f"{label:<34} {figures['rps']:8.0f} callbacks/s   p50 {figures['p50_ms']:6.1f} ms   "
+          f"p99 {figures['p99_ms']:6.1f} ms   ({figures['requests']} requests, statuses {figures['statuses']})",
+          flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=1500)
+    parser.add_argument("--clients", default="1,20")
+    parser.add_argument("--seconds", type=float, default=8)
+    args = parser.parse_args()
+    stack = start_stack()
+    try:
+        secret = sandbox_secret(stack)
+        url = f"{stack.base_url}/api/v1/payments/callbacks/sandbox"
+        orders = open_orders(stack, args.orders)
+        unpaid = iter(orders)
+        accepted = []
+
+        def signed(body, key=secret):
+            return body, {"Content-Type": "application/json", **signing.signed_headers(key, body)}
+
+        def first_payment():
+            order_no = next(unpaid, None)
+            if order_no is None:
+                return None
+            txn_id = "B" + order_no[-12:]
+            accepted.append((order_no, txn_id))
+            return signed(body_for(order_no, txn_id))
+
+        repeats = None
+
+        def duplicate():
+            return signed(body_for(*next(repeats)))
+
+        def forged():
+            return signed(body_for(orders[0], "FORGED"), key=b"not the shared secret")
+
+        for clients in [int(c) for c in args.clients.split(",")]:
+            show(f"accepted, {clients} clients", asyncio.run(closed_loop(url, clients, args.seconds, first_payment)))
+            repeats = itertools.cycle(list(accepted))
+            show(f"duplicate, {clients} clients", asyncio.run(closed_loop(url, clients, args.seconds, duplicate)))
+            show(f"forged, {clients} clients", asyncio.run(closed_loop(url, clients, args.seconds, forged)))
+        booked = stack.sql("payments", "SELECT count(*) AS n FROM payments")[0]["n"]
+        print(f"payments booked: {booked} for {len(accepted)} accepted callbacks (exactly one per order)", flush=True)
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
