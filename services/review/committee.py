@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.review import routing, rules
+from services.review import rules
 from services.review.models import Approval, Meeting, MeetingResult, Objection, ObjectionAttempt, Publicity, utcnow
 from services.review.remote import domain_error, log
 from zc_common.clock import iso
@@ -47,7 +47,7 @@ def record_meeting(deps, actor, year, held_on, results):
             raise Invalid("duplicate_result", "同一申请书在一次会议中只能表决一次",
                           field=f"results.{index}.application_id")
         seen.add(result["application_id"])
-    settings = deps.applications.get_committee_settings(committee_id) or {}
+    settings = deps.settings(committee_id)
     quorum = settings.get("meeting_quorum")
     applications = []
     for index, result in enumerate(results):
@@ -150,7 +150,7 @@ def open_publicity(deps, actor, meeting_id, starts_at, ends_at):
     meeting = own_meeting(session, actor, meeting_id)
     if session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id)) is not None:
         raise Conflict("publicity_exists", "该会议结果已公示")
-    settings = deps.applications.get_committee_settings(meeting.committee_id) or {}
+    settings = deps.settings(meeting.committee_id)
     starts, ends = rules.parse_moment(starts_at, "starts_at"), rules.parse_moment(ends_at, "ends_at")
     rules.check_publicity_window(starts, ends, settings.get("publicity_min_days"))
     publicity = Publicity(meeting_id=meeting.id, committee_id=meeting.committee_id, starts_at=starts, ends_at=ends)
@@ -330,7 +330,7 @@ def finish_approval(deps, meeting, approval):
 
 def approval_payload(deps, meeting, approval, results):
     """The shape documents.issue_certificates takes (docs/internal-rpc.md)."""
-    committee = routing.Orgs(deps.accounts.get_organizations).get(meeting.committee_id) or {}
+    committee = deps.orgs.get(meeting.committee_id) or {}
     return {"approval_id": approval.id, "document_no": approval.document_no, "year": approval.year,
             "approved_on": approval.approved_at.astimezone(rules.PLATFORM_TZ).date().isoformat(),
             "committee": {"id": meeting.committee_id, "name": meeting.committee_name or committee.get("name"),

@@ -7,7 +7,7 @@ is asked to move the status; the task is marked done only once that call succeed
 The claim is a conditional UPDATE (``… WHERE state = 'open'``), so of two staff of one
 organisation acting at once exactly one wins; the other gets 409."""
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
@@ -24,10 +24,25 @@ NODE_ZH = {"unit": "基层单位", "department": "主管部门", "committee": "�
 
 @dataclass
 class Deps:
+    """What one worker call works with; organisations and committee settings are
+    memoised for the call, so a forward asks for each only once."""
     session: Any
     accounts: Any
     applications: Any
     documents: Any = None
+    memo: dict = field(default_factory=dict)
+
+    @property
+    def orgs(self):
+        if "orgs" not in self.memo:
+            self.memo["orgs"] = routing.Orgs(self.accounts.get_organizations)
+        return self.memo["orgs"]
+
+    def settings(self, committee_id):
+        key = ("settings", committee_id)
+        if key not in self.memo:
+            self.memo[key] = self.applications.get_committee_settings(committee_id) or {}
+        return self.memo[key]
 
 
 # -- reading ------------------------------------------------------------------
@@ -78,8 +93,8 @@ def open_round(deps, payload):
     if case is not None and round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
         return None
     application = deps.applications.get_application_internal(application_id)
-    settings = deps.applications.get_committee_settings(application["committee"]["id"])
-    unit = routing.Orgs(deps.accounts.get_organizations).get(application["unit"]["id"]) or {}
+    settings = deps.settings(application["committee"]["id"])
+    unit = deps.orgs.get(application["unit"]["id"]) or {}
     if case is None:
         case = ReviewCase(application_id=application_id)
         session.add(case)
@@ -213,10 +228,10 @@ def decide(deps, actor, application_id, action, opinion, recommending_unit_id=No
 def plan_forward(deps, task, case, recommending_unit_id):
     """Where this forward goes; the refusals a forward can meet (unit incomplete,
     no recommending unit, a broken chain) all happen here, before anything changes."""
-    orgs = routing.Orgs(deps.accounts.get_organizations)
+    orgs = deps.orgs
     if task.node == "committee":
         return {"next_node": "passed", "next_org_id": None}
-    settings = deps.applications.get_committee_settings(case.committee_id)
+    settings = deps.settings(case.committee_id)
     receiving = settings.get("receiving_department_ids") or []
     current = orgs.get(task.org_id) or {"id": task.org_id}
     chosen = None
@@ -272,9 +287,9 @@ def complete(deps, task, status):
     if task.action == "forward" and task.node == "unit":
         case.recommending_unit_id = task.recommending_unit_id
     if task.action == "forward" and task.next_node in ("department", "committee"):
-        orgs = routing.Orgs(deps.accounts.get_organizations)
+        orgs = deps.orgs
         org = orgs.get(task.next_org_id) or {"id": task.next_org_id}
-        node_days = deps.applications.get_committee_settings(case.committee_id).get("node_days")
+        node_days = deps.settings(case.committee_id).get("node_days")
         following = arrive(session, task.application_id, task.round, task.position + 1, task.next_node,
                            org, node_days)
     session.commit()

@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from services.review.decisions import WAITING
-from services.review.models import Task
+from services.review.models import ReviewCase, Task
 from services.review.remote import notify
 
 REMIND_EVERY = timedelta(hours=20)  # a daily timer that drifts still reminds once a day
@@ -28,7 +28,10 @@ def send_reminders(session, accounts, now):
     by_org = due_reminders(session, now)
     session.commit()
     for org_id, tasks in by_org.items():
+        ids = [t.application_id for t in tasks[:20]]
+        numbers = dict(session.execute(select(ReviewCase.application_id, ReviewCase.number)
+                                       .where(ReviewCase.application_id.in_(ids))).all())
         notify(accounts, org_ids=[org_id], kind="review_overdue",
                subject=f"有{len(tasks)}份申请书审核已超期",
-               body="以下申请书已超过审核时限，请尽快处理：" + "、".join(t.application_id for t in tasks[:20]))
+               body="以下申请书已超过审核时限，请尽快处理：" + "、".join(numbers.get(i) or i for i in ids))
     return {org_id: len(tasks) for org_id, tasks in by_org.items()}

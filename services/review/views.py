@@ -17,7 +17,7 @@ def review_view(deps, application):
     session = deps.session
     application_id = application["id"]
     case = case_for(session, application_id)
-    orgs = routing.Orgs(deps.accounts.get_organizations)
+    orgs = deps.orgs
     route = build_route(deps, application, case, orgs)
     comments = session.scalars(select(Comment).where(Comment.application_id == application_id)
                                .order_by(Comment.round, Comment.at)).all()
@@ -47,7 +47,7 @@ def build_route(deps, application, case, orgs):
     def receiving_ids():
         nonlocal receiving
         if receiving is None:
-            receiving = (deps.applications.get_committee_settings(committee_id) or {}).get(
+            receiving = (deps.settings(committee_id)).get(
                 "receiving_department_ids") or []
         return receiving
 

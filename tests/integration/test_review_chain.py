@@ -13,6 +13,7 @@ from tests.integration.test_review_setup import (
     new_application,
     status_of,
     submit,
+    wait_for,
     wait_status,
     wait_task,
 )
@@ -102,6 +103,27 @@ def test_whole_chain_with_a_return_and_a_resubmit(api, world):
         assert found["total"] == 1 and found["items"][0]["application_id"] == app["id"]
     assert expect(api.get(f"/review/applications/{app['id']}", token=committee_token), 200)["comments"][0][
         "text"] == "身份证扫描件不清晰"
+
+
+def test_notifications_reach_the_node_staff_and_the_applicant(api, world, stack):
+    app = new_application(api, world)
+    submit(api, app)
+    wait_task(api, world.unit_token, app["id"])
+    expect(forward(api, world.unit_token, app, opinion="同意推荐"), 200)
+    wait_task(api, world.staff[world.middle["id"]][0], app["id"])
+    expect(api.post(f"/review/applications/{app['id']}/return", token=world.staff[world.middle["id"]][0],
+                    json={"opinion": "材料不全"}), 200)
+
+    def messages(kind):
+        return stack.sql("accounts", "SELECT n.user_id, n.body FROM notifications n WHERE n.kind = %s "
+                         "AND n.body LIKE %s", kind, f"%{app['number']}%")
+    middle_staff = {expect(api.get("/me", token=t), 200)["id"] for t in world.staff[world.middle["id"]]}
+    arrivals = wait_for(lambda: messages("review_task") if middle_staff <= {
+        r["user_id"] for r in messages("review_task")} else None)
+    assert middle_staff <= {r["user_id"] for r in arrivals}   # every staff member of the node it reached
+    changes = wait_for(lambda: messages("application_status") if any(
+        "已退回" in r["body"] for r in messages("application_status")) else None)
+    assert {r["user_id"] for r in changes} == {app["person"]["user_id"]}
 
 
 def test_withdraw_before_the_unit_acts(api, world):
