@@ -51,7 +51,7 @@ def handle(session, provider, body, headers, now):
     """Process one callback; returns an ``Outcome`` or raises the domain error to
     answer with. The log row (and a fresh nonce) is committed either way."""
     log = CallbackLog(id=uuid.uuid4().hex, provider=provider.name,
-                      body=body[:MAX_LOGGED_BODY].decode("utf-8", "replace"),
+                      body=_text(body[:MAX_LOGGED_BODY].decode("utf-8", "replace")),
                       timestamp=_short(signing.header(headers, signing.TIMESTAMP_HEADER), 32),
                       nonce=_short(signing.header(headers, signing.NONCE_HEADER), 128),
                       signature=_short(signing.header(headers, signing.SIGNATURE_HEADER), 160),
@@ -185,8 +185,13 @@ def _claimed(body):
             and abs(amount) < 2**31 else None}
 
 
+def _text(value):
+    """Text a database column accepts (PostgreSQL refuses NUL characters)."""
+    return value.replace("\x00", "\ufffd")
+
+
 def _short(value, limit):
-    return None if value is None else str(value)[:limit]
+    return None if value is None else _text(str(value)[:limit])
 
 
 def forget_old_nonces(session, now):

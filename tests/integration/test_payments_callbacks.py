@@ -162,6 +162,15 @@ def test_a_signed_but_malformed_callback_is_refused(stack, api, body, status, co
     expect(post_callback(api, body, signing.signed_headers(sandbox_secret(stack), body)), status, code)
 
 
+def test_nul_characters_are_refused_not_a_500(stack, api, order):
+    from tests.integration.payments_helpers import sandbox_secret
+    for forged in (b'{"order_no": "' + order["order_no"].encode() + b'\\u0000"}', b'{"note": "\x00"}'):
+        expect(post_callback(api, forged, signing.signed_headers(b"guess", forged)), 401, "bad_signature")
+    signed = json.dumps({**notice(order), "txn_id": "T\u0000"}).encode()
+    expect(post_callback(api, signed, signing.signed_headers(sandbox_secret(stack), signed)), 422, "invalid_callback")
+    assert payments_of(stack, order["order_no"]) == []
+
+
 def test_an_unknown_provider_is_404(api):
     expect(api.post("/payments/callbacks/paypal", data=b"{}"), 404, "unknown_provider")
 

@@ -2,6 +2,7 @@
 the web app in ``services/payments/sandbox``)."""
 import json
 import os
+import re
 import urllib.request
 
 from services.payments import signing
@@ -9,7 +10,7 @@ from services.payments.providers.base import CallbackRefused, Notice, OrderForCh
 from zc_common.config import public_url
 
 TIMESTAMP_WINDOW = 5 * 60  # seconds either side of our clock
-MAX_NONCE_LENGTH = 64
+IDENTIFIER = re.compile(r"[0-9A-Za-z_.:+\-]{1,64}")  # ids, statuses and ISO 8601 times
 
 
 def sandbox_url():
@@ -52,8 +53,8 @@ class SandboxProvider(PaymentProvider):
             raise CallbackRefused("Unauthorized", "bad_timestamp", "回调时间戳格式不正确") from None
         if abs(now - stamp) > TIMESTAMP_WINDOW:
             raise CallbackRefused("Unauthorized", "stale_timestamp", "回调时间戳超出允许的 5 分钟范围")
-        if len(nonce) > MAX_NONCE_LENGTH:
-            raise CallbackRefused("Invalid", "invalid_callback", "回调随机串过长", field="nonce")
+        if not IDENTIFIER.fullmatch(nonce):
+            raise CallbackRefused("Invalid", "invalid_callback", "回调随机串应为 1–64 位字母或数字", field="nonce")
         return _notice(body, nonce, stamp)
 
     def fetch_statement(self):
@@ -83,7 +84,7 @@ def _notice(body, nonce, stamp):
         raise CallbackRefused("BadRequest", "malformed_callback", "回调内容应为 JSON 对象")
     for name in ("txn_id", "order_no", "status", "at"):
         value = data.get(name)
-        if not isinstance(value, str) or not value or len(value) > 64:
+        if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
             raise CallbackRefused("Invalid", "invalid_callback", f"回调字段 {name} 缺失或格式不正确", field=name)
     amount = data.get("amount_fen")
     if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount < 2**31:
