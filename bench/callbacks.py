@@ -11,6 +11,7 @@ count sends, closed-loop:
                 acknowledge without effect);
   * forged    — a bad signature (refused and logged).
 Every request is signed afresh (timestamp + nonce + HMAC-SHA256) as the sandbox does.
+The bare RPC echo through the same gateway is printed first, as the floor.
 """
 import argparse
 import asyncio
@@ -23,6 +24,7 @@ import uuid
 import aiohttp
 import requests
 
+from bench.common import closed_loop as plain_loop
 from bench.common import start_stack
 from services.payments import signing
 from tests.integration.payments_helpers import publish_formal_review_passed, sandbox_secret
@@ -125,6 +127,8 @@ def main():
             return signed(body_for(orders[0], "FORGED"), key=b"not the shared secret")
 
         for clients in [int(c) for c in args.clients.split(",")]:
+            floor = asyncio.run(plain_loop(f"{stack.base_url}/api/v1/echo", clients, args.seconds))
+            show(f"(floor: echo, 1 RPC), {clients} clients", {**floor, "statuses": {"errors": floor["errors"]}})
             show(f"accepted, {clients} clients", asyncio.run(closed_loop(url, clients, args.seconds, first_payment)))
             repeats = itertools.cycle(list(accepted))
             show(f"duplicate, {clients} clients", asyncio.run(closed_loop(url, clients, args.seconds, duplicate)))

@@ -12,9 +12,9 @@ from services.payments import signing
 
 log = logging.getLogger("sandbox")
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12
 FIRST_DELAY = 0.5      # seconds; doubles each attempt
-MAX_DELAY = 60.0
+MAX_DELAY = 300.0   # 12 attempts span about 13 minutes
 
 
 def backoff(attempts):
