@@ -25,18 +25,18 @@ ACTION_NAMES = {"forward": "通过/上报", "return": "退回", "submit": "提�
                 "pass_formal_review": "通过形式审核"}
 
 
-def cache_key(application, attachments, review):
-    """Everything the form shows besides the print time: the application's
-    version and status class, the attachment set, and the reviewers' opinions."""
+def cache_key(application, attachments):
+    """What the form shows besides the print time. ``version`` moves with every
+    change applications makes — section edits and every review transition (and
+    so every opinion on the route) — so with the status class and the attachment
+    set it says when a stored render is stale, without asking review."""
     basis = {
         "version": application.get("version"),
+        "status": application.get("status"),
         "formal": is_formal(application),
         "attachments": sorted((a["id"], a["sha256"]) for a in attachments),
-        "opinions": (review or {}).get("opinions") or [],
-        "route": [(n.get("org_id"), n.get("state")) for n in (review or {}).get("route") or []],
     }
-    return hashlib.sha256(json.dumps(basis, sort_keys=True, ensure_ascii=False,
-                                     default=str).encode()).hexdigest()[:32]
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
 def _e(value):

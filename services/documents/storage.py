@@ -49,6 +49,15 @@ class Bucket:
             response.close()
             response.release_conn()
 
+    def get_or_none(self, key):
+        """The object's bytes, or None when there is no such object (one round trip)."""
+        try:
+            return self.get(key)
+        except S3Error as exc:
+            if exc.code in MISSING:
+                return None
+            raise
+
     def exists(self, key):
         try:
             self.client.stat_object(self.name, key)

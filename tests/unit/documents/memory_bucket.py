@@ -15,6 +15,9 @@ class MemoryBucket:
     def get(self, key):
         return self.objects[key][0]
 
+    def get_or_none(self, key):
+        return self.objects[key][0] if key in self.objects else None
+
     def exists(self, key):
         return key in self.objects
 

@@ -85,10 +85,10 @@ def test_user_text_is_escaped():
 
 
 def test_cache_key_follows_what_the_form_shows():
-    base = cache_key(application(version=3), ATTACHMENTS, REVIEW)
-    assert base == cache_key(application(version=3), ATTACHMENTS, REVIEW)
-    assert base != cache_key(application(version=4), ATTACHMENTS, REVIEW)
-    assert base != cache_key(application(version=3, status="formal_review_passed"), ATTACHMENTS, REVIEW)
+    base = cache_key(application(version=3), ATTACHMENTS)
+    assert base == cache_key(application(version=3), ATTACHMENTS)
+    assert base != cache_key(application(version=4), ATTACHMENTS)
+    assert base != cache_key(application(version=3, status="formal_review_passed"), ATTACHMENTS)
     other_file = [{**ATTACHMENTS[0], "sha256": "cd" * 32}]
-    assert base != cache_key(application(version=3), other_file, REVIEW)
-    assert base != cache_key(application(version=3), ATTACHMENTS, {**REVIEW, "opinions": []})
+    assert base != cache_key(application(version=3), other_file)
+    assert base != cache_key(application(version=3), [])

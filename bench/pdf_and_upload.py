@@ -1,0 +1,188 @@
+"""评审表 rendering against a cached download, and 2 MB uploads through the gateway.
+
+    .venv/bin/python -m bench.pdf_and_upload [--renders 10] [--cached 20] [--uploads 20] [--concurrent 50]
+
+Starts its own copy of the system (tests.stack), makes an applicant with a filled
+application, then prints:
+- 评审表: the first render (cold process), the steady-state render median (each
+  download after a change to the attachment set, so the cache cannot answer), the
+  cached download median, and render ÷ cached;
+- 2 MB uploads: sequential p50, then ``--concurrent`` at once with the gateway
+  process's RSS sampled throughout (growth = peak − before, and after − before).
+"""
+import argparse
+import asyncio
+import io
+import os
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import aiohttp
+from pypdf import PdfReader
+
+from bench.common import start_stack
+from tests.client import ApiClient
+from tests.integration.accounts_helpers import register_unit
+from tests.integration.test_documents_attachments import make_committee, new_applicant, new_application, upload
+from tests.unit.applications.helpers import COMPLETE
+from tests.unit.documents import images
+
+TWO_MB = 2 * 1024 * 1024
+
+
+def two_megabyte_pdf():
+    content = images.pdf("bench")
+    return content + b"0" * (TWO_MB - len(content))
+
+
+def descendants(root_pid):
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root_pid]
+    while todo:
+        pid = todo.pop()
+        for child in children.get(pid, []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def gateway_pid(stack):
+    for pid in descendants(stack.process.pid):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"gateway.app" in cmdline and b"/bin/sh" not in cmdline:
+            return pid
+    raise RuntimeError("gateway process not found")
+
+
+def rss_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid, every=0.01):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak, self.running = pid, every, rss_mib(pid), True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, rss_mib(self.pid))
+            time.sleep(self.every)
+
+    def stop(self):
+        self.running = False
+        self.join()
+        return self.peak
+
+
+def timed(fn):
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def review_form_figures(api, app, args):
+    url = f"/applications/{app['id']}/review-form.pdf"
+    first, response = timed(lambda: api.get(url, token=app["token"]))
+    assert response.status_code == 200 and response.headers["X-Render-Cache"] == "miss", response.text[:200]
+    renders, cached = [], []
+    for n in range(args.renders):
+        # A new attachment changes what the form shows: the next download must render.
+        assert upload(api, app["id"], app["token"], images.png(8 + n, 8), section="basic_info").status_code == 201
+        seconds, response = timed(lambda: api.get(url, token=app["token"]))
+        assert response.headers["X-Render-Cache"] == "miss"
+        renders.append(seconds)
+    for _ in range(args.cached):
+        seconds, response = timed(lambda: api.get(url, token=app["token"]))
+        assert response.headers["X-Render-Cache"] == "hit"
+        cached.append(seconds)
+    pages = len(PdfReader(io.BytesIO(response.content)).pages)
+    steady, hit = statistics.median(renders), statistics.median(cached)
+    print(f"评审表 ({len(response.content) // 1024} KiB, {pages} pages)", flush=True)
+    print(f"  first render (cold process)   {1000 * first:8.1f} ms")
+    print(f"  steady-state render, median  {1000 * steady:8.1f} ms   ({args.renders} renders)")
+    print(f"  cached download, median      {1000 * hit:8.1f} ms   ({args.cached} downloads)")
+    print(f"  render ÷ cached              {steady / hit:8.1f} ×", flush=True)
+
+
+async def upload_async(session, base_url, app, content):
+    form = aiohttp.FormData()
+    form.add_field("section", "work_history")
+    form.add_field("file", content, filename="bench.pdf", content_type="application/pdf")
+    started = time.perf_counter()
+    async with session.post(f"{base_url}/api/v1/applications/{app['id']}/attachments", data=form,
+                            headers={"Authorization": f"Bearer {app['token']}"}) as response:
+        await response.read()
+        assert response.status == 201, response.status
+    return time.perf_counter() - started
+
+
+async def concurrent_uploads(base_url, app, content, count):
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=count + 5)) as session:
+        return await asyncio.gather(*(upload_async(session, base_url, app, content) for _ in range(count)))
+
+
+def upload_figures(stack, api, app, args):
+    content = two_megabyte_pdf()
+    sequential = []
+    for _ in range(args.uploads):
+        seconds, response = timed(lambda: upload(api, app["id"], app["token"], content))
+        assert response.status_code == 201, response.text[:200]
+        sequential.append(seconds)
+    pid = gateway_pid(stack)
+    before = rss_mib(pid)
+    sampler = RssSampler(pid)
+    sampler.start()
+    began = time.perf_counter()
+    latencies = asyncio.run(concurrent_uploads(stack.base_url, app, content, args.concurrent))
+    elapsed = time.perf_counter() - began
+    peak = sampler.stop()
+    time.sleep(1)
+    after = rss_mib(pid)
+    print(f"2 MB upload, sequential p50     {1000 * statistics.median(sequential):8.1f} ms   ({args.uploads} uploads)")
+    print(f"{args.concurrent} concurrent 2 MB uploads     all done in {elapsed:.2f} s, "
+          f"p50 {1000 * statistics.median(latencies):.0f} ms, max {1000 * max(latencies):.0f} ms")
+    print(f"  gateway RSS: before {before:.1f} MiB, peak {peak:.1f} MiB (+{peak - before:.1f}), "
+          f"after {after:.1f} MiB (+{after - before:.1f})", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--renders", type=int, default=10)
+    parser.add_argument("--cached", type=int, default=20)
+    parser.add_argument("--uploads", type=int, default=20)
+    parser.add_argument("--concurrent", type=int, default=50)
+    args = parser.parse_args()
+    stack = start_stack()
+    try:
+        api = ApiClient(stack.base_url)
+        catalog = make_committee(api, api.admin_token())
+        owner = new_applicant(api)
+        application = new_application(api, catalog, register_unit(api), owner)
+        for section in application["template"]["sections"]:
+            api.put(f"/applications/{application['id']}/sections/{section['key']}", token=owner["token"],
+                    json=COMPLETE[section["key"]])
+        app = {"id": application["id"], "token": owner["token"]}
+        print(f"(cpu count {os.cpu_count()})", flush=True)
+        review_form_figures(api, app, args)
+        upload_figures(stack, api, app, args)
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
