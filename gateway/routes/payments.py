@@ -30,7 +30,7 @@ async def provider_callback(request, call):
     # The signature covers the exact bytes, so the body is passed on untouched.
     if request.content_length is not None and request.content_length > MAX_CALLBACK_BODY:
         raise TooLarge("callback_too_large", "回调内容过大")
-    body = await request.content.read(MAX_CALLBACK_BODY + 1)
+    body = await request.read()  # chunked bodies are bounded by the app's client_max_size
     if len(body) > MAX_CALLBACK_BODY:
         raise TooLarge("callback_too_large", "回调内容过大")
     headers = {name: request.headers[name] for name in SIGNED_HEADERS if name in request.headers}
