@@ -49,10 +49,11 @@ def record_meeting(deps, actor, year, held_on, results):
         seen.add(result["application_id"])
     settings = deps.settings(committee_id)
     quorum = settings.get("meeting_quorum")
+    found = deps.applications.get_applications_internal([r["application_id"] for r in results]) or {}
     applications = []
     for index, result in enumerate(results):
-        application = fetch_application(deps, result["application_id"])
-        if (application.get("committee") or {}).get("id") != committee_id:
+        application = found.get(result["application_id"])
+        if application is None or (application.get("committee") or {}).get("id") != committee_id:
             raise NotFound("application_not_found", "未找到该申请书", field=f"results.{index}.application_id")
         if application.get("status") != "ready_for_meeting":
             raise Conflict("not_ready_for_meeting",
@@ -80,16 +81,6 @@ def record_meeting(deps, actor, year, held_on, results):
     for row in rows:
         apply_result(deps, meeting, row)
     return meeting_view(session, meeting)
-
-
-def fetch_application(deps, application_id):
-    try:
-        return deps.applications.get_application_internal(application_id)
-    except Exception as exc:
-        known = domain_error(exc)
-        if known is not None and known.status == 404:
-            raise NotFound("application_not_found", "未找到该申请书") from None
-        raise known or exc from None
 
 
 def apply_result(deps, meeting, row):

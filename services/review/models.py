@@ -89,7 +89,8 @@ class Task(Base):
 class Visit(Base):
     """The organisation has been on the application's route (申请书查询, has_reached)."""
     __tablename__ = "review_visits"
-    __table_args__ = (Index("ix_visit_org_first", "org_id", "first_arrived_at"),)
+    # 申请书查询 pages newest first within one organisation, ties by application.
+    __table_args__ = (Index("ix_visit_org_first_app", "org_id", "first_arrived_at", "application_id"),)
 
     org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     application_id: Mapped[str] = mapped_column(String(36), primary_key=True)

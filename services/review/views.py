@@ -138,7 +138,10 @@ def query(session, actor, status=None, year=None, name=None, number=None, page=1
         conditions.append(ReviewCase.number == number.strip().upper())
     base = select(Visit, ReviewCase).join(ReviewCase, ReviewCase.application_id == Visit.application_id).where(
         *conditions)
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    if len(conditions) == 1:  # no filter on the case: count the visits alone (index-only)
+        total = session.scalar(select(func.count()).select_from(Visit).where(*conditions))
+    else:
+        total = session.scalar(select(func.count()).select_from(base.subquery()))
     rows = session.execute(base.order_by(Visit.first_arrived_at.desc(), Visit.application_id)
                            .limit(page_size).offset((page - 1) * page_size)).all()
     items = [{**case_row(case), "reached_at": iso(visit.first_arrived_at)} for visit, case in rows]

@@ -49,6 +49,9 @@ class Applications:
     def get_application_internal(self, application_id):
         return dict(self.apps[application_id])
 
+    def get_applications_internal(self, application_ids):
+        return {i: dict(self.apps[i]) for i in application_ids if i in self.apps}
+
     def get_committee_settings(self, committee_id):
         return dict(self.settings)
 
