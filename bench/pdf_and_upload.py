@@ -7,6 +7,7 @@ application, then prints:
 - 评审表: the first render (cold process), the steady-state render median (each
   download after a change to the attachment set, so the cache cannot answer), the
   cached download median, and render ÷ cached;
+- certificates: one approval of ``--certificates`` applications, time per certificate;
 - 2 MB uploads: sequential p50, then ``--concurrent`` at once with the gateway
   process's RSS sampled throughout (growth = peak − before, and after − before).
 """
@@ -23,6 +24,7 @@ import aiohttp
 from pypdf import PdfReader
 
 from bench.common import start_stack
+from gateway.rpc import RpcClient
 from tests.client import ApiClient
 from tests.integration.accounts_helpers import register_unit
 from tests.integration.test_documents_attachments import make_committee, new_applicant, new_application, upload
@@ -160,12 +162,37 @@ def upload_figures(stack, api, app, args):
           f"after {after:.1f} MiB (+{after - before:.1f})", flush=True)
 
 
+def certificate_figures(stack, api, count):
+    """Issue ``count`` certificates in one approval, as review does: time per certificate."""
+    async def run():
+        client = RpcClient(stack.amqp_uri, timeout=300)
+        await client.start()
+        try:
+            before = (await client.documents.render_counts())["certificate"]
+            approval = {
+                "document_no": "新职称评〔2026〕99号", "approved_on": "2026-11-20", "year": 2026,
+                "committee": {"id": "bench", "name": "自治区工程系列高级评审委员会", "region_code": "650000"},
+                "applications": [{"application_id": f"bench-{n}", "applicant_id": f"bench-{n}",
+                                  "name": f"测试{n}", "title": "高级工程师", "level": "副高"} for n in range(count)]}
+            started = time.perf_counter()
+            issued = await client.documents.issue_certificates(approval)
+            elapsed = time.perf_counter() - started
+            renders = (await client.documents.render_counts())["certificate"] - before
+            return elapsed, len(issued), renders
+        finally:
+            await client.close()
+    elapsed, issued, renders = asyncio.run(run())
+    print(f"certificates: {issued} issued in one approval in {elapsed:.2f} s "
+          f"({1000 * elapsed / issued:.0f} ms each, render + store; {renders} renders counted)", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--renders", type=int, default=10)
     parser.add_argument("--cached", type=int, default=20)
     parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--concurrent", type=int, default=50)
+    parser.add_argument("--certificates", type=int, default=10)
     args = parser.parse_args()
     stack = start_stack()
     try:
@@ -180,6 +207,7 @@ def main():
         print(f"(cpu count {os.cpu_count()})", flush=True)
         review_form_figures(api, app, args)
         upload_figures(stack, api, app, args)
+        certificate_figures(stack, api, args.certificates)
     finally:
         stack.stop()
 

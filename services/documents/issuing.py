@@ -40,7 +40,8 @@ def _next_sequence(db, region_code, year):
 
 
 def issue_one(db, bucket, approval, year, item, render):
-    """The certificate of one approved application (existing or new)."""
+    """The certificate of one approved application (existing or new);
+    ``render(cert) -> pdf bytes``."""
     existing = db.scalars(select(Certificate).where(
         Certificate.application_id == item["application_id"])).first()
     if existing is not None:
@@ -57,8 +58,7 @@ def issue_one(db, bucket, approval, year, item, render):
         committee_name=committee["name"], region_code=region_code, year=year, sequence=sequence,
         document_no=str(approval["document_no"]), approved_on=str(approval["approved_on"])[:10],
         object_key=f"certificates/{year}/{no}.pdf", issued_at=now())
-    pdf = render(certificates.render_html(cert, certificates.verification_url(no, cert.name)))
-    bucket.put(cert.object_key, pdf, "application/pdf")
+    bucket.put(cert.object_key, render(cert), "application/pdf")
     db.add(cert)
     try:
         db.commit()

@@ -122,14 +122,9 @@ class DocumentsService:
     @rpc(expected_exceptions=DomainError)
     def issue_certificates(self, approval):
         year = certificates.check_approval(approval)
-        issued = []
-        for item in approval["applications"]:
-            def render(html):
-                type(self).renders["certificate"] += 1
-                return render_off_loop(html)
-            cert = issuing.issue_one(self.db, self.bucket, approval, year, item, render)
-            issued.append(certificates.holder_view(cert))
-        return issued
+        return [certificates.holder_view(
+                    issuing.issue_one(self.db, self.bucket, approval, year, item, self._render_certificate))
+                for item in approval["applications"]]
 
     @rpc(expected_exceptions=DomainError)
     def list_certificates(self, actor):
@@ -144,8 +139,15 @@ class DocumentsService:
         if cert is None or not (cert.applicant_id == actor.get("id")
                                 or (actor.get("org_id") and actor.get("org_id") == cert.committee_id)):
             raise NotFound("certificate_not_found", "证书不存在")
-        return schemas.file_body(f"职称证书-{cert.no}.pdf", "application/pdf",
-                                 self.bucket.get(cert.object_key))
+        pdf = self.bucket.get_or_none(cert.object_key)
+        if pdf is None:  # lost from the bucket (restored database, new bucket): draw it again
+            pdf = self._render_certificate(cert)
+            self.bucket.put(cert.object_key, pdf, "application/pdf")
+        return schemas.file_body(f"职称证书-{cert.no}.pdf", "application/pdf", pdf)
+
+    def _render_certificate(self, cert):
+        type(self).renders["certificate"] += 1
+        return render_off_loop(certificates.render_html(cert, certificates.verification_url(cert.no, cert.name)))
 
     @rpc(expected_exceptions=DomainError)
     def verify_certificate(self, no, name, client):

@@ -111,3 +111,12 @@ def test_public_check_needs_the_right_name_and_stops_guessers(api, issued):
     # Someone else is not affected.
     expect(api.get(f"/public/certificates/{cert['no']}", params={"name": issued["holder"]["name"]},
                    headers=fresh_address()), 200)
+
+
+def test_a_certificate_lost_from_the_bucket_is_drawn_again(api, stack, issued):
+    holder, cert = issued["second"], issued["certs"][1]
+    key = f"certificates/2026/{cert['no']}.pdf"
+    bucket_of(stack).remove(key)
+    response = api.get(f"/certificates/{cert['no']}.pdf", token=holder["token"])
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert bucket_of(stack).get(key) == response.content

@@ -18,8 +18,8 @@ def db():
 def issue(db, bucket, approval=APPROVAL, item=None):
     renders = []
 
-    def render(html):
-        renders.append(html)
+    def render(cert):
+        renders.append(cert.no)
         return b"%PDF-1.4 rendered"
     cert = issuing.issue_one(db, bucket, approval, int(approval["year"]),
                              item or approval["applications"][0], render)
