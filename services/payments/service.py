@@ -112,8 +112,8 @@ class PaymentsService:
     def _price(self, order):
         try:
             settings = self.applications.get_committee_settings(order.committee_id)
-        except Exception:  # applications down or the committee unknown: the timer retries
-            log.warning("fee order %s: committee settings unavailable; will retry", order.order_no, exc_info=True)
+        except Exception as error:  # applications down or the committee unknown: the timer retries
+            log.warning("fee order %s: committee settings unavailable (%s); will retry", order.order_no, error)
             self.db.rollback()
             return
         orders.price_order(self.db, order, settings.get("fee_fen"))
