@@ -1,6 +1,7 @@
 """The sandbox's pages (zh-CN). Plain HTML, no scripts: the checkout works with a
 form post, from a browser or from a test."""
 from html import escape
+from urllib.parse import urlsplit
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;background:#f4f6f8;margin:0}
@@ -19,6 +20,14 @@ td,th{border-bottom:1px solid #eee;padding:4px;text-align:left}
 
 def yuan(fen):
     return f"¥{int(fen) / 100:,.2f}"
+
+
+def back_link(order):
+    """Back to the platform the order came from (the origin of its notify URL)."""
+    parts = urlsplit(order["notify_url"])
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f'<p><a href="{escape(f"{parts.scheme}://{parts.netloc}/")}">返回申报平台</a></p>'
 
 
 def page(title, body, status=200):
@@ -61,13 +70,13 @@ def paid(order, txn_id, state):
 <dl><dt>订单号</dt><dd>{escape(order["order_no"])}</dd>
 <dt>交易号</dt><dd>{escape(txn_id)}</dd>
 <dt>金额</dt><dd>{yuan(order["amount_fen"])}</dd></dl>{told}
-<p>请返回申报平台查看缴费状态。</p>""")
+<p>请返回申报平台查看缴费状态。</p>{back_link(order)}""")
 
 
 def cancelled(order):
     return page("已取消", f"""
 <h1>已取消支付</h1>
-<p>订单 {escape(order["order_no"])} 未付款。如需缴费，请重新打开支付链接。</p>""")
+<p>订单 {escape(order["order_no"])} 未付款。如需缴费，请重新打开支付链接。</p>{back_link(order)}""")
 
 
 def already_paid(order_no):

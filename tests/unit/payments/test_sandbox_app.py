@@ -60,7 +60,8 @@ async def test_a_tampered_link_is_refused(sandbox, platform):
 
 async def test_paying_calls_the_platform_back_signed(sandbox, platform):
     response = await sandbox.post(pay_path(platform), data={"action": "pay"})
-    assert response.status == 200 and "支付成功" in await response.text()
+    text = await response.text()
+    assert response.status == 200 and "支付成功" in text and "返回申报平台" in text
     [call] = platform["received"]
     assert call["signed"] and call["body"]["status"] == "paid" and call["body"]["amount_fen"] == 30000
     again = await sandbox.post(pay_path(platform), data={"action": "pay"})
