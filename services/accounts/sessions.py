@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import jwt
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import aliased
 
 from services.accounts import audit, passwords, schemas
 from services.accounts.models import Attempt, Session, User
@@ -40,14 +41,14 @@ def issue(db, user, region, address=None, impersonator=None):
     return token, row
 
 
-def session_of(db, token):
-    """The live session a token names, or Unauthorized. Expiry is judged against the
-    stored session with the platform clock."""
+def _claims(token):
     try:
-        claims = jwt.decode(token or "", _secret(), algorithms=["HS256"], options={"verify_exp": False})
+        return jwt.decode(token or "", _secret(), algorithms=["HS256"], options={"verify_exp": False})
     except jwt.InvalidTokenError as exc:
         raise Unauthorized("not_logged_in", "登录凭证无效，请重新登录") from exc
-    row = db.get(Session, claims.get("sid") or "")
+
+
+def _check_live(row):
     if row is None or row.revoked_at is not None:
         raise Unauthorized("not_logged_in", "已退出登录，请重新登录")
     if row.expires_at <= now():
@@ -55,11 +56,25 @@ def session_of(db, token):
     return row
 
 
+def session_of(db, token):
+    """The live session a token names, or Unauthorized. Expiry is judged against the
+    stored session with the platform clock."""
+    return _check_live(db.get(Session, _claims(token).get("sid") or ""))
+
+
 def authenticate(db, token):
-    row = session_of(db, token)
-    user = db.get(User, row.user_id)
-    impersonator = db.get(User, row.impersonator_id) if row.impersonator_id else None
-    return schemas.actor(user, row.region_code, impersonator)
+    """Every authenticated request passes here: one query for session, user and
+    impersonator together."""
+    impersonator = aliased(User)
+    found = db.execute(
+        select(Session, User, impersonator)
+        .join(User, User.id == Session.user_id)
+        .outerjoin(impersonator, impersonator.id == Session.impersonator_id)
+        .where(Session.id == (_claims(token).get("sid") or ""))
+    ).first()
+    row, user, admin = found if found is not None else (None, None, None)
+    _check_live(row)
+    return schemas.actor(user, row.region_code, admin)
 
 
 # -- throttling ---------------------------------------------------------------------
