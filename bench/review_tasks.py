@@ -30,6 +30,8 @@ INDEXES = {
                                    "(org_id, arrived_at, id) WHERE state IN ('open', 'deciding')",
     "ix_visit_org_first_app": "CREATE INDEX ix_visit_org_first_app ON review_visits "
                               "(org_id, first_arrived_at, application_id)",
+    "ix_visit_org_status_first": "CREATE INDEX ix_visit_org_status_first ON review_visits "
+                                 "(org_id, status, first_arrived_at, application_id)",
 }
 
 
@@ -64,14 +66,14 @@ def load(stack, org_id, count, waiting_share, committee_id):
         state = "open" if waiting or not here else "done"
         tasks.append((uuid.uuid4().hex, app_id, 1, 2, "department", org, "部门", state, arrived.isoformat(),
                       (arrived + timedelta(days=5)).isoformat(), None if state == "open" else "forward"))
-        visits.append((org, app_id, arrived.isoformat()))
+        visits.append((org, app_id, arrived.isoformat(), status, 2026))
     with psycopg2.connect(dsn(stack)) as connection, connection.cursor() as cursor:
         copy(cursor, "review_cases", ("application_id", "number", "year", "status", "applicant_id", "applicant_name",
                                       "unit_id", "unit_name", "committee_id", "committee_name", "title", "level",
                                       "round", "withdrawn_round", "recommending_unit_id", "updated_at"), cases)
         copy(cursor, "review_tasks", ("id", "application_id", "round", "position", "node", "org_id", "org_name",
                                       "state", "arrived_at", "due_at", "action"), tasks)
-        copy(cursor, "review_visits", ("org_id", "application_id", "first_arrived_at"), visits)
+        copy(cursor, "review_visits", ("org_id", "application_id", "first_arrived_at", "status", "year"), visits)
         cursor.execute("SELECT count(*) FROM review_tasks WHERE org_id = %s AND state = 'open'", (org_id,))
         open_here = cursor.fetchone()[0]
     vacuum(stack)

@@ -100,11 +100,11 @@ def open_round(deps, payload):
         session.add(case)
     copy_application(case, application)
     case.round = round_no or case.round + 1
-    case.status = payload.get("status") or "submitted"
+    set_status(session, case, payload.get("status") or "submitted")
     # A new round supersedes anything left waiting from an earlier one.
     session.execute(update(Task).where(Task.application_id == application_id, Task.state.in_(WAITING))
                     .values(state="cancelled"))
-    task = arrive(session, application_id, case.round, 1, "unit", unit or {"id": application["unit"]["id"]},
+    task = arrive(session, case, case.round, 1, "unit", unit or {"id": application["unit"]["id"]},
                   settings.get("node_days"))
     session.commit()
     notify_arrival(deps.accounts, task, case)
@@ -125,14 +125,24 @@ def copy_application(case, application):
     case.level = qualification.get("level") or ""
 
 
-def arrive(session, application_id, round_no, position, node, org, node_days):
+def set_status(session, case, status):
+    """The copy of the status lives on the case and on each visit (the query filters
+    by organisation and status in one index)."""
+    if case.status != status:
+        case.status = status
+        session.execute(update(Visit).where(Visit.application_id == case.application_id).values(status=status))
+
+
+def arrive(session, case, round_no, position, node, org, node_days):
+    application_id = case.application_id
     now = utcnow()
     task = Task(application_id=application_id, round=round_no, position=position, node=node,
                 org_id=org["id"], org_name=org.get("name") or "", state="open", arrived_at=now,
                 due_at=rules.due_at(now, node_days, node))
     session.add(task)
     if session.get(Visit, (org["id"], application_id)) is None:
-        session.add(Visit(org_id=org["id"], application_id=application_id, first_arrived_at=now))
+        session.add(Visit(org_id=org["id"], application_id=application_id, first_arrived_at=now,
+                          status=case.status, year=case.year))
     return task
 
 
@@ -151,7 +161,7 @@ def claim_withdraw(session, application_id, submission_no=None):
             case = ReviewCase(application_id=application_id)
             session.add(case)
         case.withdrawn_round = max(case.withdrawn_round or 0, int(submission_no))
-        case.status = "draft"
+        set_status(session, case, "draft")
         session.commit()
         return {"application_id": application_id, "withdrawn": True}
     if case is None:
@@ -163,7 +173,7 @@ def claim_withdraw(session, application_id, submission_no=None):
     if closed.rowcount != 1:
         session.rollback()
         raise Conflict("cannot_withdraw", "基层单位已开始处理，无法收回")
-    case.status = "draft"
+    set_status(session, case, "draft")
     session.commit()
     return {"application_id": application_id, "withdrawn": True}
 
@@ -174,7 +184,7 @@ def close_waiting(session, application_id, state):
                     .values(state=state, acted_at=utcnow()))
     case = case_for(session, application_id)
     if case is not None and state == "withdrawn":
-        case.status = "draft"
+        set_status(session, case, "draft")
     session.commit()
 
 
@@ -282,7 +292,7 @@ def complete(deps, task, status):
     case = case_for(session, task.application_id)
     task.state = "done"
     task.acted_at = utcnow()
-    case.status = status
+    set_status(session, case, status)
     following = None
     if task.action == "forward" and task.node == "unit":
         case.recommending_unit_id = task.recommending_unit_id
@@ -290,7 +300,7 @@ def complete(deps, task, status):
         orgs = deps.orgs
         org = orgs.get(task.next_org_id) or {"id": task.next_org_id}
         node_days = deps.settings(case.committee_id).get("node_days")
-        following = arrive(session, task.application_id, task.round, task.position + 1, task.next_node,
+        following = arrive(session, case, task.round, task.position + 1, task.next_node,
                            org, node_days)
     session.commit()
     if following is not None:

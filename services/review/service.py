@@ -147,7 +147,7 @@ class ReviewService:
             return
         case = self.db.get(ReviewCase, payload["application_id"])
         if case is not None and payload.get("status"):
-            case.status = payload["status"]
+            decisions.set_status(self.db, case, payload["status"])
         self.db.commit()
         status = payload.get("status")
         notify(self.accounts, user_ids=[payload.get("applicant_id")], kind="application_status",
