@@ -74,3 +74,26 @@ def test_approval_waits_for_the_publicity_and_its_objections(service):
     service.resolve_objection(STAFF, made["id"], True, "属实")
     assert service.applications.apps["7"]["status"] == "failed"
     assert ("result_overturned" in [a for _, a, _ in service.applications.requests])
+
+
+def test_approval_refused_while_an_objection_is_unresolved_then_issues_certificates(service):
+    from services.review.models import Publicity
+    ready(service, "8")
+    meeting = service.record_meeting(STAFF, 2026, "2026-11-20", [vote("8", 9, 9, 0, 0)])
+    start = now() - timedelta(days=10)
+    publicity = service.open_publicity(STAFF, meeting["id"], start.isoformat(), (now() + timedelta(days=1)).isoformat())
+    made = service.submit_objection(publicity["id"], "RSSQ8", "不实", "139", "10.0.0.2")
+    row = service.db.get(Publicity, publicity["id"])
+    row.ends_at = now() - timedelta(minutes=1)   # the window has since closed
+    service.db.commit()
+    with pytest.raises(Conflict) as unresolved:
+        service.approve_meeting(STAFF, meeting["id"], "批文2号")
+    assert unresolved.value.code == "objections_unresolved"
+    service.resolve_objection(STAFF, made["id"], False, "不属实")
+    issued = []
+    service.documents.issue_certificates = lambda approval: issued.append(approval) or [{"no": "1"}]
+    body = service.approve_meeting(STAFF, meeting["id"], "批文2号")
+    assert body["approved"] == ["8"] and body["certificates"] == [{"no": "1"}]
+    assert service.applications.apps["8"]["status"] == "approved"
+    [approval] = issued
+    assert approval["document_no"] == "批文2号" and approval["applications"][0]["name"] == "张三"
