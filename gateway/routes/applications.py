@@ -88,7 +88,8 @@ async def list_qualifications(request, call):
            roles=("applicant",), status=201,
            responses={409: "本年度已申报该资格（duplicate_application）", 422: "资格、单位或年度不符合要求"})
 async def create_application(request, call):
-    return await call.rpc.applications.create_application(call.user, call.body.model_dump())
+    application = await call.rpc.applications.create_application(call.user, call.body.model_dump())
+    return await full_application(call, application)
 
 
 @api.route("GET", "/applications", summary="我的申请书", tag=TAG_APPLICANT, roles=("applicant",))

@@ -126,13 +126,17 @@ def change_qualification(session, organizations, actor, application_id, qualific
     also has are carried over; the new template's other sections, and carried ones
     that no longer fit, are flagged ``needs_review`` for the applicant."""
     moment = now()
+    app = own(session, actor, application_id)
+    # Ask accounts before locking the row: a worker must not wait on another
+    # service while holding a lock its siblings in this process may be queued on.
+    unit = organizations([app.unit_id]).get(app.unit_id) or {"id": app.unit_id, "region_code": None}
+    session.rollback()
     app = own(session, actor, application_id, lock=True)
     _writable(app, moment)
     if app.status != "draft" or app.submissions_used > 0:
         raise Conflict("already_submitted", "申请书已提交过，不能更改资格")
     if qualification_id == app.qualification_id:
         return view(session, app, moment)
-    unit = organizations([app.unit_id]).get(app.unit_id) or {"id": app.unit_id, "region_code": None}
     qualification, template = _qualification_for(session, qualification_id, unit, app.year)
     carried, flagged = {}, []
     for section in template["sections"]:

@@ -52,6 +52,7 @@ def test_create_gives_a_numbered_draft_with_its_template(api, world, unit, perso
     assert created["unit"]["id"] == unit["unit_id"] and created["committee"]["id"] == world["committee"]["id"]
     assert created["applicant"]["id"] == person["user_id"]
     assert created["days_to_close"] in (19, 20)
+    assert created["attachments"] == [] and created["comments"] == [] and isinstance(created["route"], list)
     titles = [s["title"] for s in created["template"]["sections"]]
     assert titles[:8] == ["基本信息", "学历学位", "工作经历", "专业技术工作经历", "业绩成果", "论文著作", "继续教育",
                           "奖惩情况"]
@@ -231,3 +232,19 @@ def test_the_application_object_merges_route_and_attachments(api, world, unit, p
     for key in ("route", "comments", "opinions", "template", "sections", "submit_closes_at", "days_to_close",
                 "submissions_used", "submissions_max", "version", "history"):
         assert key in seen
+
+
+def test_a_past_years_application_is_read_only(api, world, unit, person, stack):
+    app = expect(create_application(api, person, world["qualifications"]["中级"], unit), 201)
+    # A year goes by: the application now belongs to last year (the clock cannot be moved
+    # under a running system, so the stored year is moved instead).
+    stack.sql("applications", "UPDATE applications SET year = year - 1 WHERE id = %s", app["id"])
+    seen = expect(api.get(f"/applications/{app['id']}", token=person["token"]), 200)
+    assert seen["read_only"] is True and seen["template"]["version"] == app["template"]["version"]
+    before = stored(stack, app["id"])
+    url = f"/applications/{app['id']}"
+    expect(api.put(f"{url}/sections/basic_info", json={"name": "张三"}, token=person["token"]), 409, "read_only_year")
+    expect(api.post(f"{url}/submit", token=person["token"]), 409, "read_only_year")
+    expect(api.post(f"{url}/change-qualification", json={"qualification_id": world["qualifications"]["副高"]["id"]},
+                    token=person["token"]), 409, "read_only_year")
+    assert stored(stack, app["id"]) == before
