@@ -150,6 +150,8 @@ class ReviewService:
             decisions.set_status(self.db, case, payload["status"])
         self.db.commit()
         status = payload.get("status")
+        if status == payload.get("from_status"):
+            return  # a forward between nodes: the status itself did not change
         notify(self.accounts, user_ids=[payload.get("applicant_id")], kind="application_status",
                subject=f"申请书状态变更：{STATUS_ZH.get(status, status)}",
                body=f"您的申请书 {payload.get('number') or ''} 状态已变更为「{STATUS_ZH.get(status, status)}」。")

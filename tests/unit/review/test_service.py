@@ -162,3 +162,12 @@ def test_overdue_tasks_are_flagged_and_reminded_once_a_day(service):
     task.due_at = task.arrived_at - timedelta(seconds=1)
     service.db.commit()
     assert service.list_tasks(ADMIN)["items"][0]["overdue"] is True
+
+
+def test_the_applicant_hears_of_every_status_change_and_only_of_those(service):
+    base = {"application_id": "a9", "number": "RSSQ9", "applicant_id": "p9"}
+    service.on_status_changed({**base, "event_id": "s1", "from_status": "submitted", "status": "returned"})
+    service.on_status_changed({**base, "event_id": "s1", "from_status": "submitted", "status": "returned"})
+    service.on_status_changed({**base, "event_id": "s2", "from_status": "submitted", "status": "submitted"})
+    sent = [m for m in service.accounts.sent if m["kind"] == "application_status"]
+    assert [(m["user_ids"], "已退回" in m["subject"]) for m in sent] == [(["p9"], True)]
