@@ -9,7 +9,7 @@ from nameko.timer import timer
 from services.review import committee, decisions, reminders, views
 from services.review.decisions import Deps
 from services.review.models import ProcessedEvent, ReviewCase
-from services.review.remote import log, notify
+from services.review.remote import domain_error, log, notify
 from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden
@@ -127,11 +127,14 @@ class ReviewService:
         try:
             if first_time(self.db, ProcessedEvent, payload.get("event_id"), "application_submitted"):
                 decisions.open_round(self.deps, payload)
-        except Exception:
+        except Exception as exc:
+            self.db.rollback()
+            if domain_error(exc) is not None:  # a refusal will not change on redelivery
+                log.error("review: cannot open the round of %s: %s", payload.get("application_id"), exc)
+                return
             # Without this task the application would wait nowhere: back off, requeue.
             log.warning("review: opening the round of %s failed; requeued", payload.get("application_id"),
                         exc_info=True)
-            self.db.rollback()
             eventlet.sleep(2)
             raise
 
