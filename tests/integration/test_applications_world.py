@@ -2,12 +2,21 @@
 with its settings and qualifications, a registered unit, applicants, and a
 complete application — all made through the gateway as real users would."""
 import io
-from datetime import timedelta
+import random
+from datetime import date, timedelta
 
 from PIL import Image
 
 from tests.client import expect
-from tests.integration.accounts_helpers import PASSWORD, create_org, login, register_applicant, register_unit, unique
+from tests.integration.accounts_helpers import (
+    PASSWORD,
+    create_org,
+    id_number,
+    login,
+    register_applicant,
+    register_unit,
+    unique,
+)
 from zc_common.clock import now
 
 TITLES = {"初级": "助理工程师", "中级": "工程师", "副高": "高级工程师", "正高": "正高级工程师"}
@@ -64,7 +73,10 @@ def make_unit(api):
 
 
 def make_applicant(api):
-    person = register_applicant(api)
+    # A random birth date as well: the sequence part alone (1000 values) collides
+    # within one test session once a few dozen applicants are registered.
+    born = date(1960, 1, 1) + timedelta(days=random.randrange(0, 365 * 40))
+    person = register_applicant(api, id_number=id_number(born=born.strftime("%Y%m%d")))
     return {**person, "token": login(api, person["username"], PASSWORD)["token"]}
 
 
