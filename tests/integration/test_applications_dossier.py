@@ -248,3 +248,13 @@ def test_a_past_years_application_is_read_only(api, world, unit, person, stack):
     expect(api.post(f"{url}/change-qualification", json={"qualification_id": world["qualifications"]["副高"]["id"]},
                     token=person["token"]), 409, "read_only_year")
     assert stored(stack, app["id"]) == before
+
+
+def test_a_submit_made_by_an_impersonating_admin_is_recorded_as_such(api, admin_token, world, unit, person):
+    app = complete_application(api, person, world["qualifications"]["中级"], unit)
+    token = expect(api.post("/admin/impersonate", json={"username": person["username"]}, token=admin_token),
+                   200)["token"]
+    done = expect(api.post(f"/applications/{app['id']}/submit", token=token), 200)
+    last = done["history"][-1]
+    assert last["action"] == "submit" and last["by"]["user_id"] == person["user_id"]
+    assert last["impersonated_by"]["username"] == "admin"

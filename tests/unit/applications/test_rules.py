@@ -115,3 +115,12 @@ def test_template_profiles_differ_by_level_and_year():
     assert "representative_works" not in [s["key"] for s in old_senior["sections"]]
     assert senior["version"] == "2026.1" and old_senior["version"] == "2025.1"
     assert template_store.resolve(1999, {"level": "正高"}) is None
+
+
+def test_a_profile_may_depend_on_the_series_too():
+    health = template_store.resolve(2026, {"level": "副高", "series": "卫生系列"})
+    engineering = template_store.resolve(2026, {"level": "副高", "series": "工程系列"})
+    assert health["profile"] == "卫生系列高级" and engineering["profile"] == "高级"
+    attachments = {s["key"]: s["attachments_required"] for s in health["sections"]}
+    assert attachments["publications"] == 2
+    assert {s["key"]: s["attachments_required"] for s in engineering["sections"]}["publications"] == 1
