@@ -58,3 +58,107 @@ class ChangeQualificationIn(_Strict):
 
 class SectionData(RootModel[dict[str, Any]]):
     """The section's data: an object of its template's fields (checked by the service)."""
+
+
+# -- responses (for the OpenAPI document) ---------------------------------------------
+
+class OrgRef(BaseModel):
+    id: str
+    name: str
+
+
+class QualificationOut(BaseModel):
+    id: str
+    region_code: str
+    series: str
+    specialty: str
+    level: str
+    title: str
+    committee: OrgRef
+    conditions: str = Field(description="任职资格条件")
+
+
+class QualificationList(RootModel[list[QualificationOut]]):
+    pass
+
+
+class CommitteeSettingsOut(BaseModel):
+    committee_id: str
+    submit_opens_at: str
+    submit_closes_at: str
+    max_submissions: int
+    fee_fen: int
+    receiving_department_ids: list[str]
+    meeting_quorum: int | None
+    publicity_min_days: int
+    node_days: dict[str, int]
+
+
+class TemplateField(BaseModel):
+    key: str
+    label: str
+    type: Literal["text", "integer", "date", "choice", "boolean", "table"]
+    required: bool
+    options: list[str] | None = None
+    max_length: int | None = None
+    min: int | None = None
+    max: int | None = None
+    columns: list["TemplateField"] | None = None
+
+
+class TemplateSection(BaseModel):
+    key: str
+    title: str
+    fields: list[TemplateField]
+    attachments_required: int
+    attachments_hint: str = ""
+
+
+class TemplateOut(BaseModel):
+    version: str
+    profile: str | None
+    sections: list[TemplateSection]
+
+
+class HistoryEntry(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    action: str
+    from_: str = Field(alias="from")
+    to: str
+    opinion: str | None
+    by: dict[str, Any]
+    impersonated_by: dict[str, Any] | None
+    at: str
+
+
+class ApplicationOut(BaseModel):
+    """API.md's application object; route/comments/opinions come from review and
+    attachments from documents (absent from the list view)."""
+    id: str
+    number: str = Field(description="RSSQ + 8 位数字")
+    year: int
+    route_kind: str
+    status: str
+    version: int = Field(description="每次修改加一（评审表缓存键）")
+    read_only: bool = Field(description="往年的申请书只能查看")
+    applicant: OrgRef
+    qualification: dict[str, Any]
+    unit: OrgRef
+    committee: OrgRef
+    submissions_used: int
+    submissions_max: int | None
+    submit_opens_at: str | None
+    submit_closes_at: str | None
+    days_to_close: int | None = Field(description="负数：提交已截止N天")
+    template: TemplateOut
+    sections: dict[str, dict[str, Any]]
+    needs_review: list[str] = Field(description="更改资格后需重新检查的栏目")
+    history: list[HistoryEntry]
+    route: list[dict[str, Any]] | None = None
+    comments: list[dict[str, Any]] | None = None
+    opinions: list[dict[str, Any]] | None = None
+    attachments: list[dict[str, Any]] | None = None
+
+
+class ApplicationList(RootModel[list[ApplicationOut]]):
+    pass

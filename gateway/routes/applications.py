@@ -6,10 +6,15 @@ import asyncio
 from gateway.api import api
 from gateway.schemas_applications import (
     ApplicationIn,
+    ApplicationList,
+    ApplicationOut,
     ChangeQualificationIn,
     CommitteeSettingsIn,
+    CommitteeSettingsOut,
     ConditionsIn,
     QualificationIn,
+    QualificationList,
+    QualificationOut,
     QualificationQuery,
     SectionData,
 )
@@ -44,21 +49,22 @@ async def full_application(call, application):
 # -- administration ----------------------------------------------------------
 
 @api.route("POST", "/admin/qualifications", summary="新增职称资格", tag=TAG_ADMIN, body=QualificationIn,
-           roles=("platform_admin",), status=201, responses={422: "评审委员会不存在或字段不符合要求",
-                                                             409: "资格已存在"})
+           response=QualificationOut, roles=("platform_admin",), status=201,
+           responses={422: "评审委员会不存在或字段不符合要求", 409: "资格已存在"})
 async def create_qualification(request, call):
     return await call.rpc.applications.create_qualification(call.user, call.body.model_dump(exclude_none=True))
 
 
 @api.route("PUT", "/admin/qualifications/{id}/conditions", summary="设置任职资格条件", tag=TAG_ADMIN,
-           body=ConditionsIn, roles=("platform_admin",), responses={404: "资格不存在"})
+           body=ConditionsIn, response=QualificationOut, roles=("platform_admin",), responses={404: "资格不存在"})
 async def set_conditions(request, call):
     return await call.rpc.applications.set_qualification_conditions(
         call.user, call.params["id"], call.body.conditions)
 
 
 @api.route("PUT", "/admin/committees/{id}/settings", summary="设置评审委员会申报参数（提交时间、次数、费用）",
-           tag=TAG_ADMIN, body=CommitteeSettingsIn, roles=("platform_admin", "committee_staff"),
+           tag=TAG_ADMIN, body=CommitteeSettingsIn, response=CommitteeSettingsOut,
+           roles=("platform_admin", "committee_staff"),
            responses={403: "只能设置本评审委员会", 404: "评审委员会不存在", 422: "字段不符合要求"})
 async def put_committee_settings(request, call):
     return await call.rpc.applications.put_committee_settings(
@@ -66,7 +72,7 @@ async def put_committee_settings(request, call):
 
 
 @api.route("GET", "/committees/{id}/settings", summary="评审委员会申报参数", tag=TAG_CATALOG, roles=(),
-           responses={404: "尚未设置"})
+           response=CommitteeSettingsOut, responses={404: "尚未设置"})
 async def get_committee_settings(request, call):
     settings = await call.rpc.applications.get_committee_settings(call.params["id"])
     if settings is None:
@@ -77,7 +83,7 @@ async def get_committee_settings(request, call):
 # -- catalog -------------------------------------------------------------------
 
 @api.route("GET", "/qualifications", summary="可申报的职称资格（按工作单位所在地区，属地化）", tag=TAG_CATALOG,
-           query=QualificationQuery)
+           query=QualificationQuery, response=QualificationList)
 async def list_qualifications(request, call):
     return await call.rpc.applications.list_qualifications(call.query.region_code)
 
@@ -85,27 +91,28 @@ async def list_qualifications(request, call):
 # -- the applicant's applications --------------------------------------------------
 
 @api.route("POST", "/applications", summary="新增申请书", tag=TAG_APPLICANT, body=ApplicationIn,
-           roles=("applicant",), status=201,
+           response=ApplicationOut, roles=("applicant",), status=201,
            responses={409: "本年度已申报该资格（duplicate_application）", 422: "资格、单位或年度不符合要求"})
 async def create_application(request, call):
     application = await call.rpc.applications.create_application(call.user, call.body.model_dump())
     return await full_application(call, application)
 
 
-@api.route("GET", "/applications", summary="我的申请书", tag=TAG_APPLICANT, roles=("applicant",))
+@api.route("GET", "/applications", summary="我的申请书", tag=TAG_APPLICANT, roles=("applicant",),
+           response=ApplicationList)
 async def list_applications(request, call):
     return await call.rpc.applications.list_applications(call.user)
 
 
 @api.route("GET", "/applications/{id}", summary="申请书详情（含审核路径、意见、附件）", tag=TAG_APPLICANT,
-           roles=("applicant",), responses={404: "申请书不存在"})
+           response=ApplicationOut, roles=("applicant",), responses={404: "申请书不存在"})
 async def get_application(request, call):
     application = await call.rpc.applications.get_application(call.user, call.params["id"])
     return await full_application(call, application)
 
 
 @api.route("PUT", "/applications/{id}/sections/{key}", summary="保存申请书栏目", tag=TAG_APPLICANT,
-           body=SectionData, roles=("applicant",),
+           body=SectionData, response=ApplicationOut, roles=("applicant",),
            responses={409: "申请书已提交或已归档", 422: "字段不符合栏目模板（field 指明字段）"})
 async def save_section(request, call):
     return await call.rpc.applications.save_section(
@@ -113,13 +120,15 @@ async def save_section(request, call):
 
 
 @api.route("POST", "/applications/{id}/change-qualification", summary="更改资格（提交前）", tag=TAG_APPLICANT,
-           body=ChangeQualificationIn, roles=("applicant",), responses={409: "已提交过，不能更改资格"})
+           body=ChangeQualificationIn, response=ApplicationOut, roles=("applicant",),
+           responses={409: "已提交过，不能更改资格"})
 async def change_qualification(request, call):
     return await call.rpc.applications.change_qualification(
         call.user, call.params["id"], call.body.qualification_id)
 
 
 @api.route("POST", "/applications/{id}/submit", summary="提交申请书", tag=TAG_APPLICANT, roles=("applicant",),
+           response=ApplicationOut,
            responses={409: "不在提交时间内（window_closed）或提交次数已用完（submission_limit）",
                       422: "申请书不完整（incomplete_application，missing 列出缺项）"})
 async def submit_application(request, call):
@@ -128,7 +137,8 @@ async def submit_application(request, call):
 
 
 @api.route("POST", "/applications/{id}/withdraw", summary="收回申请书（基层单位审核前）", tag=TAG_APPLICANT,
-           roles=("applicant",), responses={409: "基层单位已审核，不能收回（cannot_withdraw）"})
+           response=ApplicationOut, roles=("applicant",),
+           responses={409: "基层单位已审核，不能收回（cannot_withdraw）"})
 async def withdraw_application(request, call):
     application = await call.rpc.applications.withdraw(call.user, call.params["id"])
     return await full_application(call, application)

@@ -60,9 +60,12 @@ def set_conditions(session, qualification_id, text):
 
 def list_qualifications(session, region_code=None):
     """The catalog an applicant of ``region_code`` sees (属地化); all of it without one."""
-    rows = session.scalars(select(Qualification).order_by(
+    query = select(Qualification).order_by(
         Qualification.region_code, Qualification.series, Qualification.specialty,
-        Qualification.level, Qualification.title)).all()
+        Qualification.level, Qualification.title)
+    if region_code:
+        query = query.where(Qualification.region_code.in_({region_code, rules.AUTONOMOUS_REGION}))
+    rows = session.scalars(query).all()
     items = [qualification_dict(q) for q in rows]
     if region_code:
         items = rules.localised(items, region_code)

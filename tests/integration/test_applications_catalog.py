@@ -2,6 +2,7 @@
 committee settings (who may set them, what is refused)."""
 import pytest
 
+from gateway.schemas_applications import CommitteeSettingsOut, QualificationList
 from tests.client import expect
 from tests.integration.accounts_helpers import PASSWORD, create_org, login, unique
 from tests.integration.test_applications_world import TITLES, make_applicant, put_settings, window
@@ -31,6 +32,7 @@ def test_admin_adds_a_qualification_with_conditions(api, admin_token, committee)
     expect(api.put(f"/admin/qualifications/{created['id']}/conditions", token=admin_token,
                    json={"conditions": text}), 200)
     listed = expect(api.get("/qualifications", params={"region_code": "650000"}), 200)
+    QualificationList.model_validate(listed)
     mine = [q for q in listed if q["id"] == created["id"]]
     assert mine and mine[0]["conditions"] == text and mine[0]["specialty"] == specialty
     assert set(mine[0]) >= {"id", "series", "specialty", "level", "title", "committee"}
@@ -96,6 +98,7 @@ def test_committee_settings_by_the_admin_and_by_its_own_staff(api, admin_token, 
             "meeting_quorum": 7, "node_days": {"unit": 5, "department": 5, "committee": 10}}
     expect(api.put(f"/admin/committees/{committee['id']}/settings", json=body, token=admin_token), 200)
     got = settings_of(api, admin_token, committee["id"])
+    CommitteeSettingsOut.model_validate(got)
     assert got["max_submissions"] == 3 and got["fee_fen"] == 30000 and got["meeting_quorum"] == 7
     assert got["publicity_min_days"] == 5 and got["receiving_department_ids"] == [department["id"]]
     assert got["node_days"] == {"unit": 5, "department": 5, "committee": 10}

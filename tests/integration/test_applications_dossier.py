@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from gateway.schemas_applications import ApplicationList, ApplicationOut
 from tests.client import expect
 from tests.integration.test_applications_world import (
     COMPLETE,
@@ -232,6 +233,8 @@ def test_the_application_object_merges_route_and_attachments(api, world, unit, p
     for key in ("route", "comments", "opinions", "template", "sections", "submit_closes_at", "days_to_close",
                 "submissions_used", "submissions_max", "version", "history"):
         assert key in seen
+    ApplicationOut.model_validate(seen)  # the shape the OpenAPI document promises
+    ApplicationList.model_validate(expect(api.get("/applications", token=person["token"]), 200))
 
 
 def test_a_past_years_application_is_read_only(api, world, unit, person, stack):
