@@ -1,5 +1,11 @@
 """Racing submits on one application against PostgreSQL: many at once, and the
-count never passes the committee's limit (row lock + conditional UPDATE)."""
+count never passes the committee's limit (row lock + conditional UPDATE).
+
+The HTTP race shows the whole system holding the rule under load; requests that
+arrive milliseconds apart seldom overlap inside the few-millisecond critical
+section, so the second test lines threads up at a barrier right before it, and
+fails (every thread "succeeds") when the lock and the conditional UPDATE are
+taken out."""
 import time
 from concurrent.futures import ThreadPoolExecutor
 
