@@ -75,6 +75,13 @@ def my_turn(session, actor, application_id):
     return task
 
 
+def require_complete_unit(deps, task):
+    """A base unit whose information is incomplete cannot review — read from accounts
+    at decision time, so a unit that emptied a field since is stopped too."""
+    if task.node == "unit" and not (deps.orgs.get(task.org_id) or {}).get("complete"):
+        raise Conflict("unit_incomplete", "本单位信息不完整，请先完善单位信息后再审核")
+
+
 def by_of(actor, task):
     return {"user_id": actor["id"], "name": actor.get("name"), "org_id": task.org_id,
             "org_name": task.org_name, "node": task.node,
@@ -195,6 +202,7 @@ def add_comment(deps, actor, application_id, section, text):
     task = my_turn(session, actor, application_id)
     if task.state != "open":
         raise Conflict("task_busy", "本单位其他工作人员正在处理该申请书")
+    require_complete_unit(deps, task)
     application = deps.applications.get_application_internal(application_id)
     sections = {s.get("key") for s in ((application.get("template") or {}).get("sections") or [])}
     if sections and section not in sections:
@@ -219,6 +227,7 @@ def decide(deps, actor, application_id, action, opinion, recommending_unit_id=No
         raise Conflict("task_busy", "本单位其他工作人员正在处理该申请书")
     if action == "return" and not opinion:
         raise Invalid("opinion_required", "退回时必须填写退回意见", field="opinion")
+    require_complete_unit(deps, task)
     if action == "forward" and task.node == "unit" and not opinion:
         raise Invalid("opinion_required", "基层单位上报时必须填写推荐意见", field="opinion")
     case = case_for(session, application_id)
@@ -246,9 +255,6 @@ def plan_forward(deps, task, case, recommending_unit_id):
     current = orgs.get(task.org_id) or {"id": task.org_id}
     chosen = None
     if task.node == "unit":
-        # Read at decision time: a unit that emptied a field since cannot review.
-        if not current.get("complete"):
-            raise Conflict("unit_incomplete", "本单位信息不完整，请先完善单位信息后再审核")
         chosen = routing.pick_recommending_unit(current, recommending_unit_id)
     node, org = routing.next_stop(task.node, current, receiving, orgs, chosen)
     if node == "committee":

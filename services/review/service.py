@@ -160,8 +160,10 @@ class ReviewService:
                body=f"您的申请书 {payload.get('number') or ''} 状态已变更为「{STATUS_ZH.get(status, status)}」。")
 
     # -- timers ------------------------------------------------------------------------
-    @timer(interval=24 * 3600)
+    @timer(interval=3600)
     def remind_overdue(self):
+        """Checked hourly (a restart does not skip a day); each overdue task is
+        reminded at most once a day (``reminders.REMIND_EVERY``)."""
         reminders.send_reminders(self.db, self.accounts, now())
 
     @timer(interval=60)

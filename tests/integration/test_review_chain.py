@@ -165,7 +165,12 @@ def test_unit_with_incomplete_information_cannot_review(api, world):
     submit(api, app)
     wait_task(api, token, app["id"])
     expect(forward(api, token, app, opinion="同意推荐"), 409, "unit_incomplete")
+    expect(api.post(f"/review/applications/{app['id']}/return", token=token, json={"opinion": "退回"}),
+           409, "unit_incomplete")
+    expect(api.post(f"/review/applications/{app['id']}/comments", token=token,
+                    json={"section": "basic_info", "text": "x"}), 409, "unit_incomplete")
     assert status_of(api, app) == "submitted"
+    assert expect(api.get(f"/review/applications/{app['id']}", token=token), 200)["comments"] == []
     complete_unit(api, other, [world.middle["id"]])
     expect(forward(api, token, app, opinion="同意推荐"), 200)
 

@@ -46,6 +46,11 @@ def test_forward_refusals_leave_everything_as_it_was(service):
     with pytest.raises(Conflict) as incomplete:
         service.forward_application(ADMIN, "a1", "同意推荐")
     assert incomplete.value.code == "unit_incomplete"
+    for attempt in (lambda: service.return_application(ADMIN, "a1", "退回"),
+                    lambda: service.add_comment(ADMIN, "a1", "basic_info", "x")):
+        with pytest.raises(Conflict) as refused:
+            attempt()
+        assert refused.value.code == "unit_incomplete"
     service.accounts.orgs["u1"].update(complete=True, recommending_unit_ids=["d1", "lonely"])
     with pytest.raises(Invalid) as pick:
         service.forward_application(ADMIN, "a1", "同意推荐")
