@@ -36,8 +36,13 @@ class ApplicationsService:
         return calling(self.accounts.get_organizations)(ids)
 
     def _published(self, result):
-        """Send what the just-committed transaction queued; the timer retries on failure."""
-        relay(self.db, OutboxEvent, self.dispatch)
+        """Send what the just-committed transaction queued. The change is already
+        committed, so a failure here must not fail the call: the timer retries."""
+        try:
+            relay(self.db, OutboxEvent, self.dispatch)
+        except Exception:  # noqa: BLE001 — logged; the outbox keeps the events
+            log.warning("outbox relay after commit failed; the timer will retry", exc_info=True)
+            self.db.rollback()
         return result
 
     @rpc

@@ -119,3 +119,19 @@ def test_internal_view_for_other_services(service):
     assert seen["number"] == app["number"] and seen["submissions_used"] == 1
     many = service.get_applications_internal([app["id"], "missing"])
     assert list(many) == [app["id"]]
+
+
+def test_a_relay_that_breaks_after_the_commit_does_not_fail_the_call(service, monkeypatch):
+    import services.applications.service as module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away while relaying")
+
+    working = module.relay
+    monkeypatch.setattr(module, "relay", broken)
+    app = submitted(service)  # answered normally although nothing could be relayed
+    assert service.get_application(ME, app["id"])["status"] == "submitted"
+    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 2
+    monkeypatch.setattr(module, "relay", working)
+    service.relay_outbox()
+    assert [e for e, _ in service.dispatch][-2:] == ["application_submitted", "application_status_changed"]
