@@ -29,17 +29,18 @@ def queue_for_user(db, user, subject, body, kind="notice"):
         queue(db, "email", user.email, subject, body, user.id, kind)
     else:
         log.warning("user %s has neither phone nor email; %s not sent", user.id, kind)
+        return False
+    return True
 
 
 def notify(db, user_ids=(), org_ids=(), subject="", body="", kind="notice"):
     """Queue a message to each named user and every account of each named organisation
-    (its staff; a unit's administrator). Returns how many were queued."""
+    (its staff; a unit's administrator). Returns how many messages were queued."""
     query = select(User).where(User.id.in_(list(user_ids or [])) | User.org_id.in_(list(org_ids or [])))
     users = db.scalars(query).all()
-    for user in users:
-        queue_for_user(db, user, subject, body, kind)
+    queued = sum(queue_for_user(db, user, subject, body, kind) for user in users)
     db.commit()
-    return len(users)
+    return queued
 
 
 def logging_sender(message):
