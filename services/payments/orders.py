@@ -64,7 +64,9 @@ def announce_paid(session, order):
 
 
 def order_for_application(session, application_id):
-    order = session.scalar(select(FeeOrder).where(FeeOrder.application_id == application_id))
+    order = None
+    if isinstance(application_id, str) and len(application_id) <= 64 and "\x00" not in application_id:
+        order = session.scalar(select(FeeOrder).where(FeeOrder.application_id == application_id))
     if order is None or order.status == "pricing":
         raise NotFound("fee_not_found", "该申请尚无缴费订单（形式审查通过后生成）")
     return order

@@ -89,6 +89,8 @@ def test_only_the_applicant_sees_their_fee(stack, api, world):
     expect(api.get(f"/applications/{app['id']}/fee", token=stranger["token"]), 404, "fee_not_found")
     expect(api.get(f"/applications/{app['id']}/fee", token=world.unit_token), 403)
     expect(api.get(f"/applications/{app['id']}/fee"), 401)
+    expect(api.get("/applications/a%00b/fee", token=app["token"]), 404, "fee_not_found")
+    expect(api.get(f"/applications/{'x' * 300}/fee", token=app["token"]), 404, "fee_not_found")
 
 
 def test_cancelling_at_the_checkout_leaves_the_fee_unpaid_and_payable(stack, api, world):

@@ -65,3 +65,9 @@ def test_no_fee_before_formal_review_passes(service):
     with pytest.raises(NotFound):
         service.get_fee({"id": "user-1"}, "app-1")
     service.applications.get_application_internal.assert_not_called()
+
+
+@pytest.mark.parametrize("bad_id", ["x" * 65, "a\x00b", 12])
+def test_odd_application_ids_are_simply_not_found(service, bad_id):
+    with pytest.raises(NotFound):
+        service.get_fee({"id": "user-1"}, bad_id)
