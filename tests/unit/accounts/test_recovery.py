@@ -191,3 +191,13 @@ def test_appeal_refusals_store_nothing(service, db, person):
     with pytest.raises(Unavailable):
         service.submit_appeal(appeal_form(person), "a.png", "x", "10.8.12.1")
     assert db.scalars(select(Appeal)).all() == []
+
+
+def test_appeals_are_throttled_per_address(service, db, person):
+    service.documents_rpc.store_private_file.return_value = {"id": "file-4", "name": "id.png"}
+    for _ in range(5):
+        service.submit_appeal(appeal_form(person), "id.png", "iVBO", "10.8.13.1")
+    with pytest.raises(TooManyAttempts):
+        service.submit_appeal(appeal_form(person), "id.png", "iVBO", "10.8.13.1")
+    assert len(db.scalars(select(Appeal)).all()) == 5
+    assert service.submit_appeal(appeal_form(person), "id.png", "iVBO", "10.8.13.2")["status"] == "pending"
