@@ -9,13 +9,13 @@ function load() {
   try { return JSON.parse(sessionStorage.getItem(USER) || 'null') } catch { return null }
 }
 
-export const session = reactive({
-  token: sessionStorage.getItem(TOKEN),
-  user: load(),
-})
+const token = sessionStorage.getItem(TOKEN)
+export const session = reactive({ token, user: token ? load() : null })
 
 export function setSession(token, user) {
   if (token) { session.token = token; sessionStorage.setItem(TOKEN, token) }
+  // A late reply for a session that has since ended must not bring it back.
+  if (!session.token || sessionStorage.getItem(TOKEN) !== session.token) { clearSession(); return }
   session.user = user
   sessionStorage.setItem(USER, JSON.stringify(user))
 }

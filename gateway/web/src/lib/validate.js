@@ -49,7 +49,7 @@ export function passwordProblem(raw) {
 }
 
 /** An Element Plus form rule from a problem function. */
-export const rule = (fn, trigger = ['input', 'blur']) => ({
+export const rule = (fn, trigger = ['change', 'blur']) => ({
   trigger,
   validator: (_r, value, cb) => { const p = fn(value); p ? cb(new Error(p)) : cb() },
 })

@@ -1,0 +1,467 @@
+"""The whole journey in the browser, across roles, in order: the platform admin sets
+up departments, a committee, a qualification and its settings; a unit and an
+applicant register; the applicant applies, fills, uploads and submits; the unit
+comments and returns; the applicant sees the comment and resubmits; the chain
+forwards to formal review; the fee is paid in the sandbox; the committee meets,
+publishes and approves; the certificate is downloaded and verified on the public
+page. Each step is a test; a step whose predecessor failed is skipped."""
+import json
+import random
+import re
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e import ui
+from tests.e2e.conftest import SHOTS
+from tests.integration.accounts_helpers import credit_code, id_number
+from tests.stack import ADMIN_PASSWORD
+from tests.unit.applications.helpers import COMPLETE
+from tests.unit.documents.images import pdf, png
+
+CST = timezone(timedelta(hours=8))
+PASSWORD = "Journey2026ok"
+REGION = "乌鲁木齐市"
+TAG = uuid.uuid4().hex[:6]
+J = {"started": time.monotonic(), "done": set()}
+
+
+def needs(*steps):
+    missing = [s for s in steps if s not in J["done"]]
+    if missing:
+        pytest.skip(f"an earlier step did not pass: {', '.join(missing)}")
+
+
+def done(step):
+    J["done"].add(step)
+
+
+def cst(moment):
+    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@pytest.fixture(scope="module")
+def page(browser, web):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                              timezone_id="Asia/Shanghai")
+    ctx.set_default_timeout(20000)
+    p = ctx.new_page()
+    yield p
+    ctx.close()
+
+
+def anonymous(page, web):
+    page.context.clear_cookies()
+    ui.goto(page, web, "/")
+    page.evaluate("sessionStorage.clear()")
+
+
+def as_user(page, web, username, password=PASSWORD, region=REGION):
+    anonymous(page, web)
+    ui.login(page, web, username, password, region)
+
+
+# -- 1. the platform admin -----------------------------------------------------------
+
+def create_org(page, kind, name, parent=None):
+    page.locator("[data-test=org-kind]").get_by_text("评审委员会" if kind == "committee" else "主管部门 / 材料接收部门").click()
+    ui.field(page, "org-name").fill(name)
+    ui.pick(page, "[data-test=org-region]", REGION)
+    if parent:
+        ui.pick_containing(page, "[data-test=org-parent]", parent)
+    ui.field(page, "org-person").fill("王主任")
+    ui.field(page, "org-phone").fill("0991-7654321")
+    ui.field(page, "org-address").fill("乌鲁木齐市天山区人民路1号")
+    page.locator("[data-test=org-create]").click()
+    ui.message(page, f"已创建“{name}”")
+
+
+def add_staff(page, org_name, tab, username):
+    page.locator(".el-tabs__item").filter(has_text=tab).click()
+    page.locator(".el-table__row:visible").filter(has_text=re.compile("^" + re.escape(org_name))).locator("[data-test=add-staff]").click()
+    ui.field(page, "staff-username").fill(username)
+    ui.field(page, "staff-name").fill("审核员" + username[-3:])
+    ui.field(page, "staff-phone").fill("13900001111")
+    ui.field(page, "staff-password").fill(PASSWORD)
+    page.locator("[data-test=staff-save]").click()
+    ui.message(page, f"已添加工作人员 {username}")
+
+
+def test_admin_sets_up_the_platform(page, web):
+    J.update(committee=f"机械评审委员会{TAG}", top=f"自治区工信厅{TAG}", middle=f"乌鲁木齐工信局{TAG}",
+             specialty=f"机械电子{TAG}", staff={k: f"{k}{TAG}" for k in ("committee", "top", "middle")})
+    as_user(page, web, "admin", ADMIN_PASSWORD, region=None)
+    expect(page).to_have_url(re.compile(r"/admin/organizations$"))
+    create_org(page, "committee", J["committee"])
+    create_org(page, "department", J["top"])
+    create_org(page, "department", J["middle"], parent=J["top"])
+    add_staff(page, J["top"], "主管部门", J["staff"]["top"])
+    add_staff(page, J["middle"], "主管部门", J["staff"]["middle"])
+    add_staff(page, J["committee"], "评审委员会", J["staff"]["committee"])
+    ui.snap(page, "admin-organizations")
+
+    ui.goto(page, web, "/admin/qualifications")
+    ui.pick(page, "[data-test=q-region-in]", REGION)
+    ui.field(page, "q-series-in").fill("工程系列")
+    ui.field(page, "q-specialty-in").fill(J["specialty"])
+    ui.pick(page, "[data-test=q-level-in]", "副高")
+    ui.field(page, "q-title-in").fill("高级工程师")
+    ui.pick_containing(page, "[data-test=q-committee-in]", J["committee"])
+    page.locator("[data-test=q-create]").click()
+    ui.message(page, "已新增资格")
+    expect(page.locator(".el-table__row").filter(has_text=J["specialty"])).to_be_visible()
+    ui.snap(page, "admin-qualifications")
+
+    ui.goto(page, web, "/admin/settings")
+    ui.pick_containing(page, "[data-test=committee-select]", J["committee"])
+    now = datetime.now(CST)
+    ui.set_datetime_range(page, "[data-test=window]", cst(now - timedelta(days=1)), cst(now + timedelta(days=20)))
+    ui.field(page, "max-submissions").fill("3")
+    ui.field(page, "fee").fill("300")
+    ui.field(page, "fee").press("Tab")
+    ui.pick_containing(page, "[data-test=receiving]", J["top"])
+    page.keyboard.press("Escape")
+    page.get_by_label("公示最少工作日（0 表示不限）").fill("0")
+    page.get_by_label("公示最少工作日（0 表示不限）").press("Tab")
+    page.locator("[data-test=save-settings]").click()
+    ui.message(page, "设置已保存")
+    ui.snap(page, "admin-committee-settings")
+    done("admin")
+
+
+# -- 2. a unit and an applicant register -------------------------------------------------
+
+def test_unit_registers_and_completes_its_information(page, web):
+    needs("admin")
+    J["unit"] = f"乌鲁木齐机械设计院{TAG}"
+    anonymous(page, web)
+    ui.goto(page, web, "/register/unit")
+    page.get_by_label("单位全称").fill(J["unit"])
+    code = credit_code()
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+    page.get_by_label("统一社会信用代码").fill(wrong)
+    page.get_by_label("统一社会信用代码").press("Tab")
+    expect(page.get_by_text("统一社会信用代码校验位不正确，请核对")).to_be_visible()
+    page.get_by_label("统一社会信用代码").fill(code)
+    ui.pick(page, page.get_by_label("所在地区"), REGION)
+    page.get_by_label("联系人").fill("李处长")
+    page.get_by_label("联系电话").fill("0991-1234567")
+    page.get_by_label("单位地址").fill("乌鲁木齐市新市区北京路8号")
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_label("确认密码").fill(PASSWORD)
+    ui.snap(page, "register-unit")
+    page.get_by_role("button", name="注册").click()
+    result = page.locator(".el-result").filter(has_text="注册成功")
+    expect(result).to_be_visible()
+    J["unit_user"] = re.search(r"单位账号：(\S+?)。", result.inner_text()).group(1)
+
+    as_user(page, web, J["unit_user"])
+    ui.goto(page, web, "/unit")
+    expect(page.get_by_text("单位信息不完整")).to_be_visible()
+    page.get_by_label("法定代表人").fill("赵院长")
+    ui.pick_containing(page, "[data-test=recommending-units]", J["middle"])
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="保存").click()
+    ui.message(page, "已保存，单位信息完整")
+    ui.snap(page, "unit-info")
+    done("unit")
+
+
+def test_applicant_registers_with_id_number_checked_as_typed(page, web):
+    needs("unit")
+    anonymous(page, web)
+    ui.goto(page, web, "/register/applicant")
+    good = id_number(region="650102", born=f"198{random.randrange(0, 10)}0312")
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    page.get_by_label("姓名").fill("张建国")
+    page.get_by_label("身份证号").fill(bad)
+    expect(page.get_by_text("身份证号校验位不正确，请核对")).to_be_visible()   # as typed, before any request
+    page.get_by_label("身份证号").fill(good)
+    expect(page.get_by_text("身份证号校验位不正确，请核对")).to_have_count(0)
+    page.get_by_label("手机号").fill("139" + f"{random.randrange(0, 10**8):08d}")
+    ui.pick(page, page.get_by_label("所在地区"), REGION)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_label("确认密码").fill(PASSWORD)
+    ui.snap(page, "register-applicant")
+    page.get_by_role("button", name="注册").click()
+    result = page.locator(".el-result").filter(has_text="注册成功")
+    expect(result).to_be_visible()
+    J["applicant_user"] = re.search(r"用户名是 (\S+?)，", result.inner_text()).group(1)
+    J["applicant_name"] = "张建国"
+    done("applicant")
+
+
+# -- 3. apply, fill, upload, submit ---------------------------------------------------
+
+def template_of(page, web, app_id):
+    token = page.evaluate("sessionStorage.getItem('zc_token')")
+    got = page.request.get(f"{web}/api/v1/applications/{app_id}", headers={"Authorization": f"Bearer {token}"})
+    assert got.ok, got.text()
+    return got.json()
+
+
+def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
+    needs("applicant")
+    as_user(page, web, J["applicant_user"])
+    expect(page).to_have_url(re.compile(r"/my/applications$"))
+    expect(page.get_by_text("您还没有申请书")).to_be_visible()
+    ui.snap(page, "applicant-applications-empty")
+
+    ui.goto(page, web, "/my/applications/new")
+    ui.pick(page, "[data-test=q-series]", "工程系列")
+    ui.pick(page, "[data-test=q-specialty]", J["specialty"])
+    ui.pick(page, "[data-test=q-level]", "副高")
+    expect(page.locator("[data-test=q-title]")).to_contain_text(f"高级工程师（{J['committee']}）")   # the only title: chosen
+    expect(page.locator("[data-test=q-conditions]")).to_contain_text(J["committee"])
+    ui.field(page, "unit-select").fill(J["unit"][:8])
+    page.locator(".el-select-dropdown__item:visible").filter(has_text=J["unit"]).first.click()
+    ui.snap(page, "applicant-new-application")
+    page.get_by_role("button", name="创建申请书").click()
+    page.wait_for_url(re.compile(r"/my/applications/[0-9a-f]+$"))
+    J["app_id"] = page.url.rsplit("/", 1)[1]
+    expect(page.locator("[data-test=countdown]")).to_have_text(re.compile(r"距提交截止还有\d+天"))
+
+    # Submitting an empty application names exactly what is missing.
+    page.locator("[data-test=submit]").click()
+    missing = page.locator("[data-test=missing]")
+    expect(missing).to_be_visible()
+    expect(missing).to_contain_text("基本信息：姓名 未填写")
+    expect(missing).to_contain_text("附件不足")
+
+    app = template_of(page, web, J["app_id"])
+    J["number"] = app["number"]
+    files = {"pdf": tmp_path / "证明.pdf", "png": tmp_path / "扫描件.png", "big": tmp_path / "太大.pdf"}
+    files["pdf"].write_bytes(pdf("学历证书"))
+    files["png"].write_bytes(png(64, 64))
+    files["big"].write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024 + 100))
+    for section in app["template"]["sections"]:
+        ui.fill_section(page, section, COMPLETE[section["key"]])
+        for n in range(section["attachments_required"]):
+            ui.upload(page, section["key"], files["png" if n % 2 else "pdf"])
+
+    # A file over 2 MB is refused, with the reason shown at the section.
+    item = ui.open_section(page, "education")
+    item.locator("input[type=file]").set_input_files(str(files["big"]))
+    expect(item.locator("[data-test=upload-error]")).to_contain_text("超过 2 MB")
+
+    # Validation as you type: a number above the template's maximum.
+    basic = ui.open_section(page, "basic_info")
+    page.locator("#f-basic_info-name").fill("")
+    expect(basic.get_by_text("请填写姓名")).to_be_visible()
+    page.locator("#f-basic_info-name").fill(COMPLETE["basic_info"]["name"])
+    basic.locator("[data-test=save-section]").click()
+    expect(basic.locator(".el-collapse-item__header .el-tag").filter(has_text="未保存")).to_have_count(0)
+
+    # Preview an attachment (PDF in an iframe).
+    basic.get_by_role("button", name="预览").first.click()
+    expect(page.locator(".el-dialog iframe, .el-dialog img").first).to_be_visible()
+    page.keyboard.press("Escape")
+    ui.snap(page, "applicant-edit-application")
+
+    page.locator("[data-test=submit]").click()
+    ui.message(page, "申请书已提交")
+    expect(page.locator("[data-test=status]")).to_have_text("审核中")
+    expect(page.locator("[data-test=submissions]")).to_contain_text("已用 1 次")
+    done("submitted")
+
+
+# -- 4. the unit comments and returns; the applicant resubmits ---------------------------
+
+def open_task(page, web, number):
+    ui.goto(page, web, "/review/tasks")
+    row = page.locator(".el-table__row").filter(has_text=number)
+    for _ in range(30):   # the task arrives by event, a moment after the submit
+        if row.count():
+            break
+        time.sleep(0.5)
+        page.reload()
+        page.wait_for_load_state("networkidle")
+    row.locator("[data-test=handle]").click()
+    page.wait_for_url(re.compile(r"/review/applications/"))
+    expect(page.locator("[data-test=decision]")).to_be_visible()
+
+
+def test_unit_comments_and_returns(page, web):
+    needs("submitted")
+    as_user(page, web, J["unit_user"])
+    open_task(page, web, J["number"])
+    ui.snap(page, "unit-handle")
+    section = page.locator(".el-collapse-item").filter(has_text="基本信息").first
+    ui.field(section, "comment-input").fill("民族一栏请填写全称，如“汉族”。")
+    section.locator("[data-test=comment-send]").click()
+    ui.message(page, "意见已添加")
+    ui.field(page, "opinion").fill("基本信息有误，请修改后重新提交。")
+    page.locator("[data-test=return]").click()
+    ui.confirm(page)
+    ui.message(page, "已退回")
+    done("returned")
+
+
+def test_applicant_sees_the_comment_and_resubmits(page, web):
+    needs("returned")
+    as_user(page, web, J["applicant_user"])
+    ui.goto(page, web, f"/my/applications/{J['app_id']}")
+    expect(page.locator("[data-test=status]")).to_have_text("已退回")
+    expect(page.locator("[data-test=returned]")).to_contain_text("基本信息有误")
+    commented = page.locator("[data-section=basic_info]")
+    expect(commented).to_have_class(re.compile("section-commented"))
+    expect(commented.locator("[data-test=section-comment]")).to_contain_text("民族一栏请填写全称")
+    ui.snap(page, "applicant-returned")
+    page.locator("#f-basic_info-ethnicity").fill("汉族（已按意见修改）")
+    commented.locator("[data-test=save-section]").click()
+    expect(commented.locator(".el-collapse-item__header .el-tag").filter(has_text="未保存")).to_have_count(0)
+    page.locator("[data-test=submit]").click()
+    ui.message(page, "申请书已提交")
+    expect(page.locator("[data-test=submissions]")).to_contain_text("已用 2 次")
+    done("resubmitted")
+
+
+# -- 5. the chain forwards to formal review ----------------------------------------------
+
+def forward(page, web, username, opinion):
+    as_user(page, web, username)
+    open_task(page, web, J["number"])
+    ui.field(page, "opinion").fill(opinion)
+    page.locator("[data-test=forward]").click()
+    ui.confirm(page)
+    ui.message(page, "已办理")
+
+
+def test_chain_forwards_to_formal_review(page, web):
+    needs("resubmitted")
+    forward(page, web, J["unit_user"], "同意推荐。")
+    forward(page, web, J["staff"]["middle"], "材料齐全，同意报送。")
+    forward(page, web, J["staff"]["top"], "同意报送评审委员会。")
+    as_user(page, web, J["staff"]["committee"])
+    open_task(page, web, J["number"])
+    expect(page.locator("[data-test=forward]")).to_have_text("通过形式审核")
+    ui.field(page, "opinion").fill("形式审核通过。")
+    page.locator("[data-test=forward]").click()
+    ui.confirm(page)
+    ui.message(page, "已办理")
+    ui.goto(page, web, "/review/query")
+    expect(page.locator(".el-table__row").filter(has_text=J["number"])).to_be_visible()
+    ui.snap(page, "committee-query")
+    done("formal")
+
+
+# -- 6. pay in the sandbox -------------------------------------------------------------
+
+def test_applicant_pays_the_fee_in_the_sandbox(page, web):
+    needs("formal")
+    as_user(page, web, J["applicant_user"])
+    url = f"/my/applications/{J['app_id']}"
+    ui.goto(page, web, url)
+    for _ in range(30):   # the order is made on the formal_review_passed event
+        if page.locator("[data-test=pay-link]").count():
+            break
+        time.sleep(0.5)
+        ui.goto(page, web, url)
+    expect(page.locator("[data-test=fee]")).to_contain_text("¥300.00")
+    ui.snap(page, "applicant-fee")
+    page.locator("[data-test=pay-link]").click()
+    page.get_by_role("button", name="支付").click()
+    page.wait_for_load_state("networkidle")
+    for _ in range(40):
+        ui.goto(page, web, url)
+        if page.locator("[data-test=status]").inner_text() == "已缴费，待评审":
+            break
+        time.sleep(0.5)
+    expect(page.locator("[data-test=status]")).to_have_text("已缴费，待评审")
+    expect(page.locator("[data-test=fee]")).to_contain_text("已缴费")
+    done("paid")
+
+
+# -- 7. meeting, publicity, approval -----------------------------------------------------
+
+def test_committee_meets_publishes_and_approves(page, web):
+    needs("paid")
+    as_user(page, web, J["staff"]["committee"])
+    ui.goto(page, web, "/committee/meetings")
+    row = page.locator("[data-test=vote-table] .el-table__row").filter(has_text=J["number"])
+    expect(row).to_be_visible()
+    held = ui.field(page, "held-on")
+    held.click()
+    held.fill(datetime.now(CST).strftime("%Y-%m-%d"))
+    held.press("Enter")
+    inputs = row.locator(".el-input-number input")
+    inputs.nth(0).fill("9")
+    inputs.nth(0).press("Tab")
+    inputs.nth(1).fill("5")
+    inputs.nth(1).press("Tab")
+    expect(row.locator("[data-test=verdict]")).to_have_text("未通过（需6票）")   # 5 of 9 < 2/3, as typed
+    inputs.nth(1).fill("6")
+    inputs.nth(1).press("Tab")
+    inputs.nth(2).fill("2")
+    inputs.nth(2).press("Tab")
+    inputs.nth(3).fill("1")
+    inputs.nth(3).press("Tab")
+    expect(row.locator("[data-test=verdict]")).to_have_text("通过（6/6）")
+    ui.snap(page, "committee-meeting-votes")
+    page.locator("[data-test=save-meeting]").click()
+    ui.message(page, "会议结果已保存：1 人通过")
+
+    meeting = page.locator("[data-test=meeting]").first
+    meeting.locator("[data-test=start-publicity]").click()
+    now = datetime.now(CST)
+    ends = now + timedelta(seconds=25)
+    ui.set_datetime_range(page, "[data-test=publicity-range]", cst(now - timedelta(minutes=1)), cst(ends))
+    page.locator("[data-test=publicity-save]").click()
+    ui.message(page, "公示已发布")
+
+    # The public sees it, and can object through the form.
+    public = page.context.browser.new_page(locale="zh-CN")
+    public.goto(web + "/")
+    public.get_by_role("tab", name="评审结果公示").click()
+    expect(public.locator(".el-table__row").filter(has_text=J["applicant_name"])).to_be_visible()
+    public.screenshot(path=str(SHOTS / "portal-publicity-desktop.png"), full_page=True)
+    public.close()
+
+    time.sleep(max(0.0, (ends - datetime.now(CST)).total_seconds() + 2))
+    ui.goto(page, web, "/committee/meetings")
+    page.locator("[data-test=meeting]").first.locator("[data-test=approve]").click()
+    ui.field(page, "document-no").fill(f"新职改字〔2026〕{random.randrange(10, 99)}号")
+    page.locator("[data-test=approval-save]").click()
+    ui.message(page, "批文已下达")
+    ui.snap(page, "committee-meetings")
+    done("approved")
+
+
+# -- 8. certificate: download and verify ---------------------------------------------------
+
+def test_applicant_downloads_and_verifies_the_certificate(page, web):
+    needs("approved")
+    as_user(page, web, J["applicant_user"])
+    ui.goto(page, web, "/my/certificates")
+    row = page.locator(".el-table__row").first
+    for _ in range(30):   # certificates are issued on the approval event
+        if row.count():
+            break
+        time.sleep(0.5)
+        ui.goto(page, web, "/my/certificates")
+    expect(row).to_contain_text("高级工程师")
+    ui.snap(page, "applicant-certificates")
+    with page.expect_download() as got:
+        row.locator("[data-test=cert-download]").click()
+    download = got.value
+    path = download.path()
+    assert open(path, "rb").read(5) == b"%PDF-"
+    no = re.search(r"\S+", row.locator("td").nth(2).inner_text()).group(0)
+
+    verifier = page.context.browser.new_page(locale="zh-CN")
+    verifier.goto(f"{web}/verify?no={no}&name={J['applicant_name']}")
+    result = verifier.locator("[data-test=verify-result]")
+    expect(result).to_contain_text("证书真实有效")
+    expect(result).to_contain_text(J["applicant_name"])
+    verifier.screenshot(path=str(SHOTS / "verify-desktop.png"), full_page=True)
+    verifier.set_viewport_size({"width": 375, "height": 812})
+    verifier.screenshot(path=str(SHOTS / "verify-phone.png"), full_page=True)
+    verifier.goto(f"{web}/verify?no={no}&name=李四")
+    expect(verifier.locator("[data-test=verify-result]")).to_contain_text("未查到该证书")
+    verifier.close()
+    J["journey_seconds"] = round(time.monotonic() - J["started"], 1)
+    (SHOTS / "journey.json").write_text(json.dumps({"journey_seconds": J["journey_seconds"]}))
+    done("certificate")
