@@ -8,6 +8,7 @@ from tests.client import expect
 from tests.integration.accounts_helpers import create_org
 from tests.integration.test_applications_world import (
     complete_application,
+    complete_unit,
     make_applicant,
     make_committee,
     make_unit,
@@ -36,6 +37,7 @@ def submit(api, person, app):
 def test_returned_by_the_unit_then_edited_and_resubmitted(api, admin_token, stack):
     world = make_committee(api, admin_token, maximum=3)
     unit, person = make_unit(api), make_applicant(api)
+    complete_unit(api, unit, create_org(api, admin_token, kind="department")["id"])
     app = complete_application(api, person, world["qualifications"]["中级"], unit)
     submit(api, person, app)
     assert wait_for(lambda: app["id"] in tasks_of(api, unit["token"]))
@@ -64,9 +66,7 @@ def test_withdraw_refused_once_the_unit_has_forwarded(api, admin_token, stack):
     expect(api.put(f"/admin/committees/{world['committee']['id']}/settings", token=admin_token, json={
         **window(), "max_submissions": 3, "fee_fen": 30000, "receiving_department_ids": [department["id"]]}), 200)
     unit, person = make_unit(api), make_applicant(api)
-    expect(api.put(f"/units/{unit['unit_id']}", token=unit["token"], json={
-        "legal_person": "赵六", "address": "乌鲁木齐市新市区", "contact_person": "李四",
-        "contact_phone": "0991-1234567", "recommending_unit_ids": [department["id"]]}), 200)
+    complete_unit(api, unit, department["id"])
     app = complete_application(api, person, world["qualifications"]["中级"], unit)
     submit(api, person, app)
     assert wait_for(lambda: app["id"] in tasks_of(api, unit["token"]))

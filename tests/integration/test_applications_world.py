@@ -72,6 +72,13 @@ def make_unit(api):
     return {**unit, "token": login(api, unit["username"])["token"]}
 
 
+def complete_unit(api, unit, department_id):
+    """Fill in what a unit must have before it may review (its recommending unit too)."""
+    return expect(api.put(f"/units/{unit['unit_id']}", token=unit["token"], json={
+        "legal_person": "赵六", "address": "乌鲁木齐市新市区", "contact_person": "李四",
+        "contact_phone": "0991-1234567", "recommending_unit_ids": [department_id]}), 200)
+
+
 def make_applicant(api):
     # A random birth date as well: the sequence part alone (1000 values) collides
     # within one test session once a few dozen applicants are registered.
