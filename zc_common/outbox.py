@@ -13,7 +13,7 @@ import logging
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Integer, String, select
+from sqlalchemy import JSON, Boolean, Integer, String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -50,22 +50,27 @@ def add_event(session, model, event_type, payload):
 
 
 def relay(session, model, dispatch, batch=100):
-    """Publish committed, unpublished events in order; stop at the first failure."""
+    """Publish committed, unpublished events in order; stop at the first failure.
+
+    The sent rows are marked in one short write after the dispatching: no write
+    transaction stays open while the broker is called. (On SQLite an open write
+    across a publish stalls every other writer of the process for the busy
+    timeout — sqlite3 waits in C, so eventlet cannot switch back to the holder.)"""
     query = select(model).where(model.published.is_(False)).order_by(model.id).limit(batch)
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    sent = 0
+    sent = []
     for row in session.scalars(query).all():
         try:
             dispatch(row.event_type, row.payload)
         except Exception:  # broker down: leave it for the next relay
             log.warning("outbox: publishing %s failed; will retry", row.event_type, exc_info=True)
             break
-        row.published = True
-        session.flush()
-        sent += 1
+        sent.append(row.id)
+    if sent:
+        session.execute(update(model).where(model.id.in_(sent)).values(published=True))
     session.commit()
-    return sent
+    return len(sent)
 
 
 def first_time(session, model, event_id, handler):
