@@ -2,6 +2,7 @@
 dossier, and the one writer of an application's status. Thin door: the rules
 live in catalog.py, dossier.py, status.py, validation.py and rules.py."""
 import logging
+import threading
 
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import RpcProxy, rpc
@@ -16,6 +17,11 @@ from zc_common.errors import Conflict, DomainError, Forbidden
 from zc_common.outbox import first_time, relay
 
 log = logging.getLogger(__name__)
+
+# One relay at a time in this process (a green lock under ``nameko run``): the
+# post-commit relay and the timer's would otherwise read and send the same rows
+# twice on SQLite, which has no SKIP LOCKED.
+_relaying = threading.Lock()
 
 
 def _admin(actor):
@@ -39,7 +45,8 @@ class ApplicationsService:
         """Send what the just-committed transaction queued. The change is already
         committed, so a failure here must not fail the call: the timer retries."""
         try:
-            relay(self.db, OutboxEvent, self.dispatch)
+            with _relaying:
+                relay(self.db, OutboxEvent, self.dispatch)
         except Exception:  # noqa: BLE001 — logged; the outbox keeps the events
             log.warning("outbox relay after commit failed; the timer will retry", exc_info=True)
             self.db.rollback()
@@ -144,4 +151,5 @@ class ApplicationsService:
     @timer(interval=1)
     def relay_outbox(self):
         """Retry what could not be published right after its commit (broker down, crash)."""
-        relay(self.db, OutboxEvent, self.dispatch)
+        with _relaying:
+            relay(self.db, OutboxEvent, self.dispatch)
