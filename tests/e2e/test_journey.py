@@ -67,7 +67,8 @@ def as_user(page, web, username, password=PASSWORD, region=REGION):
 # -- 1. the platform admin -----------------------------------------------------------
 
 def create_org(page, kind, name, parent=None):
-    page.locator("[data-test=org-kind]").get_by_text("评审委员会" if kind == "committee" else "主管部门 / 材料接收部门").click()
+    label = "评审委员会" if kind == "committee" else "主管部门 / 材料接收部门"
+    page.locator("[data-test=org-kind]").get_by_text(label).click()
     ui.field(page, "org-name").fill(name)
     ui.pick(page, "[data-test=org-region]", REGION)
     if parent:
@@ -81,7 +82,8 @@ def create_org(page, kind, name, parent=None):
 
 def add_staff(page, org_name, tab, username):
     page.locator(".el-tabs__item").filter(has_text=tab).click()
-    page.locator(".el-table__row:visible").filter(has_text=re.compile("^" + re.escape(org_name))).locator("[data-test=add-staff]").click()
+    row = page.locator(".el-table__row:visible").filter(has_text=re.compile("^" + re.escape(org_name)))
+    row.locator("[data-test=add-staff]").click()
     ui.field(page, "staff-username").fill(username)
     ui.field(page, "staff-name").fill("审核员" + username[-3:])
     ui.field(page, "staff-phone").fill("13900001111")
@@ -214,7 +216,8 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
     ui.pick(page, "[data-test=q-series]", "工程系列")
     ui.pick(page, "[data-test=q-specialty]", J["specialty"])
     ui.pick(page, "[data-test=q-level]", "副高")
-    expect(page.locator("[data-test=q-title]")).to_contain_text(f"高级工程师（{J['committee']}）")   # the only title: chosen
+    # The only title for that series, specialty and level is chosen by itself.
+    expect(page.locator("[data-test=q-title]")).to_contain_text(f"高级工程师（{J['committee']}）")
     expect(page.locator("[data-test=q-conditions]")).to_contain_text(J["committee"])
     ui.field(page, "unit-select").fill(J["unit"][:8])
     page.locator(".el-select-dropdown__item:visible").filter(has_text=J["unit"]).first.click()

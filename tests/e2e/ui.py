@@ -73,6 +73,11 @@ def confirm(page):
 
 def login(page, web, username, password, region_name=None):
     goto(page, web, "/login")
+    login_here(page, username, password, region_name)
+
+
+def login_here(page, username, password, region_name=None):
+    """Fill in and send the login page that is open."""
     if region_name:
         page.get_by_text("地州评审", exact=True).click()
         pick(page, "[data-test=login-region]", region_name)

@@ -1,0 +1,162 @@
+"""Public pages, refusals a user meets, an expired session, impersonation, and the
+figures (bundle size, first load of the applicant's home)."""
+import gzip
+import json
+import re
+import time
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from tests.client import expect as expect_api
+from tests.e2e import ui
+from tests.e2e.conftest import SHOTS
+from tests.integration.accounts_helpers import (
+    PASSWORD,
+    create_org,
+    login,
+    register_applicant,
+    register_unit,
+    unique,
+)
+from tests.stack import ADMIN_PASSWORD
+from zc_common.clock import now
+
+REGION = "650100"
+
+
+def closed_window_world(api):
+    """A committee whose submission window has closed, its qualification, a unit and an applicant."""
+    admin = api.admin_token()
+    committee = create_org(api, admin, kind="committee", region_code=REGION)
+    top = create_org(api, admin, kind="department", region_code=REGION)
+    moment = now()
+    expect_api(api.put(f"/admin/committees/{committee['id']}/settings", token=admin, json={
+        "submit_opens_at": (moment - timedelta(days=30)).isoformat(),
+        "submit_closes_at": (moment - timedelta(days=3)).isoformat(),
+        "max_submissions": 2, "fee_fen": 0, "receiving_department_ids": [top["id"]]}), 200)
+    specialty = unique("农学")
+    expect_api(api.post("/admin/qualifications", token=admin, json={
+        "region_code": REGION, "series": "农业系列", "specialty": specialty, "level": "中级",
+        "title": "农艺师", "committee_id": committee["id"],
+        "conditions": "一、具备大学本科学历，取得助理农艺师资格后从事本专业工作满4年。"}), 201)
+    unit = register_unit(api, region_code=REGION)
+    person = register_applicant(api, region_code=REGION, name="李红")
+    return {"committee": committee, "specialty": specialty, "unit": unit, "person": person}
+
+
+def test_public_pages_at_desktop_and_phone(new_page, web):
+    page = new_page()
+    ui.goto(page, web, "/")
+    expect(page.get_by_role("heading", name="职称评审申报平台")).to_be_visible()
+    expect(page.get_by_role("tab", name="评审委员会")).to_be_visible()
+    ui.snap(page, "portal")
+    page.get_by_role("tab", name="任职资格条件").click()
+    ui.snap(page, "portal-qualifications")
+    ui.goto(page, web, "/login")
+    ui.snap(page, "login")
+    ui.goto(page, web, "/recovery")
+    ui.snap(page, "recovery")
+    ui.goto(page, web, "/appeal")
+    ui.snap(page, "appeal")
+    ui.goto(page, web, "/verify?no=ZC-NOPE-1&name=张三")
+    expect(page.locator("[data-test=verify-result]")).to_contain_text("未查到该证书")
+    ui.goto(page, web, "/no/such/page")
+    expect(page.get_by_text("页面不存在")).to_be_visible()
+
+
+def test_server_refusals_are_shown_as_they_come(new_page, web, api):
+    """A taken ID number: the server's own message, under the field."""
+    taken = register_applicant(api, region_code=REGION)
+    page = new_page()
+    ui.goto(page, web, "/register/applicant")
+    page.get_by_label("姓名").fill("王芳")
+    page.get_by_label("身份证号").fill(taken["id_number"])
+    page.get_by_label("手机号").fill("13912345678")
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_label("确认密码").fill(PASSWORD)
+    page.get_by_role("button", name="注册").click()
+    item = page.locator(".el-form-item").filter(has=page.get_by_label("身份证号"))
+    expect(item.locator(".el-form-item__error")).to_contain_text("已注册")
+    ui.snap(page, "register-refused")
+
+
+def test_window_closed_is_refused_at_submit(new_page, web, api):
+    world = closed_window_world(api)
+    page = new_page()
+    ui.login(page, web, world["person"]["username"], PASSWORD, "乌鲁木齐市")
+    ui.goto(page, web, "/my/applications/new")
+    ui.pick(page, "[data-test=q-series]", "农业系列")
+    ui.pick(page, "[data-test=q-specialty]", world["specialty"])
+    ui.pick(page, "[data-test=q-level]", "中级")
+    expect(page.locator("[data-test=q-conditions]")).to_contain_text("取得助理农艺师资格后从事本专业工作满4年")
+    ui.field(page, "unit-select").fill(world["unit"]["name"][:8])
+    page.locator(".el-select-dropdown__item:visible").filter(has_text=world["unit"]["name"]).first.click()
+    page.get_by_role("button", name="创建申请书").click()
+    page.wait_for_url(re.compile(r"/my/applications/[0-9a-f]+$"))
+    expect(page.locator("[data-test=countdown]")).to_have_text(re.compile(r"提交已截止\d+天"))
+    page.locator("[data-test=submit]").click()
+    ui.message(page, "不在提交时间内")
+    expect(page.locator("[data-test=status]")).to_have_text("草稿")
+    ui.snap(page, "applicant-window-closed")
+
+
+def test_expired_session_returns_to_login_and_back(new_page, web):
+    page = new_page()
+    ui.login(page, web, "admin", ADMIN_PASSWORD)
+    ui.goto(page, web, "/admin/qualifications")
+    page.evaluate("sessionStorage.setItem('zc_token', 'expired-token')")
+    ui.goto(page, web, "/admin/audit")
+    page.wait_for_url(re.compile(r"/login\?.*expired=1"))
+    expect(page.get_by_text("登录已过期")).to_be_visible()
+    ui.login_here(page, "admin", ADMIN_PASSWORD)
+    page.wait_for_url(re.compile(r"/admin/audit$"))
+    expect(page.get_by_role("heading", name="审计日志")).to_be_visible()
+    ui.snap(page, "admin-audit")
+
+
+def test_impersonation_shows_an_unmistakable_banner(new_page, web, api):
+    person = register_applicant(api, region_code=REGION, name="赵敏")
+    page = new_page()
+    ui.login(page, web, "admin", ADMIN_PASSWORD)
+    ui.goto(page, web, "/admin/impersonate")
+    ui.field(page, "impersonate-username").fill(person["username"])
+    page.locator("[data-test=impersonate-go]").click()
+    banner = page.locator("[data-test=impersonation-banner]")
+    expect(banner).to_contain_text("模拟用户中")
+    expect(banner).to_contain_text("赵敏")
+    expect(page).to_have_url(re.compile(r"/my/applications$"))
+    ui.snap(page, "impersonation")
+    banner.get_by_role("button", name="结束模拟").click()
+    expect(banner).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/admin/impersonate$"))
+
+
+def test_figures_bundle_size_and_first_load(browser, web, api, frontend):
+    """Bundle size (gzip) of what the first page loads and of everything; the time to
+    the applicant's home (我的申请书, rendered) on a cold browser cache over loopback."""
+    assets = list((frontend / "assets").iterdir())
+    total = sum(len(gzip.compress(p.read_bytes(), 9)) for p in assets if p.suffix in (".js", ".css"))
+    index = (frontend / "index.html").read_text()
+    entry = re.findall(r'(?:src|href)="/assets/([^"]+)"', index)
+    first = sum(len(gzip.compress((frontend / "assets" / name).read_bytes(), 9)) for name in entry)
+    person = register_applicant(api, region_code=REGION)
+    token = login(api, person["username"])["token"]
+    user = expect_api(api.get("/me", token=token), 200)
+    timings = []
+    for _ in range(3):
+        ctx = browser.new_context(locale="zh-CN")
+        ctx.add_init_script(f"sessionStorage.setItem('zc_token', {json.dumps(token)});"
+                            f"sessionStorage.setItem('zc_user', {json.dumps(json.dumps(user))});")
+        page = ctx.new_page()
+        started = time.monotonic()
+        page.goto(web + "/my/applications")
+        expect(page.get_by_text("您还没有申请书")).to_be_visible()
+        timings.append(round((time.monotonic() - started) * 1000))
+        ctx.close()
+    figures = {"bundle_gzip_bytes_all": total, "bundle_gzip_bytes_first_page": first,
+               "applicant_home_first_load_ms": timings}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "figures.json").write_text(json.dumps(figures, indent=1))
+    print(figures)
+    assert first < total and min(timings) < 10000
