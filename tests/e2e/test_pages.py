@@ -160,3 +160,43 @@ def test_figures_bundle_size_and_first_load(browser, web, api, frontend):
     (SHOTS / "figures.json").write_text(json.dumps(figures, indent=1))
     print(figures)
     assert first < total and min(timings) < 10000
+
+
+def test_appeal_with_a_scan_then_admin_approves(new_page, web, api, tmp_path):
+    from tests.unit.documents.images import png
+    person = register_applicant(api, region_code=REGION, name="孙丽")
+    scan = tmp_path / "身份证.png"
+    scan.write_bytes(png(80, 50))
+    page = new_page()
+    ui.goto(page, web, "/recovery")
+    page.get_by_role("tab", name="账号申诉").click()
+    page.get_by_role("button", name="提交账号申诉").click()
+    page.wait_for_url(re.compile(r"/appeal$"))
+    page.get_by_label("姓名").fill("孙丽")
+    page.get_by_label("身份证号").fill(person["id_number"])
+    page.get_by_label("新手机号").fill("13800138000")
+    page.locator("input[type=file]").set_input_files(str(scan))
+    ui.snap(page, "appeal-filled")
+    page.get_by_role("button", name="提交申诉").click()
+    expect(page.get_by_text("申诉已提交")).to_be_visible()
+
+    admin = new_page()
+    ui.login(admin, web, "admin", ADMIN_PASSWORD)
+    ui.goto(admin, web, "/admin/appeals")
+    row = admin.locator(".el-table__row").filter(has_text=person["id_number"])
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="查看").click()
+    expect(admin.locator(".el-dialog img[alt=申诉扫描件]")).to_be_visible()
+    admin.keyboard.press("Escape")
+    ui.snap(admin, "admin-appeals")
+    row.get_by_role("button", name="通过").click()
+    admin.locator(".el-message-box input").fill("已核实身份证扫描件")
+    ui.confirm(admin)
+    box = admin.locator(".el-message-box").filter(has_text="临时密码")
+    expect(box).to_be_visible()
+    temporary = re.search(r"临时密码：(\S+?)。", box.inner_text()).group(1)
+    ui.confirm(admin)
+
+    again = new_page()
+    ui.login(again, web, person["username"], temporary, "乌鲁木齐市")
+    expect(again).to_have_url(re.compile(r"/my/applications$"))
