@@ -50,7 +50,9 @@ def make_engine(url):
             cursor.close()
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # Few idle connections per process (many processes share one PostgreSQL), room for
+    # a burst up to the worker count; recycle instead of a pre-ping query on every checkout.
+    return create_engine(url, pool_size=4, max_overflow=16, pool_recycle=1800)
 
 
 class Database(DependencyProvider):

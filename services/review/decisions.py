@@ -90,7 +90,16 @@ def by_of(actor, task):
 
 # -- submission: the round's first task ------------------------------------------
 
-def open_round(deps, payload):
+def fetch_for_round(deps, payload):
+    """The remote reads a new round needs, done before any write: on SQLite an open
+    write transaction held across an RPC stalls every other worker of the process."""
+    application = deps.applications.get_application_internal(payload["application_id"])
+    deps.settings(application["committee"]["id"])
+    deps.orgs.get(application["unit"]["id"])
+    return application
+
+
+def open_round(deps, payload, application):
     """On ``application_submitted``: the round's task at the base unit. Returns the
     new task, or None when this submission was withdrawn already or is known."""
     session = deps.session
@@ -99,7 +108,6 @@ def open_round(deps, payload):
     case = case_for(session, application_id)
     if case is not None and round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
         return None
-    application = deps.applications.get_application_internal(application_id)
     settings = deps.settings(application["committee"]["id"])
     unit = deps.orgs.get(application["unit"]["id"]) or {}
     if case is None:

@@ -125,8 +125,10 @@ class ReviewService:
     @event_handler("applications", "application_submitted", requeue_on_error=True)
     def on_application_submitted(self, payload):
         try:
+            deps = self.deps  # one memo: the round is opened from what was fetched
+            application = decisions.fetch_for_round(deps, payload)
             if first_time(self.db, ProcessedEvent, payload.get("event_id"), "application_submitted"):
-                decisions.open_round(self.deps, payload)
+                decisions.open_round(deps, payload, application)
         except Exception as exc:
             self.db.rollback()
             if domain_error(exc) is not None:  # a refusal will not change on redelivery

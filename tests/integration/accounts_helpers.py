@@ -3,6 +3,7 @@ credit codes and phones, and ready-made organisations and accounts."""
 import itertools
 import random
 import uuid
+from datetime import date, timedelta
 
 from services.accounts.validators import CREDIT_CHARSET, CREDIT_WEIGHTS, ID_CHECK, ID_WEIGHTS
 from tests.client import expect
@@ -18,8 +19,11 @@ def fresh_address():
     return {"X-Forwarded-For": f"198.{18 + n // 65000}.{(n // 250) % 250}.{n % 250 + 1}"}
 
 
-def id_number(region="650102", born="19850312"):
-    """A valid GB 11643 number with a random sequence part."""
+def id_number(region="650102", born=None):
+    """A valid GB 11643 number with a random birth date (unless given) and sequence part,
+    so a whole test session does not run out of numbers."""
+    if born is None:
+        born = (date(1960, 1, 1) + timedelta(days=random.randrange(0, 365 * 40))).strftime("%Y%m%d")
     body = f"{region}{born}{random.randrange(0, 1000):03d}"
     return body + ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
 
