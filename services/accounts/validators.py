@@ -51,6 +51,17 @@ def prefecture_codes():
     return frozenset(codes)
 
 
+def id_check_char(first17):
+    """GB 11643 check character of the first 17 digits."""
+    return ID_CHECK[sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS)) % 11]
+
+
+def credit_check_char(first17):
+    """GB 32100 check character of the first 17 characters."""
+    total = sum(CREDIT_CHARSET.index(char) * weight for char, weight in zip(first17, CREDIT_WEIGHTS))
+    return CREDIT_CHARSET[(31 - total % 31) % 31]
+
+
 def id_number(value, field="id_number"):
     """A GB 11643 citizen identity number → its canonical form (upper-case X)."""
     number = (value or "").strip().upper()
@@ -71,8 +82,7 @@ def id_number(value, field="id_number"):
     from zc_common.clock import now
     if born > now().date() or born.year < 1900:
         raise bad("出生日期不合理")
-    total = sum(int(digit) * weight for digit, weight in zip(number[:17], ID_WEIGHTS))
-    if ID_CHECK[total % 11] != number[17]:
+    if id_check_char(number[:17]) != number[17]:
         raise bad("校验码错误")
     return number
 
@@ -90,8 +100,7 @@ def credit_code(value, field="credit_code"):
         raise bad("含有不允许的字符（不使用 I、O、S、V、Z）")
     if not code[2:8].isdigit():
         raise bad("第3至8位应为登记管理机关行政区划码")
-    total = sum(CREDIT_CHARSET.index(char) * weight for char, weight in zip(code[:17], CREDIT_WEIGHTS))
-    if CREDIT_CHARSET[(31 - total % 31) % 31] != code[17]:
+    if credit_check_char(code[:17]) != code[17]:
         raise bad("校验码错误")
     return code
 

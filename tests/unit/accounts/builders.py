@@ -1,24 +1,7 @@
 """Valid, unique inputs for the accounts unit tests."""
-import random
+from tests.integration.accounts_helpers import PASSWORD, credit_code, id_number, phone
 
-from services.accounts.validators import CREDIT_CHARSET, CREDIT_WEIGHTS, ID_CHECK, ID_WEIGHTS
-
-PASSWORD = "Passw0rd-2026"
-
-
-def id_number(region="650102", born="19850312"):
-    body = f"{region}{born}{random.randrange(0, 1000):03d}"
-    return body + ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
-
-
-def credit_code():
-    body = "91650100" + "".join(random.choice(CREDIT_CHARSET) for _ in range(9))
-    total = sum(CREDIT_CHARSET.index(c) * w for c, w in zip(body, CREDIT_WEIGHTS))
-    return body + CREDIT_CHARSET[(31 - total % 31) % 31]
-
-
-def phone():
-    return "139" + f"{random.randrange(0, 10**8):08d}"
+__all__ = ["PASSWORD", "credit_code", "id_number", "phone"]
 
 
 def applicant(**overrides):
