@@ -1,4 +1,6 @@
 """Valid, unique inputs for the accounts unit tests."""
+import random
+
 from tests.integration.accounts_helpers import PASSWORD, credit_code, id_number, phone
 
 __all__ = ["PASSWORD", "credit_code", "id_number", "phone"]
