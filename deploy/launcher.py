@@ -120,7 +120,7 @@ def system_env(overrides=None):
     Path(env["ZC_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     # One object store per copy: its ports follow the gateway port unless given.
     port = int(env["ZC_PORT"])
-    env.setdefault("ZC_WEED_BASE", str(20000 + (port % 2000) * 20))
+    env.setdefault("ZC_WEED_BASE", str(20000 + (port % 1500) * 20))
     env.setdefault("ZC_S3_ENDPOINT", f"127.0.0.1:{int(env['ZC_WEED_BASE']) + 3}")
     env.setdefault("ZC_S3_ACCESS_KEY", "zhicheng")
     secret_file = Path(env["ZC_DATA_DIR"]) / "s3-secret"

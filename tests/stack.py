@@ -36,7 +36,7 @@ class Stack:
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"zc-test-{self.run_id}-"))
         self.databases = {s: f"zc_test_{self.run_id}_{s}" for s in SERVICES}
         self.amqp_uri = launcher.with_vhost(AMQP_BASE, f"zc-test-{self.run_id}")
-        port = launcher.free_port_block(size=2, start=40000, end=50000)
+        port = launcher.free_port_block(size=2, start=50000, end=60000)
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
         self.process = None
@@ -46,7 +46,7 @@ class Stack:
             "ZC_DATA_DIR": str(self.data_dir),
             "ZC_AMQP_URI": self.amqp_uri,
             "ZC_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "ZC_WEED_BASE": str(launcher.free_port_block(size=20, start=50000, end=60000)),
+            "ZC_WEED_BASE": str(launcher.free_port_block(size=20, start=30000, end=39000)),
             "ZC_LOG_LEVEL": "WARNING",
         }
         overrides.update({f"ZC_{s.upper()}_DB": _db_url(db) for s, db in self.databases.items()})
