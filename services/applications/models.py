@@ -4,7 +4,7 @@ sequence, and the event outbox/inbox."""
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zc_common.clock import now
@@ -123,6 +123,35 @@ class Transition(Base):
     node: Mapped[str | None] = mapped_column(String(16))
     impersonated_by: Mapped[dict | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Notice(Base):
+    """A notice on the portal: 通知公告 (``announcement``) or 纸质材料报送要求
+    (``paper_materials``), posted by a platform admin or by a committee for itself."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        # The public listing: pinned first, newest first.
+        Index("ix_notices_listing", "pinned", "published_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    committee_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Denormalised so the public listing needs no call to accounts.
+    committee_name: Mapped[str | None] = mapped_column(String(200))
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    author_id: Mapped[str] = mapped_column(String(32))
+    author_name: Mapped[str] = mapped_column(String(200))
+    # The platform admin behind an impersonated write ({id, username}), else null.
+    impersonated_by: Mapped[dict | None] = mapped_column(JSON)
+    updated_by: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class OutboxEvent(OutboxMixin, Base):

@@ -9,7 +9,7 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 from sqlalchemy import select
 
-from services.applications import catalog, dossier, status
+from services.applications import catalog, dossier, notices, status
 from services.applications.models import Application, OutboxEvent, ProcessedEvent
 from services.applications.remote import calling
 from zc_common.db import Database
@@ -79,6 +79,28 @@ class ApplicationsService:
     @rpc(expected_exceptions=DomainError)
     def get_committee_settings(self, committee_id):
         return catalog.get_settings(self.db, committee_id)
+
+    # -- notices (通知公告, 纸质材料报送要求) -------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def create_notice(self, actor, data):
+        return notices.create(self.db, self._organizations, actor, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def update_notice(self, actor, notice_id, data):
+        return notices.update(self.db, self._organizations, actor, notice_id, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def delete_notice(self, actor, notice_id):
+        return notices.delete(self.db, actor, notice_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_notices(self, kind=None, region_code=None, committee_id=None, page=1, page_size=20):
+        return notices.list_public(self.db, kind, region_code, committee_id, page, page_size)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_notice(self, notice_id):
+        return notices.get_public(self.db, notice_id)
 
     # -- the applicant's dossier ----------------------------------------------
 
