@@ -2,7 +2,7 @@
 committee staff write them (the applications service checks whose notice it
 is); everyone reads the published ones on the portal."""
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,7 +20,10 @@ class NoticeIn(BaseModel):
 
     kind: Kind = Field(description="announcement 通知公告 | paper_materials 纸质材料报送要求")
     title: str = Field(min_length=1, max_length=100, description="标题（不超过 100 字）")
-    body: str = Field(min_length=1, max_length=20000, description="正文（纯文本，不超过 20000 字）")
+    # Checked by the service, not here: the gateway's validation error drops a
+    # location part named "body" (the request body), so the 422 would lose its field.
+    body: Any = Field(default=None, description="正文（纯文本，必填，不超过 20000 字）",
+                      json_schema_extra={"type": "string", "minLength": 1, "maxLength": 20000})
     region_code: str | None = Field(default=None, pattern=r"^\d{6}$",
                                     description="地区代码；属于评审委员会的通知取该委员会所在地区")
     committee_id: str | None = Field(default=None, max_length=64,

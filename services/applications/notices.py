@@ -77,7 +77,9 @@ def _editable(session, actor, notice_id):
 
 def _text(data, key, limit, name):
     value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
+    if value is not None and not isinstance(value, str):
+        raise Invalid("invalid_field", f"{name}应为文本", field=key)
+    if not value or not value.strip():
         raise Invalid("invalid_field", f"{name}必填", field=key)
     value = value.strip()
     if len(value) > limit:

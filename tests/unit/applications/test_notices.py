@@ -71,6 +71,7 @@ def test_other_roles_may_not_write(service, actor):
     ({"title": "   "}, "title"),
     ({"body": "文" * 20001}, "body"),
     ({"body": None}, "body"),
+    ({"body": ["文"]}, "body"),
     ({"region_code": "659999"}, "region_code"),
     ({"region_code": None}, "region_code"),
     ({"pinned": "yes"}, "pinned"),
