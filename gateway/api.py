@@ -77,7 +77,7 @@ api = Api()
 
 def validation_error(exc: ValidationError):
     first = exc.errors()[0]
-    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    where = ".".join(str(part) for part in first.get("loc", ()))
     return web.json_response(
         error_body("invalid_field", f"字段 {where or '请求'} 不符合要求：{_zh(first)}", field=where or None),
         status=422)

@@ -50,9 +50,19 @@ def make_engine(url):
             cursor.close()
 
         return engine
+    _green_psycopg()
     # Few idle connections per process (many processes share one PostgreSQL), room for
     # a burst up to the worker count; recycle instead of a pre-ping query on every checkout.
     return create_engine(url, pool_size=4, max_overflow=16, pool_recycle=1800)
+
+
+def _green_psycopg():
+    """Let psycopg2 wait on the eventlet hub instead of blocking the whole service
+    process during every query (nameko services run on eventlet)."""
+    import eventlet.patcher
+    if eventlet.patcher.is_monkey_patched("socket"):
+        from psycogreen.eventlet import patch_psycopg
+        patch_psycopg()
 
 
 class Database(DependencyProvider):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 import jwt
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import aliased
 
 from services.accounts import audit, passwords, schemas
@@ -62,16 +62,20 @@ def session_of(db, token):
     return _check_live(db.get(Session, _claims(token).get("sid") or ""))
 
 
+_IMPERSONATOR = aliased(User)
+# Built once, so SQLAlchemy's compiled-statement cache serves every request.
+_SESSION_WITH_USERS = (
+    select(Session, User, _IMPERSONATOR)
+    .join(User, User.id == Session.user_id)
+    .outerjoin(_IMPERSONATOR, _IMPERSONATOR.id == Session.impersonator_id)
+    .where(Session.id == bindparam("sid"))
+)
+
+
 def authenticate(db, token):
     """Every authenticated request passes here: one query for session, user and
     impersonator together."""
-    impersonator = aliased(User)
-    found = db.execute(
-        select(Session, User, impersonator)
-        .join(User, User.id == Session.user_id)
-        .outerjoin(impersonator, impersonator.id == Session.impersonator_id)
-        .where(Session.id == (_claims(token).get("sid") or ""))
-    ).first()
+    found = db.execute(_SESSION_WITH_USERS, {"sid": _claims(token).get("sid") or ""}).first()
     row, user, admin = found if found is not None else (None, None, None)
     _check_live(row)
     return schemas.actor(user, row.region_code, admin)
