@@ -110,7 +110,15 @@ def set_datetime_range(page, container, start, end):
     inputs.nth(1).click()
     inputs.nth(1).fill(end)
     inputs.nth(1).press("Enter")
-    page.keyboard.press("Escape")
+    # Close the panel with its own 确定 (Escape would also close a dialog around it).
+    page.wait_for_timeout(500)   # typed ends usually close the panel by themselves
+    panel = page.locator(".el-picker__popper:visible")
+    if panel.count():
+        try:
+            panel.locator(".el-picker-panel__footer button").filter(has_text="确定").click(timeout=3000)
+        except Exception:
+            pass   # it closed meanwhile
+    expect(page.locator(".el-picker__popper:visible")).to_have_count(0)
 
 
 def open_section(page, key):
