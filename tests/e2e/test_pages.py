@@ -110,7 +110,7 @@ def test_expired_session_returns_to_login_and_back(new_page, web):
     page.wait_for_url(re.compile(r"/login\?.*expired=1"))
     expect(page.get_by_text("登录已过期")).to_be_visible()
     ui.login_here(page, "admin", ADMIN_PASSWORD)
-    page.wait_for_url(re.compile(r"/admin/audit$"))
+    expect(page).to_have_url(re.compile(r"/admin/audit$"))
     expect(page.get_by_role("heading", name="审计日志")).to_be_visible()
     ui.snap(page, "admin-audit")
 
@@ -200,3 +200,36 @@ def test_appeal_with_a_scan_then_admin_approves(new_page, web, api, tmp_path):
     again = new_page()
     ui.login(again, web, person["username"], temporary, "乌鲁木齐市")
     expect(again).to_have_url(re.compile(r"/my/applications$"))
+
+
+def test_switching_region_later(new_page, web, api):
+    person = register_applicant(api, region_code=REGION, name="周强")
+    page = new_page()
+    ui.login(page, web, person["username"], PASSWORD, "乌鲁木齐市")
+    switcher = page.locator("[data-test=region-switcher]")
+    expect(switcher).to_contain_text("乌鲁木齐市")
+    ui.pick(page, switcher, "自治区本级")
+    ui.message(page, "已切换地区")
+    ui.goto(page, web, "/me")
+    expect(page.locator(".kv")).to_contain_text("自治区本级")
+
+
+def test_admin_publishes_a_notice_the_portal_shows(new_page, web):
+    title = unique("2026年度职称评审工作通知")
+    page = new_page()
+    ui.login(page, web, "admin", ADMIN_PASSWORD)
+    ui.goto(page, web, "/notices")
+    ui.field(page, "notice-title").fill(title)
+    ui.field(page, "notice-body-input").fill("各有关单位：2026年度职称评审材料接收时间为12月1日至12月20日。")
+    page.locator("[data-test=notice-publish]").click()
+    ui.message(page, "已发布")
+    expect(page.locator("[data-test=notice]").filter(has_text=title)).to_be_visible()
+    ui.snap(page, "admin-notices")
+
+    visitor = new_page(phone=True)
+    ui.goto(visitor, web, "/")
+    notice = visitor.locator("[data-test=notice]").filter(has_text=title)
+    expect(notice).to_be_visible()
+    notice.get_by_role("link").click()
+    expect(visitor.locator("[data-test=notice-body]")).to_contain_text("材料接收时间为12月1日至12月20日")
+    visitor.screenshot(path=str(SHOTS / "portal-notice-phone.png"), full_page=True)

@@ -83,8 +83,8 @@ def login_here(page, username, password, region_name=None):
         pick(page, "[data-test=login-region]", region_name)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").last.click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    page.locator("form").get_by_role("button", name="登录").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
     page.wait_for_load_state("networkidle")
 
 

@@ -35,6 +35,7 @@ const routes = [
   { path: '/admin/settings', component: v('committee/Settings'), meta: { roles: ['platform_admin'], title: '评审委员会设置' } },
   { path: '/admin/appeals', component: v('admin/Appeals'), meta: { roles: ['platform_admin'], title: '申诉处理' } },
   { path: '/admin/impersonate', component: v('admin/Impersonate'), meta: { roles: ['platform_admin'], title: '模拟用户' } },
+  { path: '/notices', component: v('admin/Notices'), meta: { roles: ['platform_admin', 'committee_staff'], title: '通知发布' } },
   { path: '/admin/audit', component: v('admin/Audit'), meta: { roles: ['platform_admin'], title: '审计日志' } },
 
   { path: '/:rest(.*)*', component: v('public/NotFound'), meta: { public: true, title: '页面不存在' } },
@@ -53,8 +54,10 @@ router.afterEach((to) => { document.title = `${to.meta.title || ''} - 职称评�
 
 // An expired session: back to login, and afterwards back to where the user was.
 setUnauthorizedHandler(() => {
+  // Before the first navigation settles currentRoute is still "/": the address bar knows better.
   const here = router.currentRoute.value
-  if (here.name !== 'login') router.push({ name: 'login', query: { redirect: here.fullPath, expired: '1' } })
+  const back = here.matched.length ? here.fullPath : window.location.pathname + window.location.search
+  if (!back.startsWith('/login')) router.push({ name: 'login', query: { redirect: back, expired: '1' } })
 })
 
 export default router
