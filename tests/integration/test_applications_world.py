@@ -17,24 +17,11 @@ from tests.integration.accounts_helpers import (
     register_unit,
     unique,
 )
+from tests.unit.applications.helpers import COMPLETE
 from zc_common.clock import now
 
 TITLES = {"初级": "助理工程师", "中级": "工程师", "副高": "高级工程师", "正高": "正高级工程师"}
 
-COMPLETE = {
-    "basic_info": {"name": "张三", "gender": "男", "birth_date": "1985-03-12", "ethnicity": "汉族",
-                   "phone": "13900000000", "years_in_profession": 15},
-    "education": {"degrees": [{"school": "新疆大学", "major": "机械工程", "education": "本科",
-                               "graduated_on": "2007-07-01"}]},
-    "work_history": {"jobs": [{"organization": "乌鲁木齐某设计院", "started_on": "2007-08-01"}]},
-    "professional_work": {"summary": "从事机械设计工作十五年。"},
-    "achievements": {"items": [{"name": "某型号设备设计", "kind": "工程项目", "achieved_on": "2020-05-01"}]},
-    "publications": {"items": [{"title": "某设备的设计", "journal": "机械工程学报", "published_on": "2021-01-01"}]},
-    "continuing_education": {"hours_total": 120},
-    "rewards_penalties": {"has_penalty": False},
-    "representative_works": {"works": [{"title": "某设备设计方案", "kind": "技术方案",
-                                        "completed_on": "2022-01-01", "summary": "本人主持设计。"}]},
-}
 
 
 def png():
