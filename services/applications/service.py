@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from services.applications import catalog, dossier, notices, status
 from services.applications.models import Application, OutboxEvent, ProcessedEvent
-from services.applications.remote import calling
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden
 from zc_common.outbox import first_time, relay
+from zc_common.remote import calling
 
 log = logging.getLogger(__name__)
 

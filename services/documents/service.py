@@ -6,7 +6,8 @@ import logging
 from nameko.rpc import RpcProxy, rpc
 from sqlalchemy import select
 
-from services.documents import attachments, certificates, issuing, remote, review_form, rules, schemas
+import zc_common.remote  # noqa: F401  (remote domain errors arrive as themselves)
+from services.documents import attachments, certificates, issuing, review_form, rules, schemas
 from services.documents.models import Base, Certificate, PrivateFile  # noqa: F401
 from services.documents.pdf import render_off_loop
 from services.documents.storage import ObjectStore
@@ -14,7 +15,6 @@ from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, NotFound
 
-remote.register_domain_errors()
 log = logging.getLogger(__name__)
 
 

@@ -10,7 +10,6 @@ import time
 from datetime import datetime, timezone
 
 from nameko.events import EventDispatcher, event_handler
-from nameko.exceptions import RemoteError
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from services.payments.providers import DEFAULT_PROVIDER, make_providers
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
 from zc_common.outbox import first_time, relay
+from zc_common.remote import calling
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,9 @@ class PaymentsService:
         """The applicant's fee for their application; 404 to anyone else."""
         order = orders.order_for_application(self.db, application_id)
         try:
-            application = self.applications.get_application_internal(application_id)
-        except RemoteError as error:
-            if error.exc_type == "NotFound":
-                raise NotFound("fee_not_found", "该申请尚无缴费订单（形式审查通过后生成）") from None
-            raise
+            application = calling(self.applications.get_application_internal)(application_id)
+        except NotFound:
+            raise NotFound("fee_not_found", "该申请尚无缴费订单（形式审查通过后生成）") from None
         if (application.get("applicant") or {}).get("id") != actor.get("id"):
             raise NotFound("fee_not_found", "该申请尚无缴费订单（形式审查通过后生成）")
         return orders.fee_view(order, self.providers[order.provider])

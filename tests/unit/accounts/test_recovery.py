@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from nameko.exceptions import RemoteError, UnknownService
+from nameko.exceptions import UnknownService, deserialize, serialize
 from sqlalchemy import select
 
 from services.accounts.models import Appeal, AuditEvent, Notification, RecoveryCode, User
@@ -183,7 +183,9 @@ def test_appeal_refusals_store_nothing(service, db, person):
                               "a.png", "x", "10.8.12.1")
     assert caught.value.code == "invalid_credit_code"
     assert service.documents_rpc.store_private_file.call_count == 0
-    service.documents_rpc.store_private_file.side_effect = RemoteError("TooLarge", "file_too_large: 文件不能超过 2 MB")
+    # What nameko hands accounts when documents refuses (see zc_common.remote).
+    service.documents_rpc.store_private_file.side_effect = deserialize(serialize(
+        TooLarge("file_too_large", "文件不能超过 2 MB")))
     with pytest.raises(TooLarge) as caught:
         service.submit_appeal(appeal_form(person), "big.png", "x", "10.8.12.1")
     assert caught.value.code == "file_too_large"
