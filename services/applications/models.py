@@ -154,6 +154,25 @@ class Notice(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+class ContinuingEducation(Base):
+    """One 继续教育 record the applicant keeps, apart from any application: a year's
+    course with its hours and the scanned certificate (a private file in documents)."""
+
+    __tablename__ = "continuing_education"
+    __table_args__ = (Index("ix_continuing_education_owner_year", "applicant_id", "year"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    applicant_id: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    course: Mapped[str] = mapped_column(String(200))
+    organizer: Mapped[str | None] = mapped_column(String(200))
+    hours: Mapped[int] = mapped_column(Integer)
+    certificate_file_id: Mapped[str] = mapped_column(String(64))
+    certificate_name: Mapped[str] = mapped_column(String(200))
+    certificate_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
 class OutboxEvent(OutboxMixin, Base):
     __tablename__ = "outbox"
 

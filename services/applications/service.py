@@ -9,7 +9,7 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 from sqlalchemy import select
 
-from services.applications import catalog, dossier, notices, status
+from services.applications import catalog, continuing_education, dossier, notices, status
 from services.applications.models import Application, OutboxEvent, ProcessedEvent
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden
@@ -134,6 +134,30 @@ class ApplicationsService:
     def withdraw(self, actor, application_id):
         return self._published(dossier.withdraw(
             self.db, actor, application_id, calling(self.review.claim_withdraw)))
+
+    # -- 继续教育 records (the applicant's own, apart from any application) ---------
+
+    @rpc(expected_exceptions=DomainError)
+    def add_ce_record(self, actor, data, filename, content_b64):
+        return continuing_education.add(self.db, actor, data, filename, content_b64,
+                                        calling(self.documents.store_private_file))
+
+    @rpc(expected_exceptions=DomainError)
+    def list_ce_records(self, actor):
+        return continuing_education.list_own(self.db, actor)
+
+    @rpc(expected_exceptions=DomainError)
+    def delete_ce_record(self, actor, record_id):
+        return continuing_education.delete(self.db, actor, record_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def read_ce_certificate(self, actor, record_id):
+        return continuing_education.certificate(self.db, actor, record_id,
+                                                calling(self.documents.read_private_file))
+
+    @rpc(expected_exceptions=DomainError)
+    def ce_summary_internal(self, applicant_id):
+        return continuing_education.summary(self.db, applicant_id)
 
     # -- for other services ---------------------------------------------------
 

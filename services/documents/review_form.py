@@ -25,18 +25,33 @@ ACTION_NAMES = {"forward": "通过/上报", "return": "退回", "submit": "提�
                 "pass_formal_review": "通过形式审核"}
 
 
-def cache_key(application, attachments):
+def cache_key(application, attachments, ce=None):
     """What the form shows besides the print time. ``version`` moves with every
     change applications makes — section edits and every review transition (and
     so every opinion on the route) — so with the status class and the attachment
-    set it says when a stored render is stale, without asking review."""
+    set it says when a stored render is stale, without asking review. The
+    applicant's 继续教育 records live apart from the application (their changes do
+    not move ``version``), so a digest of the records shown is part of the key."""
     basis = {
         "version": application.get("version"),
         "status": application.get("status"),
         "formal": is_formal(application),
         "attachments": sorted((a["id"], a["sha256"]) for a in attachments),
+        "ce": ce_digest(ce),
     }
     return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _ce_records(ce):
+    records = (ce or {}).get("records") if isinstance(ce, dict) else None
+    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+
+def ce_digest(ce):
+    """A digest of every 继续教育 field the form prints."""
+    shown = sorted((r.get("id"), r.get("year"), r.get("course"), r.get("organizer"), r.get("hours"),
+                    (r.get("certificate") or {}).get("sha256")) for r in _ce_records(ce))
+    return hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()[:32]
 
 
 def _e(value):
@@ -123,6 +138,28 @@ def _attachments(attachments, section_titles):
             f'<th>上传时间</th></tr></thead><tbody>{rows}</tbody></table></section>')
 
 
+def _continuing_education(ce):
+    """The applicant's 继续教育 records (kept apart from the application), with the
+    hours per year and the total — what reviewers check against the requirement."""
+    records = _ce_records(ce)
+    if not records:
+        return '<section class="ce"><h2>继续教育记录</h2><p class="empty">（无继续教育记录）</p></section>'
+    rows = "".join(
+        f'<tr><td>{_e(r.get("year"))}</td><td>{_e(r.get("course"))}</td><td>{_e(r.get("organizer") or "—")}</td>'
+        f'<td>{_e(r.get("hours"))}</td>'
+        f'<td class="hash">{_e(((r.get("certificate") or {}).get("sha256") or "")[:16])}</td></tr>'
+        for r in records)
+    by_year = (ce.get("hours_by_year") or {}) if isinstance(ce.get("hours_by_year"), dict) else {}
+    years = "；".join(f"{_e(year)} 年 {_e(hours)} 学时" for year, hours in sorted(by_year.items()))
+    total = ce.get("total")
+    if not isinstance(total, int):
+        total = sum(r.get("hours") for r in records if isinstance(r.get("hours"), int))
+    return ('<section class="ce"><h2>继续教育记录</h2><table class="rows"><thead><tr><th>年度</th>'
+            '<th>课程/学习内容</th><th>主办单位</th><th>学时</th><th>证书 SHA-256（前16位）</th></tr></thead>'
+            f'<tbody>{rows}<tr class="total"><td colspan="5">各年度学时：{years or "—"}</td></tr>'
+            f'<tr class="total"><td colspan="5">继续教育记录合计学时：{_e(total)}</td></tr></tbody></table></section>')
+
+
 def _size(size):
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MB"
 
@@ -183,9 +220,10 @@ p.empty, p.files { color: #333; font-size: 9.5pt; }
 """
 
 
-def render_html(application, attachments, review, printed_at):
+def render_html(application, attachments, review, printed_at, ce=None):
     """The whole form as HTML. ``attachments``: list_attachments' items;
-    ``review``: review's ``review_view`` (route, opinions) or None."""
+    ``review``: review's ``review_view`` (route, opinions) or None; ``ce``:
+    applications' ``ce_summary_internal`` (records, hours_by_year, total) or None."""
     formal = is_formal(application)
     number = application.get("number") or ""
     kind = "正式评审表" if formal else "测试表"
@@ -215,6 +253,8 @@ def render_html(application, attachments, review, printed_at):
         f"<tr><th>{_e(k)}</th><td>{_e(v) if v not in (None, '') else '—'}</td></tr>" for k, v in summary)
         + "</table>")
     body.extend(_section(s, data.get(s.get("key")), attachments) for s in sections)
+    if ce is not None:
+        body.append(_continuing_education(ce))
     body.append(_attachments(attachments, section_titles))
     body.append(_opinions(review))
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'

@@ -6,7 +6,6 @@ import logging
 from nameko.rpc import RpcProxy, rpc
 from sqlalchemy import select
 
-import zc_common.remote  # noqa: F401  (remote domain errors arrive as themselves)
 from services.documents import attachments, certificates, issuing, review_form, rules, schemas
 from services.documents.models import Base, Certificate, PrivateFile  # noqa: F401
 from services.documents.pdf import render_off_loop
@@ -14,6 +13,7 @@ from services.documents.storage import ObjectStore
 from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, NotFound
+from zc_common.remote import calling  # also: remote domain errors arrive as themselves
 
 log = logging.getLogger(__name__)
 
@@ -97,21 +97,31 @@ class DocumentsService:
         """The 评审表 PDF; served from the bucket while nothing it shows has changed."""
         application = self._readable(actor, application_id)
         files = [schemas.receipt(r) for r in attachments.listed(self.db, application_id)]
+        ce = self._ce_summary(application)
         prefix = f"review-forms/{application_id}/"
-        key = prefix + review_form.cache_key(application, files) + ".pdf"
+        key = prefix + review_form.cache_key(application, files, ce) + ".pdf"
         kind = "正式评审表" if rules.is_formal(application) else "评审表-测试表"
         filename = f"{kind}-{application.get('number') or application_id}.pdf"
         cached = self.bucket.get_or_none(key)
         if cached is not None:
             return schemas.file_body(filename, "application/pdf", cached, cached=True)
         review = self.review.review_view(application)
-        html = review_form.render_html(application, files, review, now().strftime("%Y-%m-%d %H:%M"))
+        html = review_form.render_html(application, files, review, now().strftime("%Y-%m-%d %H:%M"), ce)
         pdf = render_off_loop(html)
         type(self).renders["review_form"] += 1
         self.bucket.put(key, pdf, "application/pdf")
         # Older renders of this application are stale now.
         self.bucket.remove_quietly(*[k for k in self.bucket.keys(prefix) if k != key])
         return schemas.file_body(filename, "application/pdf", pdf, cached=False)
+
+    def _ce_summary(self, application):
+        """The applicant's 继续教育 records (applications keeps them apart from the
+        application); None when applications hands back nothing usable."""
+        applicant_id = (application.get("applicant") or {}).get("id")
+        if not applicant_id:
+            return None
+        summary = calling(self.applications.ce_summary_internal)(applicant_id)
+        return summary if isinstance(summary, dict) else None
 
     @rpc
     def render_counts(self):
