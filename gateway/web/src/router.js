@@ -20,6 +20,7 @@ const routes = [
   { path: '/my/applications/new', component: v('applicant/NewApplication'), meta: { roles: ['applicant'], title: '新增申请书' } },
   { path: '/my/applications/:id', component: v('applicant/ApplicationEdit'), meta: { roles: ['applicant'], title: '申请书' } },
   { path: '/my/certificates', component: v('applicant/Certificates'), meta: { roles: ['applicant'], title: '我的职称电子证书' } },
+  { path: '/my/continuing-education', component: v('applicant/ContinuingEducation'), meta: { roles: ['applicant'], title: '继续教育' } },
 
   { path: '/unit', component: v('review/UnitInfo'), meta: { roles: ['unit_admin'], title: '单位信息' } },
   { path: '/review/tasks', component: v('review/Tasks'), meta: { roles: REVIEWERS, title: '申请书审核' } },

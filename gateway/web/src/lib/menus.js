@@ -8,6 +8,7 @@ export const MENUS = {
     { path: '/me', title: '我的主页' },
     { path: '/my/applications', title: '我的申请书' },
     { path: '/my/applications/new', title: '新增申请书' },
+    { path: '/my/continuing-education', title: '继续教育' },
     { path: '/my/certificates', title: '我的职称电子证书' },
   ],
   unit_admin: [{ path: '/me', title: '我的主页' }, { path: '/unit', title: '单位信息' }, ...REVIEW],
