@@ -1,7 +1,8 @@
 """The demo data set, loaded through the gateway as a real operator would: review
 committees per title series, a chain of departments (乌鲁木齐市人社局 → 自治区人社厅
 职称处), the starter catalog of qualifications with their conditions, committee
-settings with an open window, staff accounts, a complete base unit and an applicant.
+settings with an open window, staff accounts, a complete base unit, an applicant and
+two notices (通知公告, 纸质材料报送要求).
 
 Idempotent: once loaded (a marker in ZC_DATA_DIR), it only reprints the logins.
 """
@@ -118,6 +119,18 @@ def load(base_url, admin_password, data_dir):
         "id_number": demo_id_number(), "name": "张三", "password": PASSWORD, "phone": "13912345678",
         "region_code": URUMQI, "email": "zhangsan@example.com", "username": "demo_applicant"})
     logins.append(("applicant", applicant["username"], PASSWORD))
+
+    client.call("POST", "/notices", {
+        "kind": "announcement", "region_code": AUTONOMOUS_REGION, "pinned": True,
+        "title": f"关于开展{now().year}年度职称评审工作的通知",
+        "body": "各有关单位：本年度职称评审申报工作现已开始。请申报人登录本平台填写申请书、上传证明材料，"
+                "并在各评审委员会规定的时间内提交；基层单位请及时完善单位信息并审核本单位申报材料。"})
+    client.call("POST", "/notices", {
+        "kind": "paper_materials", "region_code": AUTONOMOUS_REGION,
+        "committee_id": committees["工程系列"]["id"],
+        "title": "工程系列高级职称纸质材料报送要求",
+        "body": "形式审核通过后，请将正式评审表（A4 双面打印）一式两份及证明材料复印件按申请书栏目顺序装订，"
+                "于公告规定日期内报送至评审委员会办公室（乌鲁木齐市天山区光明路1号）。"})
 
     marker.write_text(json.dumps(logins, ensure_ascii=False))
     return logins
