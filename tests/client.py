@@ -53,3 +53,17 @@ def expect(response, status, code=None):
             assert body["error"]["message"], body
         return body
     return response.content
+
+
+def wait_for(check, seconds=15, what="condition", every=0.1):
+    """Poll ``check`` until it returns something truthy (returned); fail the test after
+    ``seconds`` — for what the system does asynchronously (events, timers)."""
+    import time
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(every)

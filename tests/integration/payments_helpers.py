@@ -10,7 +10,7 @@ import requests
 from nameko.standalone.events import event_dispatcher
 
 from services.payments import signing
-from tests.client import expect
+from tests.client import expect, wait_for
 
 CALLBACK_PATH = "/payments/callbacks/sandbox"
 
@@ -51,16 +51,6 @@ def publish_formal_review_passed(stack, committee_id, application_id=None, appli
     dispatch = event_dispatcher({"AMQP_URI": stack.amqp_uri})
     dispatch("applications", "formal_review_passed", payload)
     return payload
-
-
-def wait_for(check, seconds=15, what="condition"):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def order_of(stack, application_id, seconds=15):

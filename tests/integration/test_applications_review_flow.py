@@ -2,9 +2,8 @@
 through review (which moves the status through ``transition``), withdrawal is
 refused once the unit has acted, and an event committed but never published (a
 crash between commit and publish) still reaches review through the outbox relay."""
-import time
 
-from tests.client import expect
+from tests.client import expect, wait_for
 from tests.integration.accounts_helpers import create_org
 from tests.integration.test_applications_world import (
     complete_application,
@@ -19,15 +18,6 @@ from tests.integration.test_applications_world import (
 
 def tasks_of(api, token):
     return [t["application_id"] for t in expect(api.get("/review/tasks", token=token), 200)["items"]]
-
-
-def wait_for(predicate, seconds=15):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def submit(api, person, app):

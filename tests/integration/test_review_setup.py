@@ -2,11 +2,10 @@
 department, a department below it, staff for each, a complete base unit and an
 applicant whose application is filled and submitted — all through the gateway.
 (No tests here; the name keeps the file among the review tests.)"""
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from tests.client import expect
+from tests.client import expect, wait_for
 from tests.integration.accounts_helpers import (
     PASSWORD,
     create_org,
@@ -97,17 +96,6 @@ def new_application(api, world, name="张三"):
 
 def submit(api, app):
     return expect(api.post(f"/applications/{app['id']}/submit", token=app["token"]), 200)
-
-
-def wait_for(check, timeout=15.0, every=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(every)
 
 
 def task_of(api, token, application_id):
