@@ -7,6 +7,8 @@ a record is written only after its scan was stored, and only after every text
 field was checked, so a refused request stores nothing. Only applicants keep
 records and each sees only their own: another's record does not exist (404).
 """
+import logging
+
 from sqlalchemy import select
 
 from services.applications.models import ContinuingEducation
@@ -17,6 +19,8 @@ YEAR_MIN = 1950
 TEXT_MAX = 200
 HOURS_MIN, HOURS_MAX = 1, 1000
 CERTIFICATE_KIND = "ce_certificate"
+
+log = logging.getLogger(__name__)
 
 
 def _applicant(actor):
@@ -118,10 +122,18 @@ def list_own(session, actor):
     return summarised(_rows(session, _applicant(actor)))
 
 
-def delete(session, actor, record_id):
+def delete(session, actor, record_id, delete_file):
+    """The record goes first; its scan after. A scan that cannot be deleted now is
+    logged and left behind (unreferenced), never the other way round."""
     row = _own(session, actor, record_id)
+    file_id = row.certificate_file_id
     session.delete(row)
     session.commit()
+    try:
+        delete_file(file_id=file_id)
+    except Exception:  # documents down: the record is gone all the same
+        log.warning("continuing education: scan %s of record %s not deleted", file_id, record_id,
+                    exc_info=True)
     return {"id": record_id, "deleted": True}
 
 

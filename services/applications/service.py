@@ -148,7 +148,8 @@ class ApplicationsService:
 
     @rpc(expected_exceptions=DomainError)
     def delete_ce_record(self, actor, record_id):
-        return continuing_education.delete(self.db, actor, record_id)
+        return continuing_education.delete(self.db, actor, record_id,
+                                           calling(self.documents.delete_private_file))
 
     @rpc(expected_exceptions=DomainError)
     def read_ce_certificate(self, actor, record_id):

@@ -173,6 +173,18 @@ class DocumentsService:
         return schemas.private_receipt(row)
 
     @rpc(expected_exceptions=DomainError)
+    def delete_private_file(self, file_id):
+        """Forget a private file (idempotent): the row first, then the object, so a
+        failure can leave at worst an unreferenced object, never a dangling row."""
+        row = self.db.get(PrivateFile, file_id)
+        if row is None:
+            return {"id": file_id, "deleted": False}
+        self.db.delete(row)
+        self.db.commit()
+        self.bucket.remove_quietly(row.object_key)
+        return {"id": file_id, "deleted": True}
+
+    @rpc(expected_exceptions=DomainError)
     def read_private_file(self, file_id):
         row = self.db.get(PrivateFile, file_id)
         if row is None:

@@ -33,7 +33,7 @@ def people(api):
     return {"owner": new_applicant(api), "other": new_applicant(api)}
 
 
-def test_add_list_download_and_delete(api, people):
+def test_add_list_download_and_delete(api, stack, people):
     token = people["owner"]["token"]
     scan = images.png(32, 32)
     first = expect(add(api, token, content=scan, name="证书.png", declared="image/png", hours=30,
@@ -51,7 +51,10 @@ def test_add_list_download_and_delete(api, people):
     download = api.get(f"/continuing-education/{first['id']}/certificate", token=token)
     assert download.status_code == 200 and download.content == scan
     assert download.headers["Content-Type"].startswith("image/png")
+    scan_of_third = stack.sql("applications", "select certificate_file_id as f from continuing_education "
+                              "where id = %s", third["id"])[0]["f"]
     assert api.delete(f"/continuing-education/{third['id']}", token=token).status_code == 204
+    assert stack.sql("documents", "select id from private_files where id = %s", scan_of_third) == []
     after = expect(api.get("/continuing-education", token=token), 200)
     assert after["total"] == 42 and third["id"] not in {r["id"] for r in after["records"]}
     expect(api.delete(f"/continuing-education/{third['id']}", token=token), 404, "record_not_found")

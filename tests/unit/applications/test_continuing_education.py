@@ -116,6 +116,14 @@ def test_the_owner_reads_the_scan_and_deletes_the_record(ce):
     assert ce.documents.read_private_file.call_args.kwargs == {"file_id": "file-1"}
     assert ce.delete_ce_record(OWNER, record["id"]) == {"id": record["id"], "deleted": True}
     assert rows(ce) == 0 and ce.ce_summary_internal(OWNER["id"])["total"] == 0
+    assert ce.documents.delete_private_file.call_args.kwargs == {"file_id": "file-1"}
+
+
+def test_a_scan_that_cannot_be_deleted_now_does_not_keep_the_record(ce):
+    record = add(ce)
+    ce.documents.delete_private_file.side_effect = ConnectionError("documents down")
+    assert ce.delete_ce_record(OWNER, record["id"])["deleted"] is True
+    assert rows(ce) == 0
 
 
 def test_the_summary_for_documents_tolerates_no_applicant(ce):
