@@ -78,6 +78,20 @@ class StaffBody(BaseModel):
     phone: Text = Field(max_length=32)
 
 
+class StaffOut(BaseModel):
+    user_id: str
+    username: str
+    name: str
+    phone: str | None = None
+    role: str
+    created_at: str
+    disabled: bool
+
+
+class StaffStatusBody(BaseModel):
+    disabled: bool = Field(description="true 停用，false 启用")
+
+
 class UnitUpdate(BaseModel):
     name: Text | None = Field(default=None, max_length=200)
     legal_person: Text | None = Field(default=None, max_length=64)

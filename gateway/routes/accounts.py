@@ -30,6 +30,8 @@ from gateway.schemas_accounts import (
     ResetBody,
     SmsRecoveryBody,
     StaffBody,
+    StaffOut,
+    StaffStatusBody,
     SwitchRegionBody,
     UnitQuery,
     UnitRegistration,
@@ -146,6 +148,20 @@ async def list_organizations(request, call):
            body=StaffBody, roles=("platform_admin",), status=201)
 async def add_staff(request, call):
     return await call.rpc.accounts.add_staff(call.user, call.params["id"], call.body.model_dump())
+
+
+@api.route("GET", "/admin/organizations/{id}/staff", summary="机构工作人员列表", tag=TAG_ADMIN,
+           roles=("platform_admin",), responses={404: "机构不存在"})
+async def list_staff(request, call):
+    return await call.rpc.accounts.list_staff(call.user, call.params["id"])
+
+
+@api.route("PUT", "/admin/organizations/{id}/staff/{user_id}", summary="停用或启用机构工作人员账号",
+           tag=TAG_ADMIN, body=StaffStatusBody, roles=("platform_admin",), response=StaffOut,
+           responses={404: "机构或工作人员不存在"})
+async def set_staff_disabled(request, call):
+    return await call.rpc.accounts.set_staff_disabled(call.user, call.params["id"], call.params["user_id"],
+                                                      call.body.disabled)
 
 
 # -- base unit ----------------------------------------------------------------------------------

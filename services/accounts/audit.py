@@ -1,5 +1,5 @@
 """The audit log of security events (logins, logouts, password changes, recovery,
-appeal decisions, impersonation). A record made while an administrator is acting as
+appeal decisions, impersonation, staff 停用/启用). A record made while an administrator is acting as
 someone else carries ``impersonated_by``."""
 from sqlalchemy import func, select
 
@@ -11,7 +11,7 @@ KINDS = (
     "password_changed", "password_reset", "recovery_code_sent", "recovery_code_failed",
     "username_recovered", "appeal_submitted", "appeal_decided", "impersonation_started",
     "applicant_registered", "unit_registered", "staff_created", "organization_created",
-    "unit_updated", "profile_updated",
+    "unit_updated", "profile_updated", "staff_disabled", "staff_enabled",
 )
 
 

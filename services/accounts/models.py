@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zc_common.clock import now
@@ -55,6 +56,8 @@ class User(Base):
     region_code: Mapped[str] = mapped_column(String(6), default="650000")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 停用: a disabled account cannot log in and its sessions stop working at once.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class Session(Base):

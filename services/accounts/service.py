@@ -12,6 +12,7 @@ from services.accounts import (
     recovery,
     registration,
     sessions,
+    staff,
 )
 from services.accounts.dependencies import BootstrapAdmin, NotificationSender
 from services.accounts.models import Base  # noqa: F401  (the tables this service owns)
@@ -79,6 +80,16 @@ class AccountsService:
     def add_staff(self, actor, org_id, data):
         require_role(actor, "platform_admin")
         return organizations.add_staff(self.db, actor, org_id, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_staff(self, actor, org_id):
+        require_role(actor, "platform_admin")
+        return staff.list_staff(self.db, org_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_staff_disabled(self, actor, org_id, user_id, disabled):
+        require_role(actor, "platform_admin")
+        return staff.set_disabled(self.db, actor, org_id, user_id, disabled)
 
     @rpc(expected_exceptions=DomainError)
     def list_organizations(self, kind=None, region_code=None):

@@ -78,6 +78,9 @@ def authenticate(db, token):
     found = db.execute(_SESSION_WITH_USERS, {"sid": _claims(token).get("sid") or ""}).first()
     row, user, admin = found if found is not None else (None, None, None)
     _check_live(row)
+    if user.disabled:
+        # Disabling revokes sessions too; this guards a session issued concurrently.
+        raise Unauthorized("not_logged_in", "账号已停用，请联系平台管理员")
     return schemas.actor(user, row.region_code, admin)
 
 
@@ -139,6 +142,11 @@ def login(db, username, password, region=None, address=None):
         audit.record(db, "login_failure", user=user, username=username, address=address)
         db.commit()
         raise Unauthorized("bad_credentials", "用户名或密码错误")
+    if user.disabled:
+        # Only someone who knows the password learns the account is disabled.
+        audit.record(db, "login_failure", user=user, address=address, reason="account_disabled")
+        db.commit()
+        raise Unauthorized("bad_credentials", "账号已停用，请联系平台管理员")
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     record_attempts(db, keys[:1], True, at)
