@@ -35,8 +35,10 @@ def queue_for_user(db, user, subject, body, kind="notice"):
 
 def notify(db, user_ids=(), org_ids=(), subject="", body="", kind="notice"):
     """Queue a message to each named user and every account of each named organisation
-    (its staff; a unit's administrator). Returns how many messages were queued."""
-    query = select(User).where(User.id.in_(list(user_ids or [])) | User.org_id.in_(list(org_ids or [])))
+    (its staff; a unit's administrator). A disabled (停用) account gets nothing.
+    Returns how many messages were queued."""
+    query = select(User).where(User.id.in_(list(user_ids or [])) | User.org_id.in_(list(org_ids or [])),
+                               User.disabled.is_(False))
     users = db.scalars(query).all()
     queued = sum(queue_for_user(db, user, subject, body, kind) for user in users)
     db.commit()

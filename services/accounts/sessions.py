@@ -13,7 +13,7 @@ from services.accounts.models import Attempt, Session, User
 from services.accounts.regions import DEFAULT_REGION, region_code
 from zc_common.clock import iso, now
 from zc_common.config import secret_key
-from zc_common.errors import Forbidden, NotFound, TooManyAttempts, Unauthorized
+from zc_common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, Unauthorized
 
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 5
@@ -195,6 +195,9 @@ def impersonate(db, actor, username, address=None):
         raise NotFound("user_not_found", "用户不存在")
     if target.role == "platform_admin":
         raise Forbidden("forbidden", "不能模拟平台管理员")
+    if target.disabled:
+        # Its session would be refused on the first request anyway (authenticate).
+        raise Conflict("account_disabled", "该账号已停用，不能模拟")
     token, row = issue(db, target, actor.get("region_code") or DEFAULT_REGION, address, impersonator=admin)
     acting = schemas.actor(target, row.region_code, admin)
     audit.record(db, "impersonation_started", user=target, actor=acting, address=address)

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from services.accounts.models import AuditEvent, Session, User
+from services.accounts.models import AuditEvent, Notification, Session, User
 from tests.unit.accounts.builders import PASSWORD, applicant, organization, phone
-from zc_common.errors import Forbidden, NotFound, Unauthorized
+from zc_common.errors import Conflict, Forbidden, NotFound, Unauthorized
 
 
 @pytest.fixture
@@ -114,3 +114,21 @@ def test_disable_and_enable_are_audited(service, actor, org, db):
                                                   AuditEvent.username == "staff_v")).one()
     assert refused.detail["reason"] == "account_disabled"
 
+
+
+def test_disabled_staff_get_no_notifications(service, actor, org, db):
+    kept = add(service, actor, org, "staff_t")
+    gone = add(service, actor, org, "staff_s")
+    service.set_staff_disabled(actor, org["id"], gone["user_id"], True)
+    assert service.notify(org_ids=[org["id"]], subject="待审核", body="有新的申请书") == 1
+    assert service.notify(user_ids=[gone["user_id"]], subject="待审核", body="有新的申请书") == 0
+    assert [n.user_id for n in db.scalars(select(Notification))] == [kept["user_id"]]
+
+
+def test_disabled_staff_cannot_be_impersonated(service, actor, org, db):
+    gone = add(service, actor, org, "staff_r")
+    service.set_staff_disabled(actor, org["id"], gone["user_id"], True)
+    with pytest.raises(Conflict) as caught:
+        service.impersonate(actor, "staff_r")
+    assert caught.value.code == "account_disabled"
+    assert db.scalars(select(Session).where(Session.user_id == gone["user_id"])).all() == []
