@@ -50,12 +50,12 @@ class OrgRef(BaseModel):
     name: str | None
 
 
-class NoticeOut(BaseModel):
+class NoticeFields(BaseModel):
+    """What every view of a notice carries."""
     id: str
     kind: Kind
     kind_name: str = Field(description="通知公告 | 纸质材料报送要求")
     title: str
-    body: str
     region_code: str
     committee: OrgRef | None
     pinned: bool
@@ -63,23 +63,16 @@ class NoticeOut(BaseModel):
     author: Person
     created_at: str
     updated_at: str
+
+
+class NoticeOut(NoticeFields):
+    body: str
     impersonated_by: dict | None = Field(default=None, description="仅发布者可见：模拟操作的平台管理员")
     updated_by: Person | None = Field(default=None, description="仅发布者可见：最后修改人")
 
 
-class NoticeSummary(BaseModel):
-    id: str
-    kind: Kind
-    kind_name: str
-    title: str
+class NoticeSummary(NoticeFields):
     summary: str = Field(description="正文开头（至多 120 字）")
-    region_code: str
-    committee: OrgRef | None
-    pinned: bool
-    published_at: str
-    author: Person
-    created_at: str
-    updated_at: str
 
 
 class NoticeList(BaseModel):
