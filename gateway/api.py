@@ -23,6 +23,7 @@ from pydantic.json_schema import models_json_schema
 
 from gateway.auth import authenticate
 from gateway.keys import RPC
+from gateway.responses import json_response
 from zc_common.errors import Forbidden, error_body
 
 API_PREFIX = "/api/v1"
@@ -78,7 +79,7 @@ api = Api()
 def validation_error(exc: ValidationError):
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ()))
-    return web.json_response(
+    return json_response(
         error_body("invalid_field", f"字段 {where or '请求'} 不符合要求：{_zh(first)}", field=where or None),
         status=422)
 
@@ -123,20 +124,18 @@ def _wrap(op: Operation):
                 try:
                     data = await request.json()
                 except (json.JSONDecodeError, UnicodeDecodeError):
-                    return web.json_response(error_body("malformed_json", "请求体不是有效的 JSON"), status=400)
+                    return json_response(error_body("malformed_json", "请求体不是有效的 JSON"), status=400)
                 call.body = op.body.model_validate(data)
         except ValidationError as exc:
             return validation_error(exc)
         result = await op.handler(request, call)
         if isinstance(result, web.StreamResponse):
             return result
-        return web.json_response(result, status=op.status, dumps=_dumps)
+        return json_response(result, status=op.status)
     handler.__name__ = op.handler.__name__
     return handler
 
 
-def _dumps(data):
-    return json.dumps(data, ensure_ascii=False)
 
 
 def openapi_document(operations):

@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from gateway.responses import json_response
 from gateway.rpc import RemoteError, ServiceTimeout, ServiceUnavailable
 from zc_common.errors import DomainError, error_body, from_remote
 
@@ -24,22 +25,22 @@ async def errors(request, handler):
     try:
         return await handler(request)
     except DomainError as exc:
-        return web.json_response(error_body(exc.code, exc.message, **exc.extra), status=exc.status)
+        return json_response(error_body(exc.code, exc.message, **exc.extra), status=exc.status)
     except RemoteError as exc:
         mapped = from_remote(exc.exc_type, exc.exc_args)
         if mapped is None:
             log.error("unexpected remote error on %s %s: %s", request.method, request.path, exc)
-            return web.json_response(error_body("internal_error", "服务内部错误，请稍后重试"), status=500)
+            return json_response(error_body("internal_error", "服务内部错误，请稍后重试"), status=500)
         status, body = mapped
-        return web.json_response(body, status=status)
+        return json_response(body, status=status)
     except ServiceUnavailable as exc:
-        return web.json_response(
+        return json_response(
             error_body("service_unavailable", f"后台服务暂不可用（{exc.service}），请稍后重试"), status=503)
     except ServiceTimeout as exc:
-        return web.json_response(
+        return json_response(
             error_body("service_timeout", f"后台服务响应超时（{exc.service}），请稍后重试"), status=504)
     except web.HTTPException as exc:
         if exc.status in HTTP_ERRORS and request.path.startswith("/api/"):
             code, message = HTTP_ERRORS[exc.status]
-            return web.json_response(error_body(code, message), status=exc.status)
+            return json_response(error_body(code, message), status=exc.status)
         raise

@@ -3,7 +3,6 @@ registration and login, base unit), plus recovery, appeals, impersonation, audit
 and the public directory reads the frontend needs."""
 import base64
 import ipaddress
-import json
 import os
 from urllib.parse import quote
 
@@ -12,6 +11,7 @@ from pydantic import ValidationError
 
 from gateway.api import api, validation_error
 from gateway.auth import COOKIE, token_of
+from gateway.responses import json_response
 from gateway.schemas_accounts import (
     AppealDecision,
     AppealForm,
@@ -78,7 +78,7 @@ def client_address(request):
 
 
 def _with_cookie(data, token, status=200):
-    response = web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+    response = json_response(data, status=status)
     if token:
         response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", path="/")
     else:

@@ -2,10 +2,10 @@
 the providers' signed callbacks, and reconciliation for the platform admin."""
 import base64
 
-from aiohttp import web
 from pydantic import BaseModel, ConfigDict
 
 from gateway.api import api
+from gateway.responses import json_response
 from services.payments.signing import SIGNED_HEADERS
 from zc_common.errors import TooLarge
 
@@ -36,7 +36,7 @@ async def provider_callback(request, call):
     headers = {name: request.headers[name] for name in SIGNED_HEADERS if name in request.headers}
     result = await call.rpc.payments.handle_callback(
         call.params["provider"], base64.b64encode(body).decode("ascii"), headers)
-    return web.json_response(result, status=200)
+    return json_response(result, status=200)
 
 
 @api.route("POST", "/admin/payments/reconcile", summary="与支付服务商对账", tag="缴费",

@@ -1,10 +1,9 @@
 """Health, the OpenAPI document, and a bare RPC echo (the floor the benchmarks compare with)."""
 import asyncio
 
-from aiohttp import web
-
 from gateway.api import api, openapi_document
 from gateway.keys import RPC
+from gateway.responses import json_response
 from gateway.rpc import RemoteError, ServiceTimeout, ServiceUnavailable
 from zc_common.config import SERVICES
 
@@ -24,7 +23,7 @@ async def health(request, call):
     states = await asyncio.gather(*(probe(s) for s in SERVICES))
     services = dict(zip(SERVICES, states))
     ok = all(state == "ok" for state in services.values())
-    return web.json_response({"status": "ok" if ok else "degraded", "services": services},
+    return json_response({"status": "ok" if ok else "degraded", "services": services},
                              status=200 if ok else 503)
 
 
