@@ -300,6 +300,9 @@ def test_unit_comments_and_returns(page, web):
     page.locator("[data-test=return]").click()
     ui.confirm(page)
     ui.message(page, "已退回")
+    # The task has left the unit's queue (申请书审核) once returned.
+    ui.goto(page, web, "/review/tasks")
+    expect(page.locator(".el-table__row").filter(has_text=J["number"])).to_have_count(0)
     done("returned")
 
 

@@ -18,7 +18,7 @@ def pages_of(app, attachments=ATTACHMENTS, review=REVIEW):
 
 
 @pytest.fixture(scope="module")
-def test_form():
+def draft_form():
     return pages_of(application(status="draft"))
 
 
@@ -31,8 +31,8 @@ def formal_form():
     return pages_of(app)
 
 
-def test_before_formal_review_it_is_a_test_form_without_watermark(test_form):
-    _, texts = test_form
+def test_before_formal_review_it_is_a_test_form_without_watermark(draft_form):
+    _, texts = draft_form
     whole = "\n".join(texts)
     assert "测试表" in whole
     assert "正式评审表" not in whole
@@ -57,8 +57,8 @@ def test_pages_are_a4_with_page_x_of_y(formal_form):
         assert f"申请书编号：{NUMBER}" in text
 
 
-def test_every_section_with_its_data_tables_and_receipts(test_form):
-    _, texts = test_form
+def test_every_section_with_its_data_tables_and_receipts(draft_form):
+    _, texts = draft_form
     whole = "\n".join(texts)
     for title in ("基本信息", "工作经历", "继续教育"):
         assert title in whole
