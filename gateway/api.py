@@ -12,7 +12,6 @@ validated model, or None), ``query`` (validated query model, or None), ``user``
 (the authenticated actor, or None) and ``params`` (path parameters). It returns
 JSON-able data (sent with ``status``) or an aiohttp response.
 """
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from gateway import input_checks
 from gateway.auth import authenticate
 from gateway.keys import RPC
 from gateway.responses import json_response
@@ -111,6 +111,9 @@ def _zh(error):
 
 def _wrap(op: Operation):
     async def handler(request: web.Request):
+        # Text no service could store or send back is refused before any call.
+        input_checks.check_params(request.match_info)
+        input_checks.check_query(request.query)
         user = None
         if op.roles is not None:
             user = await authenticate(request)
@@ -121,11 +124,7 @@ def _wrap(op: Operation):
             if op.query is not None:
                 call.query = op.query.model_validate(dict(request.query))
             if op.body is not None and not op.raw_body:
-                try:
-                    data = await request.json()
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    return json_response(error_body("malformed_json", "请求体不是有效的 JSON"), status=400)
-                call.body = op.body.model_validate(data)
+                call.body = op.body.model_validate(await input_checks.read_json(request))
         except ValidationError as exc:
             return validation_error(exc)
         result = await op.handler(request, call)

@@ -25,14 +25,15 @@ async def errors(request, handler):
     try:
         return await handler(request)
     except DomainError as exc:
-        return json_response(error_body(exc.code, exc.message, **exc.extra), status=exc.status)
+        return json_response(error_body(exc.code, exc.message, **exc.extra), status=exc.status,
+                             headers=_retry_after(exc.extra))
     except RemoteError as exc:
         mapped = from_remote(exc.exc_type, exc.exc_args)
         if mapped is None:
             log.error("unexpected remote error on %s %s: %s", request.method, request.path, exc)
             return json_response(error_body("internal_error", "服务内部错误，请稍后重试"), status=500)
         status, body = mapped
-        return json_response(body, status=status)
+        return json_response(body, status=status, headers=_retry_after(body["error"]))
     except ServiceUnavailable as exc:
         return json_response(
             error_body("service_unavailable", f"后台服务暂不可用（{exc.service}），请稍后重试"), status=503)
@@ -44,3 +45,13 @@ async def errors(request, handler):
             code, message = HTTP_ERRORS[exc.status]
             return json_response(error_body(code, message), status=exc.status)
         raise
+
+
+def _retry_after(fields):
+    """An error that knows when to come back says so in the standard header too
+    (``retry_after`` may arrive as text: nameko serialises an error's scalars so)."""
+    try:
+        seconds = int(str(fields.get("retry_after")))
+    except ValueError:
+        return None
+    return {"Retry-After": str(seconds)} if seconds > 0 else None

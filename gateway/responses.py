@@ -7,5 +7,16 @@ from aiohttp import web
 dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 
+def _dumps_encodable(data):
+    text = dumps(data)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate stored before the edge refused them: escaped, the record
+        # still loads instead of answering 500 on every read.
+        return json.dumps(data)
+    return text
+
+
 def json_response(data, status=200, **kwargs):
-    return web.json_response(data, status=status, dumps=dumps, **kwargs)
+    return web.json_response(data, status=status, dumps=_dumps_encodable, **kwargs)

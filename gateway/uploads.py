@@ -2,13 +2,19 @@
 
 The file part is read chunk by chunk; as soon as it passes ``max_bytes`` reading
 stops and the caller gets TooLarge (413 ``file_too_large``). Text fields are small
-and capped too. The Content-Length header, when present, refuses early.
+and capped too, and must be storable text (422 ``invalid_text``). The
+Content-Length header, when present, refuses early. A body that is not well-formed
+multipart is 400 ``malformed_multipart``, whatever part of it is broken.
+How fast the body must arrive is ``gateway.upload_limits``' concern.
 """
 import base64
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.multipart import MultipartReader
 
+from gateway.input_checks import check_form_fields
 from zc_common.errors import BadRequest, Invalid, TooLarge
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -32,20 +38,40 @@ def too_large(max_bytes):
     return TooLarge("file_too_large", f"文件不能超过 {max_bytes // (1024 * 1024)} MB")
 
 
+def malformed_multipart():
+    return BadRequest("malformed_multipart", "上传内容格式不正确")
+
+
+# What aiohttp's multipart reader raises on a broken body: a missing or bad boundary,
+# data after the end, a bad part header, an unknown charset or transfer encoding.
+_MALFORMED = (ValueError, AssertionError, LookupError, HttpProcessingError)
+
+
 async def read_upload(request: web.Request, file_field="file", max_bytes=MAX_FILE_BYTES) -> Upload:
     if request.content_length is not None and request.content_length > max_bytes + MULTIPART_SLACK:
         raise too_large(max_bytes)
     if not request.content_type.startswith("multipart/form-data"):
         raise BadRequest("multipart_required", "请以 multipart/form-data 方式上传文件")
     try:
-        reader = await request.multipart()
-    except (ValueError, AssertionError) as exc:
-        raise BadRequest("malformed_multipart", "上传内容格式不正确") from exc
+        upload = await _read_parts(await request.multipart(), file_field, max_bytes)
+    except _MALFORMED as exc:
+        raise malformed_multipart() from exc
+    check_form_fields(upload.fields)
+    if upload.filename is None:
+        raise Invalid("file_required", "请选择要上传的文件", field=file_field)
+    if not upload.content:
+        raise Invalid("empty_file", "上传的文件是空的", field=file_field)
+    return upload
+
+
+async def _read_parts(reader, file_field, max_bytes):
     upload = Upload()
     while True:
         part = await reader.next()
         if part is None:
-            break
+            return upload
+        if isinstance(part, MultipartReader):  # a nested multipart/mixed: not a form
+            raise malformed_multipart()
         if part.name == file_field and part.filename is not None:
             upload.filename = part.filename
             upload.declared_type = part.headers.get("Content-Type")
@@ -64,8 +90,3 @@ async def read_upload(request: web.Request, file_field="file", max_bytes=MAX_FIL
             if len(value) > MAX_FIELD_BYTES:
                 raise Invalid("field_too_long", "字段内容过长", field=part.name)
             upload.fields[part.name] = value.decode("utf-8", errors="replace")
-    if upload.filename is None:
-        raise Invalid("file_required", "请选择要上传的文件", field=file_field)
-    if not upload.content:
-        raise Invalid("empty_file", "上传的文件是空的", field=file_field)
-    return upload

@@ -3,13 +3,15 @@ from pathlib import Path
 
 from aiohttp import web
 
+from zc_common.text import is_storable
+
 DIST = Path(__file__).parent / "web" / "dist"
 
 
 def setup_frontend(app):
     async def index(request):
         path = request.match_info.get("path", "")
-        if path.startswith("api/"):
+        if path.startswith("api/") or not is_storable(path):  # a NUL would break the file lookup
             raise web.HTTPNotFound()
         target = (DIST / path).resolve()
         if path and target.is_file() and DIST.resolve() in target.parents:

@@ -38,7 +38,7 @@ from gateway.schemas_accounts import (
     UnitUpdate,
     UserOut,
 )
-from gateway.uploads import read_upload
+from gateway.upload_limits import received_upload
 
 TAG_AUTH = "注册与登录"
 TAG_ADMIN = "平台管理"
@@ -262,13 +262,14 @@ async def recover_username(request, call):
            body=AppealForm, raw_body=True, status=201,
            responses={404: "未找到账号", 413: "文件过大", 415: "文件类型不支持", 429: "提交过于频繁"})
 async def submit_appeal(request, call):
-    upload = await read_upload(request)
-    try:
-        form = AppealForm.model_validate(upload.fields)
-    except ValidationError as exc:
-        return validation_error(exc)
-    return await call.rpc.accounts.submit_appeal(form.model_dump(), upload.filename, upload.content_b64(),
-                                                 client_address(request))
+    # Nobody is logged in: the client address stands for the owner of the upload.
+    async with received_upload(request, owner=client_address(request)) as upload:
+        try:
+            form = AppealForm.model_validate(upload.fields)
+        except ValidationError as exc:
+            return validation_error(exc)
+        return await call.rpc.accounts.submit_appeal(form.model_dump(), upload.filename, upload.content_b64(),
+                                                     client_address(request))
 
 
 @api.route("GET", "/admin/appeals", summary="账号申诉列表", tag=TAG_ADMIN, query=AppealQuery,

@@ -6,8 +6,8 @@ from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
 from gateway.api import api, validation_error
-from gateway.routes.documents import file_response, upload_slot
-from gateway.uploads import read_upload
+from gateway.routes.documents import file_response
+from gateway.upload_limits import received_upload
 
 TAG = "继续教育"
 
@@ -30,8 +30,7 @@ class CeRecordUpload(CeRecordForm):
            body=CeRecordUpload, raw_body=True, roles=("applicant",), status=201,
            responses={413: "文件超过 2 MB", 415: "文件类型不是 JPEG/PNG/PDF"})
 async def add_record(request, call):
-    async with upload_slot(request):
-        upload = await read_upload(request)
+    async with received_upload(request, owner=call.user["id"]) as upload:
         fields = {k: v for k, v in upload.fields.items() if k in CeRecordForm.model_fields}
         if not (fields.get("organizer") or "").strip():
             fields.pop("organizer", None)

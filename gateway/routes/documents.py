@@ -1,11 +1,7 @@
 """HTTP routes of the documents area (see API.md): attachments, the 评审表 PDF,
 certificates and the public certificate check. The documents service decides who
-may see what; the gateway reads uploads without ever buffering more than 2 MB."""
-import asyncio
+may see what; the gateway reads uploads through ``gateway.upload_limits``."""
 import base64
-import os
-import weakref
-from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from aiohttp import web
@@ -13,29 +9,10 @@ from pydantic import BaseModel, Field
 
 from gateway.api import api
 from gateway.routes.accounts import client_address
-from gateway.uploads import MAX_FILE_BYTES, MULTIPART_SLACK, read_upload, too_large
+from gateway.upload_limits import received_upload
 
 TAG_FILES = "附件与评审表"
 TAG_CERTS = "电子证书"
-
-
-# A file in flight costs the gateway ~10 MB (the bytes, their base64, the RPC
-# message); admitting a few at a time keeps 50 simultaneous uploads from costing
-# 500 MB. The others wait unread, their bytes held back by TCP, not by us.
-UPLOADS_AT_ONCE = int(os.environ.get("ZC_UPLOADS_AT_ONCE", "4"))
-_upload_slots = weakref.WeakKeyDictionary()  # one semaphore per event loop
-
-
-@asynccontextmanager
-async def upload_slot(request):
-    if request.content_length is not None and request.content_length > MAX_FILE_BYTES + MULTIPART_SLACK:
-        raise too_large(MAX_FILE_BYTES)  # refuse at once, without waiting for a slot
-    loop = asyncio.get_running_loop()
-    slots = _upload_slots.get(loop)
-    if slots is None:
-        slots = _upload_slots[loop] = asyncio.Semaphore(UPLOADS_AT_ONCE)
-    async with slots:
-        yield
 
 
 class AttachmentUpload(BaseModel):
@@ -76,8 +53,7 @@ def file_response(result, disposition="inline", headers=None):
            tag=TAG_FILES, body=AttachmentUpload, raw_body=True, roles=("applicant",), status=201,
            responses={413: "文件超过 2 MB", 415: "文件类型不是 JPEG/PNG/PDF", 409: "当前状态不能修改附件"})
 async def upload_attachment(request, call):
-    async with upload_slot(request):
-        upload = await read_upload(request)
+    async with received_upload(request, owner=call.user["id"]) as upload:
         return await call.rpc.documents.store_attachment(
             call.user, call.params["id"], upload.fields.get("section", ""), upload.filename,
             upload.content_b64())
@@ -102,8 +78,7 @@ async def download_attachment(request, call):
            tag=TAG_FILES, body=FileReplacement, raw_body=True, roles=("applicant",),
            responses={413: "文件超过 2 MB", 415: "文件类型不是 JPEG/PNG/PDF", 409: "当前状态不能修改附件"})
 async def replace_attachment(request, call):
-    async with upload_slot(request):
-        upload = await read_upload(request)
+    async with received_upload(request, owner=call.user["id"]) as upload:
         return await call.rpc.documents.replace_attachment(
             call.user, call.params["id"], call.params["att_id"], upload.filename, upload.content_b64())
 

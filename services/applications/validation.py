@@ -6,6 +6,7 @@ and attachment counts."""
 from datetime import date
 
 from zc_common.errors import Invalid
+from zc_common.text import INVALID_TEXT_MESSAGE, is_storable
 
 _EMPTY = (None, "", [])
 
@@ -23,6 +24,10 @@ def _check_value(field, value, path):
     if kind == "text":
         if not isinstance(value, str):
             _fail(path, label, "应为文本")
+        if not is_storable(value):
+            # Also checked at the gateway; here because a record holding such text
+            # could no longer be read back by anyone (every later read fails).
+            raise Invalid("invalid_text", f"「{label}」{INVALID_TEXT_MESSAGE}", field=path)
         value = value.strip()
         if len(value) > field.get("max_length", 10_000):
             _fail(path, label, f"不能超过 {field['max_length']} 个字")

@@ -59,3 +59,14 @@ def test_missing_items_lists_required_fields_cells_and_attachments():
     assert {"section": "publications", "field": "items"} in missing   # required for senior titles
     assert {"section": "work_history", "reason": "更改资格后该栏目需重新检查并保存"} in missing
     assert not [m for m in missing if m["section"] in ("basic_info", "work_history") and "attachment" in m]
+
+
+@pytest.mark.parametrize("text", ["bad \udfff", "nul\x00", "esc\x1b"])
+def test_text_that_cannot_be_stored_is_refused_by_the_service_too(text):
+    with pytest.raises(Invalid) as caught:
+        validation.check_section(section("basic_info"), {"name": text})
+    assert (caught.value.code, caught.value.field) == ("invalid_text", "name")
+
+
+def test_tab_and_newlines_are_ordinary_text():
+    assert validation.check_section(section("basic_info"), {"name": "张\t三"}) == {"name": "张\t三"}

@@ -33,3 +33,27 @@ def pdf(text="证明材料"):
            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n" \
            b"trailer<</Root 1 0 R>>\n%%EOF\n"
     return body + b"%" + text.encode("utf-8") + b"\n"
+
+
+def png_bomb(width=20000, height=20000):
+    """A one-colour 1-bit PNG that claims width×height pixels in a few tens of KB.
+    Its pixel stream is one compressed block of rows repeated (a full flush makes
+    each copy stand alone), so making it neither holds nor compresses the image."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows_per_block = 500
+    assert height % rows_per_block == 0
+    block = (b"\x00" + b"\x00" * ((width + 7) // 8)) * rows_per_block  # filter byte + 1 bit a pixel
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    segment = raw.compress(block) + raw.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(height // rows_per_block):
+        adler = zlib.adler32(block, adler)
+    stream = (b"\x78\xda" + segment * (height // rows_per_block) + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+              + struct.pack(">I", adler))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", stream) + chunk(b"IEND", b"")

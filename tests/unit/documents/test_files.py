@@ -75,3 +75,19 @@ def test_names_lose_paths_and_are_never_empty():
 
 def test_sha256_is_the_receipt_hash():
     assert files.sha256(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+@pytest.mark.parametrize("size", [(20000, 20000), (8000, 8000)])
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(size):
+    """20000×20000 is past Pillow's hard limit (an error); 8000×8000 only past the
+    configured limit (Pillow's warning): both are refused the same way."""
+    bomb = images.png_bomb(*size)
+    assert len(bomb) < files.MAX_FILE_BYTES
+    with pytest.raises(Invalid) as caught:
+        files.checked_content(bomb)
+    assert (caught.value.code, caught.value.field) == ("image_too_large", "file")
+    assert Image.MAX_IMAGE_PIXELS == files.MAX_IMAGE_PIXELS
+
+
+def test_a_large_but_sane_scan_passes():
+    assert files.checked_content(images.png_bomb(5000, 7000)) == "image/png"  # 35 MP: A4 at 600 dpi

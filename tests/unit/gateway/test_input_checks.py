@@ -1,0 +1,107 @@
+"""The edge's checker functions on plain data: JSON depth and parsing, text that
+cannot be stored, and the upload pace rule."""
+import json
+
+import pytest
+
+from gateway import input_checks
+from gateway.upload_limits import UploadSettings
+from zc_common.errors import BadRequest, Invalid
+from zc_common.text import first_unstorable, is_storable, printable_name
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("张三 Zhang\tSan\r\n第二行", True),
+    ("", True),
+    ("emoji 😀 and 𠀀 (astral, a valid pair)", True),
+    ("a\x00b", False),
+    ("bell\x07", False),
+    ("esc\x1b[31m", False),
+    ("lone \udfff", False),
+    ("high \ud83d alone", False),
+])
+def test_storable_text(text, ok):
+    assert is_storable(text) is ok
+    assert (first_unstorable(text) is None) is ok
+
+
+def test_a_bad_name_is_escaped_before_it_is_echoed():
+    assert printable_name("name") == "name"
+    escaped = printable_name("a\udfff\x00")
+    assert is_storable(escaped) and escaped.isascii()
+    escaped.encode("utf-8")
+
+
+@pytest.mark.parametrize("text, depth", [
+    ('{"a": 1}', 1),
+    ('{"rows": [{"x": [1, 2]}, {"y": {}}]}', 4),
+    ('"[[[[[[ not brackets ]"', 0),
+    ('{"k": "a \\" [[[[ still a string"}', 1),
+    ("[" * 5000 + "]" * 5000, 5000),
+    ("17", 0),
+])
+def test_json_depth_is_counted_without_parsing(text, depth):
+    assert input_checks.json_depth(text) == depth
+
+
+def test_deep_json_is_refused_before_the_parser_sees_it():
+    with pytest.raises(BadRequest) as caught:
+        input_checks.parse_json(("[" * 100_000 + "]" * 100_000).encode())
+    assert caught.value.code == "json_too_deep"
+    nested = {"a": [{"b": [[1]]}]}
+    assert input_checks.parse_json(json.dumps(nested).encode()) == nested
+
+
+@pytest.mark.parametrize("raw", [
+    b"{not json",
+    b"\xff\xfe{}",                       # not UTF-8
+    b'{"a": NaN}',
+    b'{"a": Infinity}',
+    b'{"a": ' + b"1" * 5000 + b"}",       # longer than Python converts
+    b'"unterminated [[[[',
+])
+def test_anything_but_plain_json_is_malformed(raw):
+    with pytest.raises(BadRequest) as caught:
+        input_checks.parse_json(raw)
+    assert caught.value.code in ("malformed_json", "json_too_deep")
+
+
+def test_unstorable_text_is_found_anywhere_with_its_path():
+    assert input_checks.unstorable_field({"name": "张三", "rows": [{"a": "ok"}]}) is None
+    assert input_checks.unstorable_field({"name": "a\x00"}) == "name"
+    assert input_checks.unstorable_field({"rows": [{"a": "ok"}, {"a": "x\udfff"}]}) == "rows[1].a"
+    assert input_checks.unstorable_field([1, True, None, ["\x01"]]) == "[3][0]"
+    assert input_checks.unstorable_field("\udfff") == ""
+    # A bad key is named, escaped, so the error body itself stays encodable.
+    field = input_checks.unstorable_field({"ok": {"k\udfff": 1}})
+    assert field.startswith("ok.k") and is_storable(field)
+    # The first one in document order.
+    assert input_checks.unstorable_field({"a": "\x00", "b": "\x00"}) == "a"
+
+
+def test_params_query_and_form_fields_are_checked():
+    input_checks.check_params({"id": "abc123", "key": "work_history"})
+    with pytest.raises(Invalid) as caught:
+        input_checks.check_params({"id": "a\x00b"})
+    assert (caught.value.code, caught.value.field) == ("invalid_text", "id")
+    with pytest.raises(Invalid) as caught:
+        input_checks.check_query({"q": "\ud800"})
+    assert caught.value.field == "q"
+    with pytest.raises(Invalid) as caught:
+        input_checks.check_form_fields({"section": "work\x00history"})
+    assert caught.value.field == "section"
+
+
+def test_the_upload_pace():
+    pace = UploadSettings(read_timeout=60, min_rate=1000, grace=5)
+    assert pace.read_deadline(100.0, 0) == 105.0            # the grace period
+    assert pace.read_deadline(100.0, 10_000) == 115.0       # 10 s earned by 10 kB at 1 kB/s
+    assert pace.read_deadline(100.0, 10_000_000) == 160.0   # never past the read timeout
+
+
+def test_upload_settings_from_the_environment():
+    settings = UploadSettings.from_env({"ZC_UPLOADS_AT_ONCE": "8", "ZC_UPLOADS_PER_USER": "3",
+                                        "ZC_UPLOAD_READ_TIMEOUT": "30", "ZC_UPLOAD_MIN_RATE": "2048",
+                                        "ZC_UPLOAD_RATE_GRACE": "2.5"})
+    assert settings == UploadSettings(at_once=8, per_owner=3, read_timeout=30, min_rate=2048, grace=2.5)
+    assert UploadSettings.from_env({}) == UploadSettings()

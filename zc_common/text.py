@@ -1,0 +1,24 @@
+"""Text that can be stored and sent back: no lone surrogates (they cannot be encoded
+as UTF-8, so the record would answer 500 on every later read) and no control
+characters other than tab, newline and carriage return (PostgreSQL refuses NUL in
+text; the others only ever arrive by mistake or malice)."""
+import re
+
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+INVALID_TEXT_MESSAGE = "含有不允许的字符（控制字符或无效的 Unicode 字符）"
+
+
+def first_unstorable(text):
+    """The index of the first character that must not be stored, or None."""
+    found = _UNSTORABLE.search(text)
+    return None if found is None else found.start()
+
+
+def is_storable(text):
+    return _UNSTORABLE.search(text) is None
+
+
+def printable_name(name):
+    """A key or parameter name safe to echo back in an error's ``field``."""
+    return name if is_storable(name) else name.encode("unicode_escape", "backslashreplace").decode("ascii")
