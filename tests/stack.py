@@ -48,6 +48,8 @@ class Stack:
             "ZC_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "ZC_WEED_BASE": str(launcher.free_port_block(size=20, start=30000, end=39000)),
             "ZC_LOG_LEVEL": "WARNING",
+            # Slow uploads are cut off after seconds, not minutes (tests/integration/test_slow_uploads.py).
+            "ZC_UPLOAD_RATE_GRACE": "3",
         }
         overrides.update({f"ZC_{s.upper()}_DB": _db_url(db) for s, db in self.databases.items()})
         self.env = launcher.system_env(overrides)
