@@ -69,7 +69,7 @@ class UploadLimits:
     def __init__(self, settings: UploadSettings):
         self.settings = settings
         self.in_flight = {}                     # owner -> uploads in progress
-        self._slots = None                      # created on the running loop
+        self.slots = asyncio.Semaphore(settings.at_once)
 
     @contextmanager
     def owner_turn(self, owner):
@@ -108,13 +108,6 @@ class UploadLimits:
             if tick is not None:
                 tick.cancel()
 
-    @asynccontextmanager
-    async def slot(self):
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.settings.at_once)
-        async with self._slots:
-            yield
-
 
 UPLOAD_LIMITS = web.AppKey("upload_limits", UploadLimits)
 
@@ -129,5 +122,5 @@ async def received_upload(request: web.Request, owner):
     with limits.owner_turn(owner):
         async with limits.paced(request):
             upload = await read_upload(request)
-        async with limits.slot():
+        async with limits.slots:
             yield upload
