@@ -24,6 +24,7 @@ from gateway import input_checks
 from gateway.auth import authenticate
 from gateway.keys import RPC
 from gateway.responses import json_response
+from zc_common import idempotency
 from zc_common.errors import Forbidden, error_body
 
 API_PREFIX = "/api/v1"
@@ -43,6 +44,7 @@ class Operation:
     roles: tuple | None = None       # None: public; () any logged-in user
     raw_body: bool = False           # the handler reads the body itself (uploads)
     responses: dict = field(default_factory=dict)
+    idempotent: bool = False         # takes an Idempotency-Key header (decisions)
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Call:
     params: dict
     body: Any = None
     query: Any = None
+    idempotency_key: str | None = None
 
 
 class Api:
@@ -59,12 +62,12 @@ class Api:
         self.operations: list[Operation] = []
 
     def route(self, method, path, *, summary, tag, body=None, query=None, response=None,
-              status=200, roles=None, raw_body=False, responses=None):
+              status=200, roles=None, raw_body=False, responses=None, idempotent=False):
         def register(handler):
             self.operations.append(Operation(
                 method=method, path=path, handler=handler, summary=summary, tag=tag,
                 body=body, query=query, response=response, status=status, roles=roles,
-                raw_body=raw_body, responses=responses or {}))
+                raw_body=raw_body, responses=responses or {}, idempotent=idempotent))
             return handler
         return register
 
@@ -120,6 +123,8 @@ def _wrap(op: Operation):
             if op.roles and user["role"] not in op.roles:
                 raise Forbidden("forbidden", "当前角色无权进行此操作")
         call = Call(rpc=request.app[RPC], user=user, params=dict(request.match_info))
+        if op.idempotent:  # checked here for a quick 422; the owning service checks again
+            call.idempotency_key = idempotency.check_key(request.headers.get(idempotency.HEADER))
         try:
             if op.query is not None:
                 call.query = op.query.model_validate(dict(request.query))
@@ -154,6 +159,8 @@ def openapi_document(operations):
                 entry["description"] = "角色：" + "、".join(op.roles)
         params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                   for name in _path_params(op.path)]
+        if op.idempotent:
+            params.append(IDEMPOTENCY_PARAMETER)
         if op.query is not None:
             for name, fld in op.query.model_fields.items():
                 params.append({"name": name, "in": "query", "required": fld.is_required(),
@@ -189,6 +196,16 @@ def openapi_document(operations):
             "bearer": {"type": "http", "scheme": "bearer"},
             "cookie": {"type": "apiKey", "in": "cookie", "name": "zc_token"}}},
     }
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": idempotency.HEADER, "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": "客户端生成的幂等键（1–64 个可见 ASCII 字符）。同一用户以同一键重试同一操作，"
+                   "返回首次结果而不重复执行（保留 24 小时）；"
+                   "同一键用于其他操作或其他申请书 → 422 idempotency_key_reused；"
+                   "格式不符 → 422 invalid_idempotency_key。",
+}
 
 
 def _path_params(path):

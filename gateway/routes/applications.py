@@ -121,24 +121,26 @@ async def save_section(request, call):
 
 @api.route("POST", "/applications/{id}/change-qualification", summary="更改资格（提交前）", tag=TAG_APPLICANT,
            body=ChangeQualificationIn, response=ApplicationOut, roles=("applicant",),
-           responses={409: "已提交过，不能更改资格"})
+           responses={409: "已提交过，不能更改资格"}, idempotent=True)
 async def change_qualification(request, call):
     return await call.rpc.applications.change_qualification(
-        call.user, call.params["id"], call.body.qualification_id)
+        call.user, call.params["id"], call.body.qualification_id, idempotency_key=call.idempotency_key)
 
 
 @api.route("POST", "/applications/{id}/submit", summary="提交申请书", tag=TAG_APPLICANT, roles=("applicant",),
            response=ApplicationOut,
            responses={409: "不在提交时间内（window_closed）或提交次数已用完（submission_limit）",
-                      422: "申请书不完整（incomplete_application，missing 列出缺项）"})
+                      422: "申请书不完整（incomplete_application，missing 列出缺项）"}, idempotent=True)
 async def submit_application(request, call):
-    application = await call.rpc.applications.submit(call.user, call.params["id"])
+    application = await call.rpc.applications.submit(call.user, call.params["id"],
+                                                     idempotency_key=call.idempotency_key)
     return await full_application(call, application)
 
 
 @api.route("POST", "/applications/{id}/withdraw", summary="收回申请书（基层单位审核前）", tag=TAG_APPLICANT,
            response=ApplicationOut, roles=("applicant",),
-           responses={409: "基层单位已审核，不能收回（cannot_withdraw）"})
+           responses={409: "基层单位已审核，不能收回（cannot_withdraw）"}, idempotent=True)
 async def withdraw_application(request, call):
-    application = await call.rpc.applications.withdraw(call.user, call.params["id"])
+    application = await call.rpc.applications.withdraw(call.user, call.params["id"],
+                                                       idempotency_key=call.idempotency_key)
     return await full_application(call, application)

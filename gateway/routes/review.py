@@ -119,18 +119,20 @@ async def review_comment(request, call):
 
 
 @api.route("POST", "/review/applications/{id}/return", summary="退回申请人（须填写退回意见）", tag=TAG_REVIEW,
-           body=ReturnIn, roles=REVIEWERS, responses=NOT_YOURS)
+           body=ReturnIn, roles=REVIEWERS, responses=NOT_YOURS, idempotent=True)
 async def review_return(request, call):
-    return await call.rpc.review.return_application(call.user, call.params["id"], call.body.opinion)
+    return await call.rpc.review.return_application(call.user, call.params["id"], call.body.opinion,
+                                                    idempotency_key=call.idempotency_key)
 
 
 @api.route("POST", "/review/applications/{id}/forward",
            summary="审核通过并上报（基层单位须填写推荐意见；评审委员会上报即通过形式审核）", tag=TAG_REVIEW,
            body=ForwardIn, roles=REVIEWERS,
-           responses={**NOT_YOURS, 422: "缺少推荐意见或须选择推荐单位"})
+           responses={**NOT_YOURS, 422: "缺少推荐意见或须选择推荐单位"}, idempotent=True)
 async def review_forward(request, call):
     return await call.rpc.review.forward_application(call.user, call.params["id"], call.body.opinion,
-                                                     call.body.recommending_unit_id)
+                                                     call.body.recommending_unit_id,
+                                                     idempotency_key=call.idempotency_key)
 
 
 # -- committee results -------------------------------------------------------------

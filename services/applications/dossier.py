@@ -1,12 +1,24 @@
 """The applicant's dossier: create, fill sections, change qualification, submit,
 withdraw. Each function works on a session and commits; calls to other services
-come in as plain callables, so the rules test without a broker."""
+come in as plain callables, so the rules test without a broker.
+
+Submit, withdraw and change of qualification take an optional idempotency key:
+the answer is stored with it in the transaction that makes the change, and a
+retry with the key answers it again (``zc_common.idempotency``)."""
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.applications import catalog, rules, status, template_store, validation
-from services.applications.models import Application, CommitteeSettings, NumberSequence, Qualification, Transition
+from services.applications.models import (
+    Application,
+    CommitteeSettings,
+    IdempotencyKey,
+    NumberSequence,
+    Qualification,
+    Transition,
+)
 from services.applications.schemas import application_dict
+from zc_common import idempotency
 from zc_common.clock import now
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -121,17 +133,25 @@ def save_section(session, actor, application_id, key, data):
     return view(session, app, moment)
 
 
-def change_qualification(session, organizations, actor, application_id, qualification_id):
+def change_qualification(session, organizations, actor, application_id, qualification_id, idempotency_key=None):
     """更改资格: only before the first submit. Sections whose key the new template
     also has are carried over; the new template's other sections, and carried ones
     that no longer fit, are flagged ``needs_review`` for the applicant."""
     moment = now()
+    key = idempotency.check_key(idempotency_key)
+    answered = _answered(session, actor, key, "change_qualification", application_id)
+    if answered is not None:
+        return answered
     app = own(session, actor, application_id)
     # Ask accounts before locking the row: a worker must not wait on another
     # service while holding a lock its siblings in this process may be queued on.
     unit = organizations([app.unit_id]).get(app.unit_id) or {"id": app.unit_id, "region_code": None}
     session.rollback()
     app = own(session, actor, application_id, lock=True)
+    answered = _answered(session, actor, key, "change_qualification", application_id)
+    if answered is not None:  # a twin with this key changed it while we waited for the lock
+        session.rollback()
+        return answered
     _writable(app, moment)
     if app.status != "draft" or app.submissions_used > 0:
         raise Conflict("already_submitted", "申请书已提交过，不能更改资格")
@@ -161,12 +181,34 @@ def change_qualification(session, organizations, actor, application_id, qualific
     session.add(Transition(application_id=app.id, action="change_qualification", from_status=app.status,
                            to_status=app.status, opinion=f"{old_title} → {qualification.title}",
                            **_by_columns(status.applicant_by(actor)), at=moment))
+    return _commit_answer(session, actor, key, "change_qualification", app, moment, conflict=_duplicate)
+
+
+def _answered(session, actor, key, operation, application_id):
+    """The answer stored for this key (a retry), or None; Invalid when the key
+    was used for another operation or application."""
+    row = idempotency.recall(session, IdempotencyKey, actor.get("id"), key, operation, application_id)
+    return None if row is None else row.response
+
+
+def _commit_answer(session, actor, key, operation, app, moment, conflict=None):
+    """Commit the change with the answer stored under the key; the answer. A
+    unique-constraint failure is the key used at once for another application
+    (refused as reused), else ``conflict()`` when given."""
     try:
+        session.flush()  # the change first: its own constraints fail here, not inside the view
+        answer = view(session, app, moment)
+        idempotency.remember(session, IdempotencyKey, actor.get("id"), key, operation, app.id, response=answer)
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise _duplicate() from None
-    return view(session, app, moment)
+        answered = _answered(session, actor, key, operation, app.id)
+        if answered is not None:
+            return answered
+        if conflict is None:
+            raise
+        raise conflict() from None
+    return answer
 
 
 def _by_columns(by):
@@ -193,16 +235,24 @@ def _check_submittable(session, app, moment):
     return settings
 
 
-def submit(session, actor, application_id, count_attachments):
+def submit(session, actor, application_id, count_attachments, idempotency_key=None):
     """Submit (or resubmit after a return). Every submit counts. The count is
     raised by a conditional UPDATE on the locked row, so racing submits cannot
     both pass the limit."""
     moment = now()
+    key = idempotency.check_key(idempotency_key)
+    answered = _answered(session, actor, key, "submit", application_id)
+    if answered is not None:
+        return answered
     app = own(session, actor, application_id)
     _check_submittable(session, app, moment)
     counts = count_attachments(app.id) or {}  # another service: asked before taking the lock
     session.rollback()  # end the read transaction; the decisive checks happen under the lock
     app = own(session, actor, application_id, lock=True)
+    answered = _answered(session, actor, key, "submit", application_id)
+    if answered is not None:  # a twin with this key submitted while we waited for the lock
+        session.rollback()
+        return answered
     settings = _check_submittable(session, app, moment)
     missing = validation.missing_items(app.template, app.sections or {}, counts, app.needs_review or [])
     if missing:
@@ -220,30 +270,47 @@ def submit(session, actor, application_id, count_attachments):
         session.rollback()
         raise Conflict("submission_limit", "提交次数已用完或申请书已提交")
     status.apply(session, app, "submit", status.applicant_by(actor))
-    session.commit()
-    return view(session, app, moment)
+    return _commit_answer(session, actor, key, "submit", app, moment)
 
 
-def withdraw(session, actor, application_id, claim_withdraw):
+def withdraw(session, actor, application_id, claim_withdraw, idempotency_key=None):
     """收回: only while the base unit has not acted — review decides that, and
-    closes the unit's task atomically, before the status goes back to draft."""
+    closes the unit's task of this submission atomically, before the status goes
+    back to draft. The withdraw itself is claimed like a submit: on the locked row,
+    by a conditional UPDATE naming the submission it withdraws, so of racing
+    withdraws one wins, and none can withdraw a later submission than the one
+    review closed."""
     moment = now()
+    key = idempotency.check_key(idempotency_key)
+    answered = _answered(session, actor, key, "withdraw", application_id)
+    if answered is not None:
+        return answered
     app = own(session, actor, application_id)
     _writable(app, moment)
     if app.status != "submitted":
         raise Conflict("cannot_withdraw", "只有已提交、基层单位尚未审核的申请书可以收回")
     submission_no = app.submissions_used
     session.rollback()
-    # Review closes the unit's task atomically (or refuses: cannot_withdraw). The
-    # submission number lets it refuse or pre-empt a submission it has not seen yet.
+    # Review closes the unit's task of this submission (or refuses: cannot_withdraw).
+    # The submission number lets it refuse or pre-empt a submission it has not seen yet.
     claim_withdraw(app.id, submission_no=submission_no)
     app = own(session, actor, application_id, lock=True)
-    if app.status != "submitted":
+    answered = _answered(session, actor, key, "withdraw", application_id)
+    if answered is not None:  # a twin with this key withdrew while we waited for the lock
+        session.rollback()
+        return answered
+    claimed = session.execute(
+        update(Application)
+        .where(Application.id == app.id, Application.status == "submitted",
+               Application.submissions_used == submission_no)
+        .values(version=Application.version)  # touches the row: the claim itself
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
         session.rollback()
         raise Conflict("cannot_withdraw", "申请书状态已变化，不能收回")
     status.apply(session, app, "withdraw", status.applicant_by(actor))
-    session.commit()
-    return view(session, app, moment)
+    return _commit_answer(session, actor, key, "withdraw", app, moment)
 
 
 def get_internal(session, application_id):

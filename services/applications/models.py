@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zc_common.clock import now
 from zc_common.db import UTCDateTime
+from zc_common.idempotency import IdempotencyMixin
 from zc_common.outbox import InboxMixin, OutboxMixin
 
 
@@ -179,3 +180,9 @@ class OutboxEvent(OutboxMixin, Base):
 
 class ProcessedEvent(InboxMixin, Base):
     __tablename__ = "processed_events"
+
+
+class IdempotencyKey(IdempotencyMixin, Base):
+    """The answer given to an applicant's submit / withdraw / change of qualification
+    sent with an ``Idempotency-Key``: a retry with that key gets it again."""
+    __tablename__ = "idempotency_keys"

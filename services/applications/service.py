@@ -10,7 +10,8 @@ from nameko.timer import timer
 from sqlalchemy import select
 
 from services.applications import catalog, continuing_education, dossier, notices, status
-from services.applications.models import Application, OutboxEvent, ProcessedEvent
+from services.applications.models import Application, IdempotencyKey, OutboxEvent, ProcessedEvent
+from zc_common import idempotency
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden
 from zc_common.outbox import first_time, relay
@@ -121,19 +122,19 @@ class ApplicationsService:
         return dossier.save_section(self.db, actor, application_id, key, data)
 
     @rpc(expected_exceptions=DomainError)
-    def change_qualification(self, actor, application_id, qualification_id):
+    def change_qualification(self, actor, application_id, qualification_id, idempotency_key=None):
         return self._published(dossier.change_qualification(
-            self.db, self._organizations, actor, application_id, qualification_id))
+            self.db, self._organizations, actor, application_id, qualification_id, idempotency_key))
 
     @rpc(expected_exceptions=DomainError)
-    def submit(self, actor, application_id):
+    def submit(self, actor, application_id, idempotency_key=None):
         return self._published(dossier.submit(
-            self.db, actor, application_id, calling(self.documents.count_attachments)))
+            self.db, actor, application_id, calling(self.documents.count_attachments), idempotency_key))
 
     @rpc(expected_exceptions=DomainError)
-    def withdraw(self, actor, application_id):
+    def withdraw(self, actor, application_id, idempotency_key=None):
         return self._published(dossier.withdraw(
-            self.db, actor, application_id, calling(self.review.claim_withdraw)))
+            self.db, actor, application_id, calling(self.review.claim_withdraw), idempotency_key))
 
     # -- 继续教育 records (the applicant's own, apart from any application) ---------
 
@@ -194,6 +195,11 @@ class ApplicationsService:
             return
         self.db.commit()  # the inbox row, when the transition itself was a repeat
         self._published(None)
+
+    @timer(interval=3600)
+    def forget_idempotency_keys(self):
+        """Answers kept for retries expire after ``idempotency.KEEP`` (24 h)."""
+        idempotency.forget_expired(self.db, IdempotencyKey)
 
     @timer(interval=1)
     def relay_outbox(self):

@@ -5,16 +5,24 @@ Status has one writer (applications). A decision is written on the task row
 (state ``deciding`` with a fresh ``request_id``) and committed *before* applications
 is asked to move the status; the task is marked done only once that call succeeded.
 The claim is a conditional UPDATE (``… WHERE state = 'open'``), so of two staff of one
-organisation acting at once exactly one wins; the other gets 409."""
+organisation acting at once exactly one wins; the other gets 409.
+
+Completing is claimed the same way (``… WHERE state = 'deciding'``): the same
+person's retries, a double click or the retry timer may all reach ``finish`` at
+once, and only one of them opens the next task; the others answer the outcome
+it stored on the task. A request sent with an idempotency key stores the key
+with the claim, so its retry answers that outcome even after the task moved on."""
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.review import routing, rules
-from services.review.models import Comment, ReviewCase, Task, Visit, utcnow
+from services.review.models import Comment, IdempotencyKey, ReviewCase, Task, Visit, utcnow
 from services.review.remote import domain_error, log, notify
+from zc_common import idempotency
 from zc_common.errors import Conflict, Invalid, NotFound, Unavailable
 
 WAITING = ("open", "deciding")
@@ -168,7 +176,10 @@ def notify_arrival(accounts, task, case):
 
 
 def claim_withdraw(session, application_id, submission_no=None):
-    """Withdraw (收回) only while the base unit has not acted: close its open task."""
+    """Withdraw (收回) only while the base unit has not acted: close the unit's task
+    of that submission. Claiming a named submission already withdrawn succeeds
+    again (racing withdraws of one submission: applications' row lock lets one of
+    them through); a submission other than the one under review is refused."""
     case = case_for(session, application_id)
     if submission_no and (case is None or case.round < int(submission_no)):
         # The submission event has not reached us yet: make sure it opens nothing.
@@ -181,13 +192,19 @@ def claim_withdraw(session, application_id, submission_no=None):
         return {"application_id": application_id, "withdrawn": True}
     if case is None:
         raise Conflict("cannot_withdraw", "该申请书未在审核中，无法收回")
-    closed = session.execute(
-        update(Task).where(Task.application_id == application_id, Task.round == case.round,
-                           Task.position == 1, Task.state == "open")
-        .values(state="withdrawn", acted_at=utcnow()))
+    round_no = int(submission_no) if submission_no else case.round
+    if round_no != case.round:
+        raise Conflict("cannot_withdraw", "该次提交已不在审核中，无法收回")
+    unit_task = (Task.application_id == application_id, Task.round == round_no, Task.position == 1)
+    closed = session.execute(update(Task).where(*unit_task, Task.state == "open")
+                             .values(state="withdrawn", acted_at=utcnow()))
     if closed.rowcount != 1:
         session.rollback()
-        raise Conflict("cannot_withdraw", "基层单位已开始处理，无法收回")
+        already = submission_no and session.scalars(
+            select(Task.id).where(*unit_task, Task.state == "withdrawn")).first()
+        if not already:
+            raise Conflict("cannot_withdraw", "基层单位已开始处理，无法收回")
+        return {"application_id": application_id, "withdrawn": True}
     set_status(session, case, "draft")
     session.commit()
     return {"application_id": application_id, "withdrawn": True}
@@ -223,10 +240,14 @@ def add_comment(deps, actor, application_id, section, text):
     return comment_view(comment)
 
 
-def decide(deps, actor, application_id, action, opinion, recommending_unit_id=None):
+def decide(deps, actor, application_id, action, opinion, recommending_unit_id=None, idempotency_key=None):
     """Return or forward. Validates, claims the task, asks applications to move the
     status, then completes the task. Returns the decision's outcome."""
     session = deps.session
+    key = idempotency.check_key(idempotency_key)
+    known = idempotency.recall(session, IdempotencyKey, actor["id"], key, action, application_id)
+    if known is not None:
+        return resume(deps, known.task_id)
     opinion = (opinion or "").strip()
     task = my_turn(session, actor, application_id)
     if task.state == "deciding":
@@ -246,10 +267,32 @@ def decide(deps, actor, application_id, action, opinion, recommending_unit_id=No
     claimed = session.execute(update(Task).where(Task.id == task.id, Task.state == "open").values(**values))
     if claimed.rowcount != 1:
         session.rollback()
+        known = idempotency.recall(session, IdempotencyKey, actor["id"], key, action, application_id)
+        if known is not None:  # a twin carrying this key claimed it
+            return resume(deps, known.task_id)
         raise Conflict("task_busy", "本单位其他工作人员已处理该申请书")
-    session.commit()
+    idempotency.remember(session, IdempotencyKey, actor["id"], key, action, application_id, task_id=task.id)
+    try:
+        session.commit()
+    except IntegrityError:  # the key was sent at once with another decision
+        session.rollback()
+        known = idempotency.recall(session, IdempotencyKey, actor["id"], key, action, application_id)
+        if known is None:
+            raise
+        return resume(deps, known.task_id)
     session.refresh(task)
     return finish(deps, task)
+
+
+def resume(deps, task_id):
+    """A retry of a decision already claimed under its key: the stored outcome, or
+    finish it (applications did not answer the first time)."""
+    task = deps.session.get(Task, task_id, populate_existing=True)
+    if task is not None and task.state == "done" and task.outcome is not None:
+        return task.outcome
+    if task is not None and task.state == "deciding":
+        return finish(deps, task)
+    raise Conflict("not_your_turn", "该申请书当前不在本单位审核环节")
 
 
 def plan_forward(deps, task, case, recommending_unit_id):
@@ -292,20 +335,31 @@ def finish(deps, task):
             log.warning("review: transition %s of %s pending", task.request_id, task.application_id,
                         exc_info=True)
             raise Unavailable("transition_pending", "状态变更暂未完成，系统将自动重试") from None
-        # Refused: nothing moved, so the task is open again for a new decision.
+        # Refused: nothing moved, so the task is open again for a new decision, and
+        # a retry with the refused request's key decides anew.
         session.execute(update(Task).where(Task.id == task.id, Task.state == "deciding").values(
             state="open", action=None, opinion=None, request_id=None, decided_by=None, decided_at=None,
             next_node=None, next_org_id=None, recommending_unit_id=None))
+        session.execute(delete(IdempotencyKey).where(IdempotencyKey.task_id == task.id))
         session.commit()
         raise known from None
     return complete(deps, task, (result or {}).get("status") or to_status)
 
 
 def complete(deps, task, status):
+    """Mark the task done and open the next one — once: of twins finishing the same
+    decision, the one whose conditional UPDATE wins does it; the others answer the
+    outcome it stored."""
     session = deps.session
+    done = session.execute(update(Task).where(Task.id == task.id, Task.state == "deciding")
+                           .values(state="done", acted_at=utcnow()))
+    if done.rowcount != 1:
+        session.rollback()
+        finished = session.get(Task, task.id, populate_existing=True)
+        if finished is not None and finished.state == "done" and finished.outcome is not None:
+            return finished.outcome
+        raise Conflict("task_busy", "本单位其他工作人员已处理该申请书")
     case = case_for(session, task.application_id)
-    task.state = "done"
-    task.acted_at = utcnow()
     set_status(session, case, status)
     following = None
     if task.action == "forward" and task.node == "unit":
@@ -316,12 +370,14 @@ def complete(deps, task, status):
         node_days = deps.settings(case.committee_id).get("node_days")
         following = arrive(session, case, task.round, task.position + 1, task.next_node,
                            org, node_days)
+    outcome = {"application_id": task.application_id, "status": status, "action": task.action,
+               "next": ({"node": following.node, "org_id": following.org_id, "name": following.org_name}
+                        if following else None)}
+    session.execute(update(Task).where(Task.id == task.id).values(outcome=outcome))
     session.commit()
     if following is not None:
         notify_arrival(deps.accounts, following, case)
-    return {"application_id": task.application_id, "status": status, "action": task.action,
-            "next": ({"node": following.node, "org_id": following.org_id, "name": following.org_name}
-                     if following else None)}
+    return outcome
 
 
 def retry_pending(deps, older_than):

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zc_common.db import UTCDateTime
+from zc_common.idempotency import IdempotencyMixin
 from zc_common.outbox import InboxMixin
 
 
@@ -84,6 +85,9 @@ class Task(Base):
     decided_by: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     acted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The decision's answer, written when the task is done: a repeated or raced
+    # request for the same decision answers it instead of deciding twice.
+    outcome: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class Visit(Base):
@@ -212,3 +216,12 @@ class Approval(Base):
 
 class ProcessedEvent(InboxMixin, Base):
     __tablename__ = "review_processed_events"
+
+
+class IdempotencyKey(IdempotencyMixin, Base):
+    """A reviewer's forward / return sent with an ``Idempotency-Key``: the key
+    names the task it decided (stored with the claim), whose ``outcome`` is the
+    answer; a retry while the decision is still on its way resumes it."""
+    __tablename__ = "review_idempotency_keys"
+
+    task_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -8,8 +8,9 @@ from nameko.timer import timer
 
 from services.review import committee, decisions, reminders, views
 from services.review.decisions import Deps
-from services.review.models import ProcessedEvent, ReviewCase
+from services.review.models import IdempotencyKey, ProcessedEvent, ReviewCase
 from services.review.remote import domain_error, log, notify
+from zc_common import idempotency
 from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden
@@ -80,13 +81,15 @@ class ReviewService:
         return decisions.add_comment(self.deps, reviewer(actor), application_id, section, text)
 
     @rpc(expected_exceptions=DomainError)
-    def return_application(self, actor, application_id, opinion):
-        return decisions.decide(self.deps, reviewer(actor), application_id, "return", opinion)
+    def return_application(self, actor, application_id, opinion, idempotency_key=None):
+        return decisions.decide(self.deps, reviewer(actor), application_id, "return", opinion,
+                                idempotency_key=idempotency_key)
 
     @rpc(expected_exceptions=DomainError)
-    def forward_application(self, actor, application_id, opinion, recommending_unit_id=None):
+    def forward_application(self, actor, application_id, opinion, recommending_unit_id=None,
+                            idempotency_key=None):
         return decisions.decide(self.deps, reviewer(actor), application_id, "forward", opinion,
-                                recommending_unit_id)
+                                recommending_unit_id, idempotency_key)
 
     # -- committee results -----------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
@@ -167,6 +170,11 @@ class ReviewService:
         """Checked hourly (a restart does not skip a day); each overdue task is
         reminded at most once a day (``reminders.REMIND_EVERY``)."""
         reminders.send_reminders(self.db, self.accounts, now())
+
+    @timer(interval=3600)
+    def forget_idempotency_keys(self):
+        """Keys kept for retries expire after ``idempotency.KEEP`` (24 h)."""
+        idempotency.forget_expired(self.db, IdempotencyKey)
 
     @timer(interval=60)
     def retry_pending(self):
