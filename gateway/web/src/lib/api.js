@@ -48,9 +48,9 @@ async function fail(res, quiet) {
   throw err
 }
 
-/** JSON request. opts: {json, query, form (FormData), quiet, blob} */
+/** JSON request. opts: {json, query, form (FormData), quiet, blob, headers} */
 export async function api(method, path, opts = {}) {
-  const init = { method, headers: headers() }
+  const init = { method, headers: headers(opts.headers) }
   if (opts.json !== undefined) {
     init.headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(opts.json)
@@ -70,6 +70,37 @@ export async function api(method, path, opts = {}) {
   if (res.status === 204) return null
   const type = res.headers.get('Content-Type') || ''
   return type.includes('json') ? res.json() : res.text()
+}
+
+// -- decisions: one Idempotency-Key per user action ------------------------------------
+// A decision (submit, withdraw, change of qualification, forward, return) carries a key
+// made when the user presses the button. When its answer is lost — no connection, or the
+// gateway's 502/503/504 — the key is kept, so pressing the button again retries the same
+// action and the server answers the first result instead of acting twice (or refusing
+// with 409). Any definite answer (success or a refusal) ends the action: the next press
+// is a new one with a new key.
+const pendingKeys = new Map()
+const ANSWER_LOST = new Set([0, 502, 503, 504])
+
+/** A fresh key: 32 hex digits (crypto.getRandomValues works on plain http too). */
+export function newIdempotencyKey() {
+  const bytes = new Uint8Array(16)
+  crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** POST a decision; the key is kept per path until a definite answer arrives. */
+export async function decide(path, json = {}, opts = {}) {
+  const key = pendingKeys.get(path) || newIdempotencyKey()
+  pendingKeys.set(path, key)
+  try {
+    const result = await api('POST', path, { ...opts, json, headers: { 'Idempotency-Key': key } })
+    pendingKeys.delete(path)
+    return result
+  } catch (e) {
+    if (!ANSWER_LOST.has(e?.status)) pendingKeys.delete(path)
+    throw e
+  }
 }
 
 export const get = (p, query, o = {}) => api('GET', p, { ...o, query })
