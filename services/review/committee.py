@@ -143,7 +143,7 @@ def open_publicity(deps, actor, meeting_id, starts_at, ends_at):
         raise Conflict("publicity_exists", "该会议结果已公示")
     settings = deps.settings(meeting.committee_id)
     starts, ends = rules.parse_moment(starts_at, "starts_at"), rules.parse_moment(ends_at, "ends_at")
-    rules.check_publicity_window(starts, ends, settings.get("publicity_min_days"))
+    rules.check_publicity_window(starts, ends, settings.get("publicity_min_days"), platform_now(), meeting.held_on)
     publicity = Publicity(meeting_id=meeting.id, committee_id=meeting.committee_id, starts_at=starts, ends_at=ends)
     session.add(publicity)
     try:

@@ -48,7 +48,20 @@ def working_days(starts_at: datetime, ends_at: datetime):
     return days
 
 
-def check_publicity_window(starts_at, ends_at, min_days):
+PUBLICITY_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_publicity_window(starts_at, ends_at, min_days, now, held_on):
+    """A 公示 window lies ahead: it starts no earlier than now (less a little clock
+    skew between the committee's browser and the server) and not before the meeting's
+    day, ends after it starts, and lasts the committee's minimum working days. A
+    back-dated window would let the approval follow at once and skip the very
+    objection period the publicity exists for."""
+    if starts_at < now - PUBLICITY_CLOCK_SKEW:
+        raise Invalid("publicity_backdated", "公示开始时间不能早于当前时间", field="starts_at")
+    if starts_at.astimezone(PLATFORM_TZ).date() < held_on:
+        raise Invalid("publicity_before_meeting",
+                      f"公示开始时间不能早于评审会议日期（{held_on.isoformat()}）", field="starts_at")
     if ends_at <= starts_at:
         raise Invalid("invalid_window", "公示结束时间必须晚于开始时间", field="ends_at")
     min_days = DEFAULT_PUBLICITY_MIN_DAYS if min_days is None else min_days

@@ -1,10 +1,10 @@
 """Committee results through the real stack: meetings and the 2/3 rule, quorum,
 publicity, public objections, approval documents and certificates."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from tests.client import expect
+from tests.client import expect, wait_for
 from tests.integration.accounts_helpers import fresh_address
 from tests.integration.test_review_setup import (
     build_world,
@@ -45,6 +45,16 @@ def vote(app, present, yes, no, abstain):
 def meeting(api, world, results, token=None):
     return api.post("/committee/meetings", token=token or staff(world),
                     json={"year": now().year, "held_on": now().date().isoformat(), "results": results})
+
+
+def short_window(seconds=2):
+    start = now()
+    return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(seconds=seconds)).isoformat()}
+
+
+def wait_until_ended(publicity):
+    ends = datetime.fromisoformat(publicity["ends_at"])
+    wait_for(lambda: now() > ends, seconds=10, what="the publicity window to end")
 
 
 def test_meeting_refusals_change_nothing(api, world, ready):
@@ -90,8 +100,16 @@ def test_two_thirds_rule_quorum_publicity_objections_and_approval(api, world, re
     expect(api.post(f"/committee/meetings/{meeting_id}/publicity", token=staff(world),
                     json={"starts_at": start.isoformat(), "ends_at": (start - timedelta(days=2)).isoformat()}),
            422, "invalid_window")
-    window = {"starts_at": (start - timedelta(hours=1)).isoformat(),
-              "ends_at": (start + timedelta(days=9)).isoformat()}
+    # Back-dated: a window that began before now, or before the meeting's day.
+    expect(api.post(f"/committee/meetings/{meeting_id}/publicity", token=staff(world),
+                    json={"starts_at": (start - timedelta(days=9)).isoformat(),
+                          "ends_at": (start - timedelta(minutes=1)).isoformat()}),
+           422, "publicity_backdated")
+    expect(api.post(f"/committee/meetings/{meeting_id}/publicity", token=staff(world),
+                    json={"starts_at": (start - timedelta(hours=1)).isoformat(),
+                          "ends_at": (start + timedelta(days=9)).isoformat()}),
+           422, "publicity_backdated")
+    window = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(days=9)).isoformat()}
     publicity = expect(api.post(f"/committee/meetings/{meeting_id}/publicity", token=staff(world), json=window), 201)
     expect(api.post(f"/committee/meetings/{meeting_id}/publicity", token=staff(world), json=window), 409,
            "publicity_exists")
@@ -146,10 +164,15 @@ def test_approval_after_publicity_issues_certificates(api, world):
     expect(api.post(f"/committee/meetings/{meeting_id}/approval", token=staff(world),
                     json={"document_no": "新职改字〔2026〕9号"}), 409, "publicity_required")
     committee_settings(api, world.admin, world.committee["id"], [world.top["id"]], publicity_min_days=0)
-    start = now()
-    publicity = expect(api.post(f"/committee/meetings/{meeting_id}/publicity", token=staff(world), json={
-        "starts_at": (start - timedelta(days=8)).isoformat(),
-        "ends_at": (start - timedelta(minutes=1)).isoformat()}), 201)
+    # No minimum days still means no window in the past: the objection period cannot be skipped.
+    expect(api.post(f"/committee/meetings/{meeting_id}/publicity", token=staff(world), json={
+        "starts_at": (now() - timedelta(days=8)).isoformat(),
+        "ends_at": (now() - timedelta(minutes=1)).isoformat()}), 422, "publicity_backdated")
+    publicity = expect(api.post(f"/committee/meetings/{meeting_id}/publicity", token=staff(world),
+                                json=short_window()), 201)
+    expect(api.post(f"/committee/meetings/{meeting_id}/approval", token=staff(world),
+                    json={"document_no": "新职改字〔2026〕9号"}), 409, "publicity_not_ended")
+    wait_until_ended(publicity)
     # The window has closed: no more objections.
     expect(api.post(f"/public/publicity/{publicity['id']}/objections", headers=fresh_address(),
                     json={"application_number": passed["number"], "reason": "x", "contact": "x"}),
@@ -170,9 +193,8 @@ def test_approval_after_publicity_issues_certificates(api, world):
     again = new_application(api, world, name="测试辛")
     to_ready_for_meeting(api, world, again)
     second = expect(meeting(api, world, [vote(again, 7, 7, 0, 0)]), 201)
-    expect(api.post(f"/committee/meetings/{second['id']}/publicity", token=staff(world), json={
-        "starts_at": (start - timedelta(days=8)).isoformat(),
-        "ends_at": (start - timedelta(minutes=1)).isoformat()}), 201)
+    wait_until_ended(expect(api.post(f"/committee/meetings/{second['id']}/publicity", token=staff(world),
+                                     json=short_window()), 201))
     expect(api.post(f"/committee/meetings/{second['id']}/approval", token=staff(world),
                     json={"document_no": "新职改字〔2026〕9号"}), 409, "document_no_taken")
     assert status_of(api, again) == "passed"

@@ -57,7 +57,7 @@ def test_approval_waits_for_the_publicity_and_its_objections(service):
     with pytest.raises(Conflict) as none_yet:
         service.approve_meeting(STAFF, meeting["id"], "批文1号")
     assert none_yet.value.code == "publicity_required"
-    start = now() - timedelta(days=1)
+    start = now()
     publicity = service.open_publicity(STAFF, meeting["id"], start.isoformat(), (start + timedelta(days=9)).isoformat())
     made = service.submit_objection(publicity["id"], "RSSQ7", "不实", "139", "10.0.0.1")
     with pytest.raises(Conflict) as early:
@@ -80,11 +80,11 @@ def test_approval_refused_while_an_objection_is_unresolved_then_issues_certifica
     from services.review.models import Publicity
     ready(service, "8")
     meeting = service.record_meeting(STAFF, 2026, "2026-11-20", [vote("8", 9, 9, 0, 0)])
-    start = now() - timedelta(days=10)
-    publicity = service.open_publicity(STAFF, meeting["id"], start.isoformat(), (now() + timedelta(days=1)).isoformat())
+    publicity = service.open_publicity(STAFF, meeting["id"], now().isoformat(),
+                                       (now() + timedelta(days=10)).isoformat())
     made = service.submit_objection(publicity["id"], "RSSQ8", "不实", "139", "10.0.0.2")
     row = service.db.get(Publicity, publicity["id"])
-    row.ends_at = now() - timedelta(minutes=1)   # the window has since closed
+    row.starts_at, row.ends_at = now() - timedelta(days=10), now() - timedelta(minutes=1)   # time has passed
     service.db.commit()
     with pytest.raises(Conflict) as unresolved:
         service.approve_meeting(STAFF, meeting["id"], "批文2号")
@@ -97,3 +97,28 @@ def test_approval_refused_while_an_objection_is_unresolved_then_issues_certifica
     assert service.applications.apps["8"]["status"] == "approved"
     [approval] = issued
     assert approval["document_no"] == "批文2号" and approval["applications"][0]["name"] == "张三"
+
+
+def test_a_backdated_publicity_is_refused_and_stores_nothing(service):
+    from services.review.models import Publicity
+    ready(service, "9")
+    meeting = service.record_meeting(STAFF, 2026, now().date().isoformat(), [vote("9", 9, 9, 0, 0)])
+    for starts, ends, code in (
+            (now() - timedelta(days=8), now() - timedelta(minutes=1), "publicity_backdated"),
+            (now() - timedelta(hours=1), now() + timedelta(days=9), "publicity_backdated")):
+        with pytest.raises(Invalid) as refused:
+            service.open_publicity(STAFF, meeting["id"], starts.isoformat(), ends.isoformat())
+        assert refused.value.code == code and refused.value.field == "starts_at"
+    assert service.db.scalar(select(func.count()).select_from(Publicity)) == 0
+    with pytest.raises(Conflict) as no_publicity:
+        service.approve_meeting(STAFF, meeting["id"], "批文3号")
+    assert no_publicity.value.code == "publicity_required"
+
+
+def test_publicity_cannot_open_before_the_meeting_day(service):
+    ready(service, "10")
+    held_on = (now() + timedelta(days=3)).date()
+    meeting = service.record_meeting(STAFF, 2026, held_on.isoformat(), [vote("10", 9, 9, 0, 0)])
+    with pytest.raises(Invalid) as early:
+        service.open_publicity(STAFF, meeting["id"], now().isoformat(), (now() + timedelta(days=12)).isoformat())
+    assert early.value.code == "publicity_before_meeting"

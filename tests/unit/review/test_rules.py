@@ -44,17 +44,43 @@ def test_working_days_count_weekdays_both_ends_included():
     assert rules.working_days(at(28), at(29)) == 0              # a weekend
 
 
+MEETING_DAY = at(20).date()
+
+
+def window(starts, ends, min_days, now=None, held_on=MEETING_DAY):
+    rules.check_publicity_window(starts, ends, min_days, now or at(20, 8), held_on)
+
+
 def test_publicity_window_rules():
-    rules.check_publicity_window(at(23), at(27, 18), 5)
+    window(at(23), at(27, 18), 5)
     with pytest.raises(Invalid) as short:
-        rules.check_publicity_window(at(27), at(30), 5)
+        window(at(27), at(30), 5)
     assert short.value.code == "publicity_too_short"
     with pytest.raises(Invalid) as backwards:
-        rules.check_publicity_window(at(27), at(23), 0)
+        window(at(27), at(23), 0)
     assert backwards.value.code == "invalid_window"
-    rules.check_publicity_window(at(28), at(29), 0)             # 0 allows any window
+    window(at(28), at(29), 0)             # 0 allows any window ahead
     with pytest.raises(Invalid):
-        rules.check_publicity_window(at(27), at(30), None)      # default: 5 working days
+        window(at(27), at(30), None)      # default: 5 working days
+
+
+def test_publicity_cannot_be_backdated():
+    now = at(25, 10)
+    with pytest.raises(Invalid) as past:          # a window wholly in the past
+        window(at(23), at(24), 0, now=now)
+    assert past.value.code == "publicity_backdated" and past.value.field == "starts_at"
+    with pytest.raises(Invalid) as earlier:       # started an hour ago, ends far ahead
+        window(now - timedelta(hours=1), at(30, 18), 0, now=now)
+    assert earlier.value.code == "publicity_backdated"
+    window(now - timedelta(minutes=4), now + timedelta(seconds=25), 0, now=now)   # clock skew allowed
+    window(now, now + timedelta(days=7), 5, now=now)
+
+
+def test_publicity_cannot_start_before_the_meeting():
+    with pytest.raises(Invalid) as early:          # a meeting set for the 25th, publicity from the 23rd
+        window(at(23), at(30, 18), 5, now=at(20, 8), held_on=at(25).date())
+    assert early.value.code == "publicity_before_meeting" and early.value.field == "starts_at"
+    window(at(25, 0), at(25, 0) + timedelta(days=7), 5, now=at(20, 8), held_on=at(25).date())
 
 
 def test_node_days_per_node_or_for_all():
