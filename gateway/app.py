@@ -10,6 +10,7 @@ from gateway.api import api
 from gateway.keys import RPC, SETTINGS
 from gateway.middleware import errors
 from gateway.rpc import RpcClient
+from gateway.security import setup_security_headers
 from gateway.upload_limits import UPLOAD_LIMITS, UploadLimits, UploadSettings
 from gateway.web import setup_frontend
 from zc_common.config import amqp_uri
@@ -33,6 +34,7 @@ def init_app(settings=None, rpc=None):
     app = web.Application(middlewares=[errors], client_max_size=MAX_JSON_BODY)
     app[SETTINGS] = settings
     app[UPLOAD_LIMITS] = UploadLimits(settings.get("uploads") or UploadSettings.from_env())
+    setup_security_headers(app)
     if rpc is not None:
         app[RPC] = rpc
     app.cleanup_ctx.append(rpc_client)

@@ -7,7 +7,9 @@ loopback at ``ZC_SANDBOX_PORT``).
     GET  /                          recent transactions (for developers)
 """
 import asyncio
+import base64
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -16,6 +18,7 @@ import time
 import aiohttp
 from aiohttp import web
 
+from gateway.security import CSP, HEADERS, setup_security_headers
 from services.payments import signing
 from services.payments.providers.sandbox import TIMESTAMP_WINDOW
 from services.payments.sandbox import pages
@@ -121,12 +124,21 @@ async def resources(app):
     app[STORE].close()
 
 
+def sandbox_headers():
+    """The gateway's security headers; the CSP admits the pages' one inline
+    stylesheet by its hash (and nothing else inline)."""
+    digest = base64.b64encode(hashlib.sha256(pages.STYLE.encode()).digest()).decode()
+    csp = CSP.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
+    return {**HEADERS, "Content-Security-Policy": csp}
+
+
 def init_app(settings=None):
     settings = {"db_path": None, "secret": signing.sandbox_secret, **(settings or {})}
     if settings["db_path"] is None:
         settings["db_path"] = data_dir() / "sandbox-pay.sqlite3"
     app = web.Application(client_max_size=64 * 1024)
     app[SETTINGS] = settings
+    setup_security_headers(app, sandbox_headers())
     app.cleanup_ctx.append(resources)
     app.router.add_get("/checkout", checkout_page)
     app.router.add_post("/checkout", checkout_action)

@@ -128,3 +128,20 @@ async def test_lost_callback_pays_without_telling_the_platform(sandbox, platform
     assert platform["received"] == []
     index = await (await sandbox.get("/")).text()
     assert re.search(r"ZF1.*paid", index, re.S)
+
+
+async def test_the_pages_carry_the_security_headers_and_admit_only_their_own_style(sandbox, platform):
+    import base64
+    import hashlib
+
+    from services.payments.sandbox.pages import STYLE
+    for response in (await sandbox.get(pay_path(platform)), await sandbox.get("/checkout?order_no=x&sig=bad"),
+                     await sandbox.get("/nowhere")):
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        csp = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+    page = await sandbox.get(pay_path(platform))
+    digest = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+    assert f"<style>{STYLE}</style>" in await page.text()
+    assert f"style-src 'self' 'sha256-{digest}'" in page.headers["Content-Security-Policy"]
