@@ -100,6 +100,28 @@ def delete_vhost(uri):
 
 # -- environment ----------------------------------------------------------------
 
+# Every process the launcher starts creates files only its own user can read: the
+# databases hold ID numbers, phones and password hashes; the data dir holds secrets.
+PROCESS_UMASK = 0o077
+
+
+def secure_data_dir(path):
+    """ZC_DATA_DIR and everything already in it (from before this rule, or copied in)
+    readable by the owner only: directories 0700, files 0600."""
+    path = Path(path)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    for root, dirs, files in os.walk(path):
+        for name in dirs:
+            target = Path(root) / name
+            if not target.is_symlink():
+                target.chmod(0o700)
+        for name in files:
+            target = Path(root) / name
+            if not target.is_symlink():
+                target.chmod(0o600)
+
+
 def free_port_block(size=20, start=20000, end=60000):
     """A base port with ``size`` consecutive free ports above it."""
     import random
@@ -117,7 +139,7 @@ def system_env(overrides=None):
     env.setdefault("ZC_PORT", "8080")
     env.setdefault("ZC_DATA_DIR", str(ROOT / "var"))
     env["ZC_DATA_DIR"] = str(Path(env["ZC_DATA_DIR"]).resolve())
-    Path(env["ZC_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    secure_data_dir(env["ZC_DATA_DIR"])
     # One object store per copy: its ports follow the gateway port unless given.
     port = int(env["ZC_PORT"])
     env.setdefault("ZC_WEED_BASE", str(20000 + (port % 1500) * 20))
@@ -126,8 +148,7 @@ def system_env(overrides=None):
     secret_file = Path(env["ZC_DATA_DIR"]) / "s3-secret"
     if "ZC_S3_SECRET_KEY" not in env:
         if not secret_file.exists():
-            secret_file.write_text(os.urandom(16).hex())
-            secret_file.chmod(0o600)
+            write_private(secret_file, os.urandom(16).hex())
         env["ZC_S3_SECRET_KEY"] = secret_file.read_text().strip()
     env.setdefault("ZC_PUBLIC_URL", f"http://127.0.0.1:{port}")
     env.setdefault("ZC_SANDBOX_PORT", str(port + 1))
@@ -137,8 +158,17 @@ def system_env(overrides=None):
     return env
 
 
+def write_private(path, text):
+    """Create ``path`` readable by its owner only (never briefly world-readable)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.chmod(path, 0o600)
+
+
 def migrate_all(env):
-    subprocess.run([sys.executable, "-m", "zc_common.migrate"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "zc_common.migrate"], cwd=ROOT, env=env, check=True,
+                   umask=PROCESS_UMASK)
 
 
 # -- processes --------------------------------------------------------------------
@@ -149,7 +179,7 @@ def start_processes(env, log_file=None, concurrency=None):
     if concurrency:
         args += ["-c", ",".join(f"{k}={v}" for k, v in concurrency.items())]
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, umask=PROCESS_UMASK)
 
 
 def wait_healthy(base_url, process=None, wait=90):

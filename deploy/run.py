@@ -17,8 +17,7 @@ def admin_password(env):
         return env["ZC_ADMIN_PASSWORD"], False
     stored = Path(env["ZC_DATA_DIR"]) / "admin-password"
     if not stored.exists():
-        stored.write_text("Zc-" + secrets.token_urlsafe(12))
-        stored.chmod(0o600)
+        launcher.write_private(stored, "Zc-" + secrets.token_urlsafe(12))
     return stored.read_text().strip(), True
 
 
@@ -27,6 +26,7 @@ def main():
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo data set")
     args = parser.parse_args()
     started = time.monotonic()
+    os.umask(launcher.PROCESS_UMASK)   # what this process writes too (demo logins, logs)
 
     explicit_amqp = "ZC_AMQP_URI" in os.environ
     env = launcher.system_env()

@@ -12,6 +12,7 @@ minimum to 0 days so the walk can finish in seconds.
 import argparse
 import io
 import json
+import os
 import random
 import sys
 import time
@@ -106,6 +107,12 @@ def tiny_pdf(text="zhicheng"):
 
 def pdf_text(data):
     return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def admin_password(data_dir):
+    """As ``make run`` chose it: ZC_ADMIN_PASSWORD, or the generated one it saved
+    (demo-logins.json leaves the admin's password out)."""
+    return os.environ.get("ZC_ADMIN_PASSWORD") or (Path(data_dir) / "admin-password").read_text().strip()
 
 
 def main():
@@ -239,7 +246,7 @@ def main():
     print(f"   ↳ {meeting['results']}")
 
     w.step("publicity opens; an objection arrives and is dismissed; approval waits for the window")
-    admin = w.login("admin", logins["admin"])
+    admin = w.login("admin", admin_password(args.data_dir))
     committee_id = w.call("GET", "/me", token=committee_token)["org_id"]
     settings = w.call("GET", f"/committees/{committee_id}/settings", token=admin)
     settings = {k: settings[k] for k in ("submit_opens_at", "submit_closes_at", "max_submissions", "fee_fen",
