@@ -173,13 +173,19 @@ def migrate_all(env):
 
 # -- processes --------------------------------------------------------------------
 
+# The running system's process group, for deploy/backup.py to pause it.
+RUNNER_PGID_FILE = "runner.pgid"
+
 def start_processes(env, log_file=None, concurrency=None):
     """Every process of the Procfile under honcho; returns the Popen."""
     args = [str(VENV_BIN / "honcho"), "-f", str(PROCFILE), "-d", str(ROOT), "start"]
     if concurrency:
         args += ["-c", ",".join(f"{k}={v}" for k, v in concurrency.items())]
-    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                            start_new_session=True, umask=PROCESS_UMASK)
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                               start_new_session=True, umask=PROCESS_UMASK)
+    if env.get("ZC_DATA_DIR"):
+        write_private(Path(env["ZC_DATA_DIR"]) / RUNNER_PGID_FILE, str(process.pid))
+    return process
 
 
 def wait_healthy(base_url, process=None, wait=90):
