@@ -151,7 +151,9 @@ async def list_meetings(request, call):
 
 
 @api.route("POST", "/committee/meetings/{id}/publicity", summary="发布评审结果公示", tag=TAG_COMMITTEE,
-           body=PublicityIn, roles=COMMITTEE, status=201, responses={409: "已公示", 422: "公示期不足"})
+           body=PublicityIn, roles=COMMITTEE, status=201,
+           responses={409: "已公示", 422: "公示期不足（publicity_too_short）、开始时间早于当前时间"
+                                          "（publicity_backdated）或早于会议日期（publicity_before_meeting）"})
 async def open_publicity(request, call):
     body = call.body.model_dump(mode="json")
     return await call.rpc.review.open_publicity(call.user, call.params["id"], body["starts_at"], body["ends_at"])
