@@ -8,6 +8,7 @@ from functools import lru_cache
 from importlib import resources
 
 from zc_common.errors import Invalid
+from zc_common.text import INVALID_TEXT_MESSAGE, is_storable
 
 # GB/T 2260 province-level codes (71 台湾, 81 香港, 82 澳门; 83 is used on
 # residence permits for Taiwan residents).
@@ -158,6 +159,8 @@ def required_text(value, field, label, max_length=200):
         raise Invalid("invalid_field", f"{label}不能为空", field=field)
     if len(text) > max_length:
         raise Invalid("invalid_field", f"{label}过长（最多{max_length}字）", field=field)
+    if not is_storable(text):  # PostgreSQL refuses NUL; a lone surrogate breaks every later read
+        raise Invalid("invalid_text", f"{label}{INVALID_TEXT_MESSAGE}", field=field)
     return text
 
 

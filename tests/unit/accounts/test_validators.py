@@ -114,3 +114,11 @@ def test_email():
     assert validators.email("Zhang@Example.cn") == "zhang@example.cn"
     with pytest.raises(Invalid):
         validators.email("zhang@")
+
+
+@pytest.mark.parametrize("text", ["张\x00三", "bad \udfff", "\x1b[31m红"])
+def test_required_text_refuses_what_cannot_be_stored(text):
+    with pytest.raises(Invalid) as caught:
+        validators.required_text(text, "name", "姓名", 64)
+    assert (caught.value.code, caught.value.field) == ("invalid_text", "name")
+    assert validators.required_text(" 张三\t", "name", "姓名", 64) == "张三"
