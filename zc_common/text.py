@@ -22,3 +22,9 @@ def is_storable(text):
 def printable_name(name):
     """A key or parameter name safe to echo back in an error's ``field``."""
     return name if is_storable(name) else name.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def storable(text):
+    """The text with every character that must not be stored replaced by U+FFFD —
+    for logs of what arrived, which keep it rather than refuse it."""
+    return _UNSTORABLE.sub("\ufffd", text)

@@ -23,6 +23,7 @@ from services.payments.orders import announce_paid
 from services.payments.providers.base import CallbackRefused
 from services.payments.providers.sandbox import TIMESTAMP_WINDOW
 from zc_common import errors
+from zc_common.text import storable
 
 MAX_LOGGED_BODY = 8192
 NONCE_KEEP = timedelta(seconds=2 * TIMESTAMP_WINDOW + 60)
@@ -174,7 +175,7 @@ def _claimed(body):
     """What an (as yet unverified) body says, so refusals can be found by order."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # unverified: anything may arrive
         return {}
     if not isinstance(data, dict):
         return {}
@@ -186,8 +187,9 @@ def _claimed(body):
 
 
 def _text(value):
-    """Text a database column accepts (PostgreSQL refuses NUL characters)."""
-    return value.replace("\x00", "\ufffd")
+    """Text a database column accepts (PostgreSQL refuses NUL characters, and no
+    encoder takes a lone surrogate)."""
+    return storable(value)
 
 
 def _short(value, limit):

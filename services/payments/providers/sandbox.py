@@ -78,7 +78,7 @@ class SandboxProvider(PaymentProvider):
 def _notice(body, nonce, stamp):
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise CallbackRefused("BadRequest", "malformed_callback", "回调内容不是有效的 JSON") from None
     if not isinstance(data, dict):
         raise CallbackRefused("BadRequest", "malformed_callback", "回调内容应为 JSON 对象")

@@ -7,7 +7,7 @@ import pytest
 from gateway import input_checks
 from gateway.upload_limits import UploadSettings
 from zc_common.errors import BadRequest, Invalid
-from zc_common.text import first_unstorable, is_storable, printable_name
+from zc_common.text import first_unstorable, is_storable, printable_name, storable
 
 
 @pytest.mark.parametrize("text, ok", [
@@ -23,6 +23,11 @@ from zc_common.text import first_unstorable, is_storable, printable_name
 def test_storable_text(text, ok):
     assert is_storable(text) is ok
     assert (first_unstorable(text) is None) is ok
+
+
+def test_text_kept_for_a_log_has_the_bad_characters_replaced():
+    assert storable("a\x00b\udfffc\td") == "a\ufffdb\ufffdc\td"
+    storable("\ud800").encode("utf-8")
 
 
 def test_a_bad_name_is_escaped_before_it_is_echoed():

@@ -138,3 +138,15 @@ def test_a_signed_but_malformed_body_is_refused(service, order, body, code):
 def test_an_unknown_provider_is_404(service):
     with pytest.raises(NotFound):
         service.handle_callback("paypal", "", {})
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 5000 + b"]" * 5000,                                     # deeper than the parser recurses
+    b'{"order_no": "\\udfff", "txn_id": "T\\u0000", "status": "\\u0007"}',  # text no column takes
+])
+def test_a_hostile_unsigned_body_is_refused_and_logged(service, order, body):
+    import base64
+    with pytest.raises(Unauthorized) as caught:
+        service.handle_callback("sandbox", base64.b64encode(body).decode(), {})
+    assert caught.value.code == "missing_signature"
+    assert outcomes(service) == [("refused", "missing_signature")]
