@@ -23,6 +23,8 @@ async def authenticate(request: web.Request):
     token = token_of(request)
     if not token:
         raise Unauthorized("not_logged_in", "请先登录")
+    if not token.isascii():  # tokens are ASCII; a non-UTF-8 header byte arrives as a lone surrogate
+        raise Unauthorized("not_logged_in", "登录凭证无效，请重新登录")
     user = await request.app[RPC].accounts.authenticate(token)
     request[USER] = user
     return user

@@ -44,7 +44,7 @@ def issue(db, user, region, address=None, impersonator=None):
 def _claims(token):
     try:
         return jwt.decode(token or "", _secret(), algorithms=["HS256"], options={"verify_exp": False})
-    except jwt.InvalidTokenError as exc:
+    except (jwt.InvalidTokenError, UnicodeError) as exc:  # UnicodeError: a header byte that was not UTF-8
         raise Unauthorized("not_logged_in", "登录凭证无效，请重新登录") from exc
 
 

@@ -35,6 +35,14 @@ def test_tampered_token_is_refused(service, admin):
         service.authenticate(admin["token"][:-2] + "xx")
 
 
+@pytest.mark.parametrize("token", ["Bearer \udced\udcbf", "a\x00.b.c", "\udfff"])
+def test_a_token_that_is_not_text_is_refused_like_any_bad_token(service, token):
+    # A header byte that is not UTF-8 reaches Python as a lone surrogate.
+    with pytest.raises(Unauthorized) as caught:
+        service.authenticate(token)
+    assert caught.value.code == "not_logged_in"
+
+
 def test_expired_session_is_refused(service, admin, monkeypatch):
     later = now() + timedelta(hours=9)
     monkeypatch.setenv("ZC_FAKE_NOW", later.isoformat())

@@ -188,3 +188,13 @@ async def test_too_many_uploads_of_one_user_is_429_with_retry_after(edge):
     await asyncio.gather(*slow)
     response = await fast_upload(edge, "greedy", size=10)  # cut off: the turns are free again
     assert response.status == 201
+
+
+async def test_a_token_header_that_is_not_utf8_is_401_without_a_call(edge):
+    reader, writer = await asyncio.open_connection("127.0.0.1", edge.server.port)
+    writer.write(b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xed\xbf\xbf\xff\r\n"
+                 b"Connection: close\r\n\r\n")
+    answer = await reader.read()
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 401") and b"not_logged_in" in answer, answer[:300]
+    assert edge.rpc.calls == []
