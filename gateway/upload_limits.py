@@ -111,6 +111,16 @@ class UploadLimits:
 
 UPLOAD_LIMITS = web.AppKey("upload_limits", UploadLimits)
 
+# What every upload route may answer besides its own refusals (for the OpenAPI document).
+UPLOAD_RESPONSES = {
+    400: "上传内容不是有效的 multipart/form-data（malformed_multipart）",
+    408: "上传速度低于最低速率或超时（upload_too_slow）",
+    413: "文件超过 2 MB",
+    415: "文件类型不是 JPEG/PNG/PDF",
+    422: "字段不符合要求、图片像素过多（image_too_large）或含不允许的字符（invalid_text）",
+    429: "同时上传的文件过多（too_many_uploads，见 Retry-After）",
+}
+
 
 @asynccontextmanager
 async def received_upload(request: web.Request, owner):

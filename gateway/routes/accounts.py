@@ -38,7 +38,7 @@ from gateway.schemas_accounts import (
     UnitUpdate,
     UserOut,
 )
-from gateway.upload_limits import received_upload
+from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
 
 TAG_AUTH = "注册与登录"
 TAG_ADMIN = "平台管理"
@@ -260,7 +260,7 @@ async def recover_username(request, call):
 
 @api.route("POST", "/appeals", summary="账号申诉：上传身份证或营业执照扫描件及新联系方式", tag=TAG_RECOVERY,
            body=AppealForm, raw_body=True, status=201,
-           responses={404: "未找到账号", 413: "文件过大", 415: "文件类型不支持", 429: "提交过于频繁"})
+           responses={**UPLOAD_RESPONSES, 404: "未找到账号", 429: "提交过于频繁或同时上传过多"})
 async def submit_appeal(request, call):
     # Nobody is logged in: the client address stands for the owner of the upload.
     async with received_upload(request, owner=client_address(request)) as upload:

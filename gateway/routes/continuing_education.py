@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from gateway.api import api, validation_error
 from gateway.routes.documents import file_response
-from gateway.upload_limits import received_upload
+from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
 
 TAG = "继续教育"
 
@@ -28,7 +28,7 @@ class CeRecordUpload(CeRecordForm):
 
 @api.route("POST", "/continuing-education", summary="新增继续教育记录（附证书扫描件）", tag=TAG,
            body=CeRecordUpload, raw_body=True, roles=("applicant",), status=201,
-           responses={413: "文件超过 2 MB", 415: "文件类型不是 JPEG/PNG/PDF"})
+           responses=UPLOAD_RESPONSES)
 async def add_record(request, call):
     async with received_upload(request, owner=call.user["id"]) as upload:
         fields = {k: v for k, v in upload.fields.items() if k in CeRecordForm.model_fields}

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from gateway.api import api
 from gateway.routes.accounts import client_address
-from gateway.upload_limits import received_upload
+from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
 
 TAG_FILES = "附件与评审表"
 TAG_CERTS = "电子证书"
@@ -51,7 +51,7 @@ def file_response(result, disposition="inline", headers=None):
 
 @api.route("POST", "/applications/{id}/attachments", summary="上传附件（≤2 MB，JPEG/PNG/PDF）",
            tag=TAG_FILES, body=AttachmentUpload, raw_body=True, roles=("applicant",), status=201,
-           responses={413: "文件超过 2 MB", 415: "文件类型不是 JPEG/PNG/PDF", 409: "当前状态不能修改附件"})
+           responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"})
 async def upload_attachment(request, call):
     async with received_upload(request, owner=call.user["id"]) as upload:
         return await call.rpc.documents.store_attachment(
@@ -76,7 +76,7 @@ async def download_attachment(request, call):
 
 @api.route("PUT", "/applications/{id}/attachments/{att_id}", summary="替换附件（仅草稿或退回状态）",
            tag=TAG_FILES, body=FileReplacement, raw_body=True, roles=("applicant",),
-           responses={413: "文件超过 2 MB", 415: "文件类型不是 JPEG/PNG/PDF", 409: "当前状态不能修改附件"})
+           responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"})
 async def replace_attachment(request, call):
     async with received_upload(request, owner=call.user["id"]) as upload:
         return await call.rpc.documents.replace_attachment(
