@@ -4,15 +4,17 @@ not be stored or sent back (lone surrogates, NUL and other control characters) i
 a JSON body, a query string or a path parameter.
 
 Every refusal is a DomainError, so the error middleware answers in API.md's shape:
-400 ``malformed_json`` / ``json_too_deep``, 413 ``body_too_large``, 422
-``invalid_text`` with the offending ``field``."""
+400 ``malformed_json`` / ``json_too_deep``, 408 ``body_too_slow``, 413
+``body_too_large``, 422 ``invalid_text`` with the offending ``field``."""
+import asyncio
 import json
+import os
 import re
 from itertools import accumulate
 
 from aiohttp import web
 
-from zc_common.errors import BadRequest, Invalid, TooLarge
+from zc_common.errors import BadRequest, Invalid, RequestTimeout, TooLarge
 from zc_common.text import INVALID_TEXT_MESSAGE, is_storable, printable_name
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -20,6 +22,9 @@ MAX_JSON_BYTES = 1024 * 1024
 # 32 leaves room for any future form and stays far below Python's recursion limit,
 # which deeply nested JSON would otherwise hit in the parser (a 500).
 MAX_JSON_DEPTH = 32
+# A JSON body is small: one that takes longer than this is a client holding a
+# connection open on purpose (or lost), not a slow network.
+BODY_READ_TIMEOUT = float(os.environ.get("ZC_BODY_READ_TIMEOUT", "30"))
 
 # A JSON string literal, unrolled so that it never backtracks (linear time even on
 # an unterminated string).
@@ -89,9 +94,12 @@ async def read_json(request: web.Request, max_bytes=MAX_JSON_BYTES, max_depth=MA
     if request.content_length is not None and request.content_length > max_bytes:
         raise body_too_large(max_bytes)
     try:
-        raw = await request.read()
+        async with asyncio.timeout(BODY_READ_TIMEOUT):
+            raw = await request.read()
     except web.HTTPRequestEntityTooLarge:  # chunked: the app's client_max_size stopped it
         raise body_too_large(max_bytes) from None
+    except TimeoutError:
+        raise RequestTimeout("body_too_slow", "请求体长时间未传完，连接已断开") from None
     if len(raw) > max_bytes:
         raise body_too_large(max_bytes)
     data = parse_json(raw, max_depth)

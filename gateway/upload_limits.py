@@ -22,15 +22,11 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from gateway.uploads import MAX_FILE_BYTES, MULTIPART_SLACK, read_upload, too_large
-from zc_common.errors import DomainError, TooManyAttempts
+from zc_common.errors import RequestTimeout, TooManyAttempts
 
 # A file in flight is usually stored within a second or two; a client refused for
 # having too many in flight can try again soon.
 RETRY_AFTER_SECONDS = 5
-
-
-class RequestTimeout(DomainError):
-    status = 408
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,12 @@ class NotFound(DomainError):
     status = 404
 
 
+class RequestTimeout(DomainError):
+    """The client sent its request body too slowly (the gateway's edge)."""
+
+    status = 408
+
+
 class Conflict(DomainError):
     status = 409
 
@@ -67,7 +73,7 @@ class Unavailable(DomainError):
 
 
 CATEGORIES = (
-    BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge,
+    BadRequest, Unauthorized, Forbidden, NotFound, RequestTimeout, Conflict, TooLarge,
     UnsupportedType, Invalid, TooManyAttempts, Unavailable,
 )
 

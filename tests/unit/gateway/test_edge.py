@@ -63,6 +63,22 @@ async def test_a_json_body_over_the_limit_is_413(edge):
     assert response.status == 413
 
 
+async def test_a_json_body_that_never_finishes_is_408(edge, monkeypatch):
+    from gateway import input_checks
+    monkeypatch.setattr(input_checks, "BODY_READ_TIMEOUT", 0.5)
+
+    async def dribble():
+        yield b'{"username": "a", '
+        await asyncio.sleep(5)
+        yield b'"password": "p"}'
+    started = time.monotonic()
+    async with edge.post("/api/v1/auth/login", data=dribble(),
+                         headers={"Content-Type": "application/json"}) as response:
+        await error_of(response, 408, "body_too_slow")
+    assert time.monotonic() - started < 3
+    assert edge.rpc.calls == []
+
+
 @pytest.mark.parametrize("body, field", [
     ('{"name": "\\udfff"}', "name"),
     ('{"rows": [{"a": "ok"}, {"a": "x\\u0000y"}]}', "rows[1].a"),
