@@ -45,6 +45,8 @@ class Operation:
     raw_body: bool = False           # the handler reads the body itself (uploads)
     responses: dict = field(default_factory=dict)
     idempotent: bool = False         # takes an Idempotency-Key header (decisions)
+    # Reachable while the account must still replace an administrator-issued password.
+    before_password_change: bool = False
 
 
 @dataclass
@@ -62,12 +64,14 @@ class Api:
         self.operations: list[Operation] = []
 
     def route(self, method, path, *, summary, tag, body=None, query=None, response=None,
-              status=200, roles=None, raw_body=False, responses=None, idempotent=False):
+              status=200, roles=None, raw_body=False, responses=None, idempotent=False,
+              before_password_change=False):
         def register(handler):
             self.operations.append(Operation(
                 method=method, path=path, handler=handler, summary=summary, tag=tag,
                 body=body, query=query, response=response, status=status, roles=roles,
-                raw_body=raw_body, responses=responses or {}, idempotent=idempotent))
+                raw_body=raw_body, responses=responses or {}, idempotent=idempotent,
+                before_password_change=before_password_change))
             return handler
         return register
 
@@ -112,6 +116,12 @@ def _zh(error):
     }.get(kind, "格式不正确")
 
 
+def password_change_pending(user):
+    """The account holds an administrator-issued password it has not replaced yet.
+    An administrator acting as the user (模拟用户) is not the holder: not held back."""
+    return bool(user.get("must_change_password")) and not user.get("impersonated_by")
+
+
 def _wrap(op: Operation):
     async def handler(request: web.Request):
         # Text no service could store or send back is refused before any call.
@@ -120,6 +130,8 @@ def _wrap(op: Operation):
         user = None
         if op.roles is not None:
             user = await authenticate(request)
+            if password_change_pending(user) and not op.before_password_change:
+                raise Forbidden("password_change_required", "您的密码由管理员重置，请先修改密码")
             if op.roles and user["role"] not in op.roles:
                 raise Forbidden("forbidden", "当前角色无权进行此操作")
         call = Call(rpc=request.app[RPC], user=user, params=dict(request.match_info))

@@ -20,20 +20,33 @@ HTTP_ERRORS = {
 }
 
 
+DEFAULT_RETRY_AFTER = 60  # seconds, for a 429 whose throttle did not say
+
+
+def error_response(body, status, request):
+    """API.md's error shape, with ``Retry-After`` when the error knows when to come
+    back — and on every 429, so every throttle of the platform gives the header (one
+    that did not say is logged, to be fixed, and answered with a default)."""
+    headers = _retry_after(body["error"])
+    if status == 429 and headers is None:
+        log.warning("429 without retry_after on %s %s (%s)", request.method, request.path, body["error"].get("code"))
+        headers = {"Retry-After": str(DEFAULT_RETRY_AFTER)}
+    return json_response(body, status=status, headers=headers)
+
+
 @web.middleware
 async def errors(request, handler):
     try:
         return await handler(request)
     except DomainError as exc:
-        return json_response(error_body(exc.code, exc.message, **exc.extra), status=exc.status,
-                             headers=_retry_after(exc.extra))
+        return error_response(error_body(exc.code, exc.message, **exc.extra), exc.status, request)
     except RemoteError as exc:
         mapped = from_remote(exc.exc_type, exc.exc_args)
         if mapped is None:
             log.error("unexpected remote error on %s %s: %s", request.method, request.path, exc)
             return json_response(error_body("internal_error", "服务内部错误，请稍后重试"), status=500)
         status, body = mapped
-        return json_response(body, status=status, headers=_retry_after(body["error"]))
+        return error_response(body, status, request)
     except ServiceUnavailable as exc:
         return json_response(
             error_body("service_unavailable", f"后台服务暂不可用（{exc.service}），请稍后重试"), status=503)

@@ -29,12 +29,16 @@ class UserOut(BaseModel):
     org_id: str | None = None
     impersonated_by: dict | None = None
     can_apply: bool = False
+    must_change_password: bool = Field(
+        default=False, description="管理员发放的密码：修改前只能访问 /me、退出登录和修改密码")
 
 
 class LoginOut(BaseModel):
     token: str
     expires_at: str
     user: UserOut
+    device_id: str | None = Field(default=None, description="本设备标识（网页端另以 HttpOnly Cookie 保存）；"
+                                  "API 客户端在以后登录时以 X-Device-Id 头发送，本设备登录不受他处失败尝试的影响")
 
 
 class ApplicantRegistration(BaseModel):
@@ -118,6 +122,8 @@ class OrganizationQuery(BaseModel):
 class ProfileUpdate(BaseModel):
     phone: Text | None = Field(default=None, max_length=32)
     email: Text | None = Field(default=None, max_length=200)
+    current_password: Text | None = Field(default=None, max_length=128,
+                                          description="修改手机号或邮箱（找回账号的途径）时必填")
 
 
 class PasswordChange(BaseModel):
@@ -170,3 +176,5 @@ class AppealDecision(BaseModel):
     approve: bool
     note: Text | None = Field(default=None, max_length=1000)
     new_password: Text | None = Field(default=None, max_length=128)
+    confirm_name_mismatch: bool = Field(
+        default=False, description="申诉名称与账号登记名称不一致时，管理员核实后确认通过")

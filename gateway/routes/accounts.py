@@ -4,6 +4,8 @@ and the public directory reads the frontend needs."""
 import base64
 import ipaddress
 import os
+import re
+import secrets
 from urllib.parse import quote
 
 from aiohttp import web
@@ -86,19 +88,39 @@ def _with_cookie(data, token, status=200):
     return response
 
 
+DEVICE_COOKIE = "zc_device"
+DEVICE_HEADER = "X-Device-Id"
+DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{22,128}")
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+
+
+def device_of(request):
+    """The caller's device id (cookie, or header for API clients), or a new random
+    one when it sent none that looks like ours."""
+    for sent in (request.cookies.get(DEVICE_COOKIE), request.headers.get(DEVICE_HEADER)):
+        if sent and DEVICE_ID.fullmatch(sent):
+            return sent
+    return secrets.token_urlsafe(32)
+
+
 # -- registration and login ---------------------------------------------------------------
 
 @api.route("POST", "/auth/login", summary="登录（选择登录入口地区）", tag=TAG_AUTH, body=LoginBody,
-           response=LoginOut, responses={401: "用户名或密码错误", 422: "地区代码不存在", 429: "失败次数过多"})
+           response=LoginOut, responses={401: "用户名或密码错误", 422: "地区代码不存在",
+                                         429: "失败次数过多（按账号、地址、设备分别退避，见 Retry-After）"})
 async def login(request, call):
+    device = device_of(request)
     result = await call.rpc.accounts.login(call.body.username, call.body.password,
-                                           call.body.region_code, client_address(request))
-    if call.body.cookie:
-        return _with_cookie(result, result["token"])
-    return result
+                                           call.body.region_code, client_address(request), device)
+    result["device_id"] = device
+    response = _with_cookie(result, result["token"]) if call.body.cookie else json_response(result)
+    # Long-lived: this device has now logged in to the account, and failures from
+    # elsewhere will not hold its next login back (accounts: known devices).
+    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax", path="/")
+    return response
 
 
-@api.route("POST", "/auth/logout", summary="退出登录", tag=TAG_AUTH, roles=())
+@api.route("POST", "/auth/logout", summary="退出登录", tag=TAG_AUTH, roles=(), before_password_change=True)
 async def logout(request, call):
     result = await call.rpc.accounts.logout(token_of(request), client_address(request))
     if request.cookies.get(COOKIE):
@@ -112,7 +134,7 @@ async def switch_region(request, call):
     return await call.rpc.accounts.switch_region(token_of(request), call.body.region_code)
 
 
-@api.route("GET", "/me", summary="当前用户", tag=TAG_AUTH, roles=(), response=UserOut)
+@api.route("GET", "/me", summary="当前用户", tag=TAG_AUTH, roles=(), response=UserOut, before_password_change=True)
 async def me(request, call):
     return call.user
 
@@ -203,14 +225,16 @@ async def committees(request, call):
 
 # -- profile, impersonation, audit ------------------------------------------------------------
 
-@api.route("PUT", "/me", summary="修改本人联系方式", tag=TAG_AUTH, roles=(), body=ProfileUpdate)
+@api.route("PUT", "/me", summary="修改本人联系方式（改手机号或邮箱须当前密码；模拟用户期间不可改）", tag=TAG_AUTH,
+           roles=(), body=ProfileUpdate,
+           responses={403: "模拟用户期间不能修改", 422: "未填或填错当前密码、手机号或邮箱不符合要求"})
 async def update_me(request, call):
     return await call.rpc.accounts.update_profile(call.user, call.body.model_dump(exclude_unset=True),
                                                   client_address(request))
 
 
 @api.route("POST", "/me/password", summary="修改密码", tag=TAG_AUTH, roles=(), body=PasswordChange,
-           responses={422: "原密码错误或新密码不符合要求"})
+           responses={422: "原密码错误或新密码不符合要求", 429: "原密码错误次数过多"}, before_password_change=True)
 async def change_password(request, call):
     return await call.rpc.accounts.change_password(token_of(request), call.body.old_password,
                                                    call.body.new_password, client_address(request))
@@ -287,7 +311,9 @@ async def appeal_scan(request, call):
 
 
 @api.route("POST", "/admin/appeals/{id}/decision", summary="处理账号申诉（通过则重置密码）", tag=TAG_ADMIN,
-           body=AppealDecision, roles=("platform_admin",), responses={409: "申诉已处理"})
+           body=AppealDecision, roles=("platform_admin",),
+           responses={409: "申诉已处理；或申诉名称与账号登记名称不一致而未确认（name_mismatch）"})
 async def decide_appeal(request, call):
     b = call.body
-    return await call.rpc.accounts.decide_appeal(call.user, call.params["id"], b.approve, b.note, b.new_password)
+    return await call.rpc.accounts.decide_appeal(call.user, call.params["id"], b.approve, b.note, b.new_password,
+                                                 b.confirm_name_mismatch)

@@ -4,7 +4,7 @@ scan is kept by the documents service as a private file; approving updates the
 contact details, resets the password and tells the account holder."""
 from sqlalchemy import select
 
-from services.accounts import audit, notifications, passwords, sessions, validators
+from services.accounts import audit, notifications, passwords, sessions, throttling, validators
 from services.accounts.models import Appeal, Organization, User, new_id
 from services.accounts.registration import email_taken
 from zc_common.clock import iso, now
@@ -44,8 +44,8 @@ def submit(db, documents, data, filename, content_b64, address=None):
     """Checks the form, stores the scan with the documents service, records the appeal."""
     at = now()
     keys = [("appeal_address", address)]
-    sessions.check_throttle(db, keys, at, message="申诉提交过于频繁", limit=MAX_APPEALS_PER_ADDRESS)
-    sessions.record_attempts(db, keys, False, at)
+    throttling.check_limit(db, keys, at, message="申诉提交过于频繁", limit=MAX_APPEALS_PER_ADDRESS)
+    throttling.record_attempts(db, keys, False, at)
     db.commit()
     user, fields = validated(db, data)
     appeal_id = new_id()
@@ -59,6 +59,12 @@ def submit(db, documents, data, filename, content_b64, address=None):
     return {"id": appeal.id, "status": appeal.status, "created_at": iso(appeal.created_at)}
 
 
+def name_mismatch(appeal, user):
+    """The name the appellant gave is not the account's registered name (a person's
+    name, or the unit's name for a unit's administrator), once both are normalised."""
+    return user is not None and validators.person_name_key(appeal.claimed_name) != validators.person_name_key(user.name)
+
+
 def view(appeal, user=None):
     return {
         "id": appeal.id, "kind": appeal.kind, "status": appeal.status,
@@ -67,6 +73,8 @@ def view(appeal, user=None):
         "scan": {"id": appeal.scan_file_id, "name": appeal.scan_name},
         "account": ({"id": user.id, "username": user.username, "name": user.name, "role": user.role}
                     if user is not None else None),
+        # Shown as a warning to the administrator; approving then needs confirmation.
+        "name_mismatch": name_mismatch(appeal, user),
         "note": appeal.note, "decided_by": appeal.decided_by, "decided_at": iso(appeal.decided_at),
         "created_at": iso(appeal.created_at),
     }
@@ -91,13 +99,19 @@ def scan(db, documents, appeal_id):
     return documents.read_private_file(appeal.scan_file_id)
 
 
-def decide(db, actor, appeal_id, approve, note=None, new_password=None):
+def decide(db, actor, appeal_id, approve, note=None, new_password=None, confirm_name_mismatch=False):
+    """Approving resets the password to one the administrator knows, so its owner
+    must replace it at the next login (``must_change_password``)."""
     appeal = get(db, appeal_id)
     if appeal.status != "pending":
         raise Conflict("appeal_decided", "该申诉已处理")
     user = db.get(User, appeal.user_id)
     note = (note or "").strip() or None
     result = {}
+    if approve and name_mismatch(appeal, user) and confirm_name_mismatch is not True:
+        raise Conflict("name_mismatch",
+                       f"申诉填写的名称“{appeal.claimed_name}”与账号登记的“{user.name}”不一致，请核实扫描件后确认再通过",
+                       claimed_name=appeal.claimed_name, registered_name=user.name)
     if approve:
         if new_password:
             password = validators.password(new_password, user.username, user.id_number, field="new_password")
@@ -111,11 +125,12 @@ def decide(db, actor, appeal_id, approve, note=None, new_password=None):
             user.email = appeal.new_email
         user.password_hash = passwords.hash_password(password)
         user.password_changed_at = now()
+        user.must_change_password = True
         sessions.revoke_all(db, user.id)
         appeal.status = "approved"
         message = (f"您的账号申诉已通过。用户名：{user.username}，"
                    + (f"临时密码：{password}，" if "temporary_password" in result else "密码已由管理员重置，")
-                   + "请登录后及时修改密码。")
+                   + "登录后须先修改密码。")
     else:
         if not note:
             raise Invalid("note_required", "驳回申诉须填写理由", field="note")
@@ -125,7 +140,8 @@ def decide(db, actor, appeal_id, approve, note=None, new_password=None):
     appeal.decided_by = actor["id"]
     appeal.decided_at = now()
     notifications.queue(db, "sms", appeal.new_phone, "账号申诉结果", message, user.id, kind="appeal_decision")
-    audit.record(db, "appeal_decided", user=user, actor=actor, appeal_id=appeal.id, approved=bool(approve))
+    audit.record(db, "appeal_decided", user=user, actor=actor, appeal_id=appeal.id, approved=bool(approve),
+                 name_mismatch_confirmed=bool(approve) and name_mismatch(appeal, user))
     db.commit()
     return {**view(appeal, user), **result, "username": user.username}
 

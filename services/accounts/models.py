@@ -4,7 +4,7 @@ notification outbox)."""
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -58,6 +58,9 @@ class User(Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # 停用: a disabled account cannot log in and its sessions stop working at once.
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The password was issued by an administrator (appeal approval): until its owner
+    # picks their own, the account may only read /me, log out and change it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class Session(Base):
@@ -82,10 +85,25 @@ class Attempt(Base):
     __table_args__ = (Index("ix_attempts_kind_key_at", "kind", "key", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(32))  # login_user | login_address | recovery_address
+    kind: Mapped[str] = mapped_column(String(32))  # login_user | login_address | login_device | …
     key: Mapped[str] = mapped_column(String(200))
     ok: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class KnownDevice(Base):
+    """A browser or client that has logged in to this account with its password
+    before (the gateway's long-lived device cookie). Only a hash of the device id is
+    kept, so the table cannot be replayed as cookies."""
+
+    __tablename__ = "known_devices"
+    __table_args__ = (UniqueConstraint("user_id", "device_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    device_hash: Mapped[str] = mapped_column(String(64))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
 
 
 class RecoveryCode(Base):

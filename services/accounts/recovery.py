@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from services.accounts import audit, notifications, passwords, sessions, validators
+from services.accounts import audit, notifications, passwords, sessions, throttling, validators
 from services.accounts.models import RecoveryCode, User
 from zc_common.clock import iso, now
 from zc_common.errors import Conflict, Invalid, NotFound, TooManyAttempts
@@ -24,15 +24,24 @@ def spend_request(db, address):
     once the window's allowance is used."""
     at = now()
     keys = [("recovery_address", address)]
-    sessions.check_throttle(db, keys, at, message="找回操作过于频繁", limit=MAX_REQUESTS_PER_ADDRESS)
-    sessions.record_attempts(db, keys, False, at)
+    throttling.check_limit(db, keys, at, message="找回操作过于频繁", limit=MAX_REQUESTS_PER_ADDRESS)
+    throttling.record_attempts(db, keys, False, at)
     db.commit()
 
 
 def check_code_allowance(db, user):
     """No more than a few codes per account in the window (no SMS bombing)."""
-    sessions.check_throttle(db, [("recovery_account", user.id)], now(), message="验证码发送过于频繁",
+    throttling.check_limit(db, [("recovery_account", user.id)], now(), message="验证码发送过于频繁",
                             limit=MAX_CODES_PER_ACCOUNT)
+
+
+def new_code_wait(db, user):
+    """Seconds until this account may be sent a fresh code (the way past a used-up one)."""
+    try:
+        check_code_allowance(db, user)
+    except TooManyAttempts as refused:
+        return refused.extra["retry_after"]
+    return 1
 
 
 def code_hash(recovery_id, code):
@@ -77,7 +86,7 @@ def send_code(db, user, channel, recipient, address):
     notifications.queue(db, channel, recipient, "找回密码验证码",
                         f"您正在找回职称申报平台账号密码，验证码为 {code}，10分钟内有效。如非本人操作请忽略。",
                         user.id, kind="recovery_code")
-    sessions.record_attempts(db, [("recovery_account", user.id)], False, at)
+    throttling.record_attempts(db, [("recovery_account", user.id)], False, at)
     audit.record(db, "recovery_code_sent", user=user, address=address, channel=channel)
     db.commit()
     return {"recovery_id": row.id, "channel": channel,
@@ -111,9 +120,10 @@ def reset_password(db, recovery_id, code, new_password, address=None):
         raise Conflict("code_used", "验证码已使用或已失效，请重新获取")
     if row.expires_at <= now():
         raise Conflict("code_expired", "验证码已过期，请重新获取")
-    if row.attempts >= MAX_CODE_ATTEMPTS:
-        raise TooManyAttempts("too_many_attempts", "验证码错误次数过多，请重新获取")
     user = db.get(User, row.user_id)
+    if row.attempts >= MAX_CODE_ATTEMPTS:
+        raise TooManyAttempts("too_many_attempts", "验证码错误次数过多，请重新获取",
+                              retry_after=new_code_wait(db, user))
     if not hmac.compare_digest(row.code_hash, code_hash(row.id, (code or "").strip())):
         row.attempts += 1
         audit.record(db, "recovery_code_failed", user=user, address=address)
@@ -124,6 +134,7 @@ def reset_password(db, recovery_id, code, new_password, address=None):
     validators.password(new_password, user.username, user.id_number, field="new_password")
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now()
+    user.must_change_password = False  # the owner chose this one
     row.used_at = now()
     sessions.revoke_all(db, user.id)
     audit.record(db, "password_reset", user=user, address=address, via=row.channel)

@@ -25,6 +25,9 @@ def actor(user, region_code, impersonator=None):
                             if impersonator is not None else None),
         # A unit administrator's account may not apply for a title (split in 2019).
         "can_apply": user.role == "applicant",
+        # An administrator issued the password (appeal): the gateway lets the account
+        # do nothing but read /me, log out and change it until the owner does.
+        "must_change_password": bool(user.must_change_password),
     }
 
 

@@ -6,6 +6,7 @@ from nameko.timer import timer
 from services.accounts import (
     appeals,
     audit,
+    devices,
     notifications,
     organizations,
     profile,
@@ -13,6 +14,7 @@ from services.accounts import (
     registration,
     sessions,
     staff,
+    throttling,
 )
 from services.accounts.dependencies import BootstrapAdmin, NotificationSender
 from services.accounts.models import Base  # noqa: F401  (the tables this service owns)
@@ -46,8 +48,8 @@ class AccountsService:
         return sessions.authenticate(self.db, token)
 
     @rpc(expected_exceptions=DomainError)
-    def login(self, username, password, region_code=None, address=None):
-        return sessions.login(self.db, username, password, region_code, address)
+    def login(self, username, password, region_code=None, address=None, device=None):
+        return sessions.login(self.db, username, password, region_code, address, device)
 
     @rpc(expected_exceptions=DomainError)
     def logout(self, token, address=None):
@@ -173,9 +175,9 @@ class AccountsService:
         return appeals.scan(self.db, Documents(self.documents_rpc), appeal_id)
 
     @rpc(expected_exceptions=DomainError)
-    def decide_appeal(self, actor, appeal_id, approve, note=None, new_password=None):
+    def decide_appeal(self, actor, appeal_id, approve, note=None, new_password=None, confirm_name_mismatch=False):
         require_role(actor, "platform_admin")
-        return appeals.decide(self.db, actor, appeal_id, approve, note, new_password)
+        return appeals.decide(self.db, actor, appeal_id, approve, note, new_password, confirm_name_mismatch)
 
     # -- audit -------------------------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
@@ -189,4 +191,5 @@ class AccountsService:
 
     @timer(interval=3600)
     def purge_attempts(self):
-        sessions.purge_attempts(self.db)
+        throttling.purge_attempts(self.db)
+        devices.purge(self.db)

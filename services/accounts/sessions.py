@@ -1,22 +1,19 @@
 """Logins: signed tokens naming a stored session (so logout and expiry bite at once),
-throttling of repeated failures, and the actor a token stands for."""
+back-off after repeated failures (throttling.py), and the actor a token stands for."""
 import os
 from datetime import timedelta
 from functools import lru_cache
 
 import jwt
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
-from services.accounts import audit, passwords, schemas
-from services.accounts.models import Attempt, Session, User
+from services.accounts import audit, devices, passwords, schemas, throttling
+from services.accounts.models import Session, User
 from services.accounts.regions import DEFAULT_REGION, region_code
 from zc_common.clock import iso, now
 from zc_common.config import secret_key
 from zc_common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, Unauthorized
-
-FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES = 5
 
 
 def session_lifetime():
@@ -84,62 +81,34 @@ def authenticate(db, token):
     return schemas.actor(user, row.region_code, admin)
 
 
-# -- throttling ---------------------------------------------------------------------
-
-def recent_failures(db, kind, key, at):
-    """Failures for ``key`` in the window, not counting those before its last success."""
-    since = at - FAILURE_WINDOW
-    last_ok = db.scalar(select(func.max(Attempt.at)).where(
-        Attempt.kind == kind, Attempt.key == key, Attempt.ok.is_(True), Attempt.at > since))
-    query = select(Attempt.at).where(Attempt.kind == kind, Attempt.key == key,
-                                     Attempt.ok.is_(False), Attempt.at > (last_ok or since))
-    return sorted(db.scalars(query).all())
-
-
-def check_throttle(db, keys, at, message="尝试次数过多", limit=MAX_FAILURES):
-    """429 while any (kind, key) has ``limit`` failures in the window; the cool-down
-    ends when the oldest of them leaves the window."""
-    for kind, key in keys:
-        if not key:
-            continue
-        failures = recent_failures(db, kind, key, at)
-        if len(failures) >= limit:
-            wait = failures[-limit] + FAILURE_WINDOW - at
-            minutes = max(1, int(wait.total_seconds() // 60) + 1)
-            raise TooManyAttempts("too_many_attempts", f"{message}，请{minutes}分钟后再试",
-                                  retry_after=int(wait.total_seconds()) + 1)
-
-
-def purge_attempts(db, keep=timedelta(days=1)):
-    """Attempts only matter inside the throttling window; keep a day, drop the rest."""
-    deleted = db.execute(delete(Attempt).where(Attempt.at < now() - keep)).rowcount
-    db.commit()
-    return deleted
-
-
-def record_attempts(db, keys, ok, at):
-    for kind, key in keys:
-        if key:
-            db.add(Attempt(kind=kind, key=key, ok=ok, at=at))
-
-
 # -- login, logout, region, impersonation ---------------------------------------------------
 
-def login(db, username, password, region=None, address=None):
+def login(db, username, password, region=None, address=None, device=None):
+    """Back-off is counted separately per account, per address and per device
+    (throttling.py). A device that logged in to this account before skips the
+    account's back-off, so failures from elsewhere cannot keep the owner out; its
+    own failures still count, and the address and device back-offs still apply."""
     region = region_code(region, default=DEFAULT_REGION)
     username = (username or "").strip()
+    device_key = devices.device_hash(device)
     at = now()
-    keys = [("login_user", username), ("login_address", address)]
+    user = db.scalar(select(User).where(User.username == username)) if username else None
+    known = devices.is_known(db, user.id if user else None, device_key)
+    account_key = ("login_user", username)
+    other_keys = [("login_address", address), ("login_device", device_key)]
+    checks = [("login_address", address, throttling.ADDRESS), ("login_device", device_key, throttling.DEVICE)]
+    account_waiting = throttling.backoff_wait(db, *account_key, throttling.ACCOUNT, at).total_seconds() > 0
+    if not known:
+        checks.append((*account_key, throttling.ACCOUNT))
     try:
-        check_throttle(db, keys, at, message="登录失败次数过多")
+        throttling.check_backoff(db, checks, at, message="登录失败次数过多")
     except TooManyAttempts:
         audit.record(db, "login_throttled", username=username, address=address)
         db.commit()
         raise
-    user = db.scalar(select(User).where(User.username == username)) if username else None
     if not passwords.verify(user.password_hash if user else None, password or ""):
-        record_attempts(db, keys, False, at)
-        audit.record(db, "login_failure", user=user, username=username, address=address)
+        throttling.record_attempts(db, [account_key, *other_keys], False, at)
+        audit.record(db, "login_failure", user=user, username=username, address=address, known_device=known)
         db.commit()
         raise Unauthorized("bad_credentials", "用户名或密码错误")
     if user.disabled:
@@ -149,9 +118,15 @@ def login(db, username, password, region=None, address=None):
         raise Unauthorized("bad_credentials", "账号已停用，请联系平台管理员")
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    record_attempts(db, keys[:1], True, at)
+    # A success ends the account's run of failures only when it went through the
+    # account's back-off: a known device getting past someone else's guessing must
+    # not hand the guesser a fresh set of free tries. An address's failures are never
+    # cleared by one account's success (a guesser could log in to its own account).
+    successes = [("login_device", device_key)] + ([] if known and account_waiting else [account_key])
+    throttling.record_attempts(db, successes, True, at)
+    devices.remember(db, user.id, device_key, at)
     token, row = issue(db, user, region, address)
-    audit.record(db, "login_success", user=user, address=address, region_code=region)
+    audit.record(db, "login_success", user=user, address=address, region_code=region, known_device=known)
     db.commit()
     return {"token": token, "expires_at": iso(row.expires_at), "user": schemas.actor(user, region)}
 

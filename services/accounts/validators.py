@@ -153,6 +153,18 @@ def name_key(name):
     return "".join(folded.split())
 
 
+# The separators of transliterated names (阿不都·热合曼): the middle dot, the bullet,
+# the full stop, the katakana middle dot, the hyphenation point and their kin. NFKC
+# has already folded the half- and full-width forms (･ ．) into ・ and ".".
+NAME_SEPARATORS = "\u00b7\u2022.\u30fb\u2027\u2219\u22c5\u0387\u16eb\u2e31\u318d"
+
+
+def person_name_key(name):
+    """A name as compared against another: ``name_key`` without the separators, so
+    "阿不都·热合曼", "阿不都 • 热合曼" and "阿不都．热合曼" are the same person."""
+    return name_key(name).translate({ord(c): None for c in NAME_SEPARATORS})
+
+
 def required_text(value, field, label, max_length=200):
     text = (value or "").strip()
     if not text:

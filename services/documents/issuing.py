@@ -4,6 +4,7 @@ Issuing is idempotent per application (review may retry an approval): an
 application that already has a certificate gets the same one back. Numbers come
 from a counter row per region and year, locked for the transaction, so two
 approvals at once never share a number."""
+import math
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -75,6 +76,22 @@ def issue_one(db, bucket, approval, year, item, render):
     return cert
 
 
+def verify_wait(db, client, since, moment, failures, lookups):
+    """Seconds until enough of the client's counted lookups leave the window."""
+    waits = []
+    for counted, limit, only_failures in ((failures, VERIFY_MAX_FAILURES, True),
+                                          (lookups, VERIFY_MAX_LOOKUPS, False)):
+        if counted < limit:
+            continue
+        query = select(VerificationAttempt.at).where(VerificationAttempt.client == client,
+                                                     VerificationAttempt.at >= since)
+        if only_failures:
+            query = query.where(VerificationAttempt.found.is_(False))
+        freed_by = db.scalar(query.order_by(VerificationAttempt.at).offset(counted - limit).limit(1))
+        waits.append((freed_by + VERIFY_WINDOW - moment).total_seconds())
+    return max(1, math.ceil(max(waits)))
+
+
 def verify(db, no, name, client):
     """The public check by number and name; refuses a client address that keeps
     guessing, so numbers cannot be enumerated."""
@@ -86,7 +103,8 @@ def verify(db, no, name, client):
         .where(VerificationAttempt.client == client, VerificationAttempt.at >= since)).one()
     if failures >= VERIFY_MAX_FAILURES or lookups >= VERIFY_MAX_LOOKUPS:
         db.commit()
-        raise TooManyAttempts("too_many_attempts", "查询过于频繁，请稍后再试")
+        raise TooManyAttempts("too_many_attempts", "查询过于频繁，请稍后再试",
+                              retry_after=verify_wait(db, client, since, moment, failures, lookups))
     cert = db.get(Certificate, no) if no else None
     found = cert is not None and cert.name == (name or "").strip()
     db.add(VerificationAttempt(client=client[:64], at=moment, found=found))

@@ -4,6 +4,7 @@ public objections (异议), and the approval document (批文).
 Like decisions, every status change is asked of applications with a request id
 stored first (on the result / objection row) and recorded done only after it
 succeeded; ``retry_transitions`` finishes what an outage left half-way."""
+import math
 import uuid
 from datetime import timedelta
 
@@ -176,9 +177,17 @@ def object_to(session, publicity_id, application_number, reason, contact, client
     since = utcnow() - timedelta(hours=1)
     recent = select(func.count()).select_from(ObjectionAttempt).where(
         ObjectionAttempt.client == client, ObjectionAttempt.at >= since)
-    if (session.scalar(recent) >= OBJECTIONS_PER_HOUR or session.scalar(
-            recent.where(ObjectionAttempt.publicity_id == publicity_id)) >= OBJECTIONS_PER_PUBLICITY_HOUR):
-        raise TooManyAttempts("too_many_objections", "提交异议过于频繁，请一小时后再试")
+    for scope, limit in ((ObjectionAttempt.client == client, OBJECTIONS_PER_HOUR),
+                         (ObjectionAttempt.publicity_id == publicity_id, OBJECTIONS_PER_PUBLICITY_HOUR)):
+        count = session.scalar(recent.where(scope))
+        if count >= limit:
+            # Free again when enough of the counted attempts have left the hour.
+            freed_by = session.scalar(select(ObjectionAttempt.at).where(
+                ObjectionAttempt.client == client, ObjectionAttempt.at >= since, scope)
+                .order_by(ObjectionAttempt.at).offset(count - limit).limit(1))
+            seconds = max(1, math.ceil((freed_by + timedelta(hours=1) - utcnow()).total_seconds()))
+            raise TooManyAttempts("too_many_objections",
+                                  f"提交异议过于频繁，请{math.ceil(seconds / 60)}分钟后再试", retry_after=seconds)
     session.add(ObjectionAttempt(client=client, publicity_id=publicity_id))
     session.commit()
     publicity = session.get(Publicity, publicity_id)

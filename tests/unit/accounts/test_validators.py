@@ -122,3 +122,14 @@ def test_required_text_refuses_what_cannot_be_stored(text):
         validators.required_text(text, "name", "姓名", 64)
     assert (caught.value.code, caught.value.field) == ("invalid_text", "name")
     assert validators.required_text(" 张三\t", "name", "姓名", 64) == "张三"
+
+
+@pytest.mark.parametrize("written", ["阿不都·热合曼", "阿不都 • 热合曼", "阿不都．热合曼", "阿不都･热合曼",
+                                     "阿不都・热合曼", "阿不都‧热合曼", " 阿不都.热合曼 ", "阿不都\u3000热合曼"])
+def test_person_names_compare_without_spaces_and_middle_dots(written):
+    assert validators.person_name_key(written) == validators.person_name_key("阿不都热合曼")
+
+
+def test_person_names_that_differ_stay_different():
+    assert validators.person_name_key("张三") != validators.person_name_key("张山")
+    assert validators.person_name_key("ＡＢＣ 医院") == validators.person_name_key("abc医院")
