@@ -95,8 +95,12 @@ def login(db, username, password, region=None, address=None, device=None):
     user = db.scalar(select(User).where(User.username == username)) if username else None
     known = devices.is_known(db, user.id if user else None, device_key)
     account_key = ("login_user", username)
-    other_keys = [("login_address", address), ("login_device", device_key)]
-    checks = [("login_address", address, throttling.ADDRESS), ("login_device", device_key, throttling.DEVICE)]
+    # Per device *and* account: what a known device skips is that account's back-off,
+    # so that is what its own failures must hold back (a stolen device cookie cannot
+    # guess fast), while one person's typos on a shared computer cost others nothing.
+    pair_key = ("login_device", f"{device_key}:{username}" if device_key else None)
+    other_keys = [("login_address", address), pair_key]
+    checks = [("login_address", address, throttling.ADDRESS), (*pair_key, throttling.DEVICE)]
     account_waiting = throttling.backoff_wait(db, *account_key, throttling.ACCOUNT, at).total_seconds() > 0
     if not known:
         checks.append((*account_key, throttling.ACCOUNT))
@@ -122,7 +126,7 @@ def login(db, username, password, region=None, address=None, device=None):
     # account's back-off: a known device getting past someone else's guessing must
     # not hand the guesser a fresh set of free tries. An address's failures are never
     # cleared by one account's success (a guesser could log in to its own account).
-    successes = [("login_device", device_key)] + ([] if known and account_waiting else [account_key])
+    successes = [pair_key] + ([] if known and account_waiting else [account_key])
     throttling.record_attempts(db, successes, True, at)
     devices.remember(db, user.id, device_key, at)
     token, row = issue(db, user, region, address)

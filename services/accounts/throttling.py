@@ -43,8 +43,8 @@ class Backoff:
 # One account: its owner rarely mistypes more than a few times, so five free tries;
 # after that 30 s, 1 min, 2 min, … up to 15 min between guesses.
 ACCOUNT = Backoff(free=5, base=timedelta(seconds=30), cap=timedelta(minutes=15))
-# One device (the known-device cookie): the same as an account, so a stolen device
-# cookie, which skips the account's back-off, still cannot guess quickly.
+# One device on one account (the known-device cookie): the same as an account, so a
+# stolen device cookie, which skips the account's back-off, still cannot guess quickly.
 DEVICE = ACCOUNT
 # One address: an address is shared by everyone behind an office or hospital NAT,
 # a campus or a carrier's CGNAT, each of whom makes typos in their own accounts, so

@@ -8,28 +8,19 @@ from tests.client import expect
 from tests.integration.accounts_helpers import PASSWORD, fresh_address, login, phone, register_applicant, unique
 
 
-def test_five_failures_for_one_username_lock_it_for_a_while(api, stack):
+def test_five_failures_for_one_username_hold_it_back_for_a_while(api, stack):
     person = register_applicant(api)
     for _ in range(5):
         expect(api.post("/auth/login", json={"username": person["username"], "password": "Wrong-pass-1"},
                         headers=fresh_address()), 401, "bad_credentials")
     # The right password from yet another address is refused during the cool-down.
-    body = expect(api.post("/auth/login", json={"username": person["username"], "password": PASSWORD},
-                           headers=fresh_address()), 429, "too_many_attempts")
+    response = api.post("/auth/login", json={"username": person["username"], "password": PASSWORD},
+                        headers=fresh_address())
+    body = expect(response, 429, "too_many_attempts")
     assert int(body["error"]["retry_after"]) > 0  # seconds (extras cross RPC as text)
+    assert 0 < int(response.headers["Retry-After"]) <= 30  # a back-off, not a quarter-hour lock
     sessions = stack.sql("accounts", "select count(*) as n from sessions where user_id = %s", person["user_id"])
     assert sessions[0]["n"] == 0
-
-
-def test_five_failures_from_one_address_lock_that_address(api):
-    person = register_applicant(api)
-    address = fresh_address()
-    for _ in range(5):
-        expect(api.post("/auth/login", json={"username": unique("ghost"), "password": "Wrong-pass-1"},
-                        headers=address), 401, "bad_credentials")
-    expect(api.post("/auth/login", json={"username": person["username"], "password": PASSWORD},
-                    headers=address), 429, "too_many_attempts")
-    assert login(api, person["username"])["token"]  # another address is not affected
 
 
 def test_impersonation_shows_on_me_and_in_the_audit(api, admin_token):
@@ -37,13 +28,13 @@ def test_impersonation_shows_on_me_and_in_the_audit(api, admin_token):
     acting = expect(api.post("/admin/impersonate", json={"username": person["username"]}, token=admin_token), 200)
     me = expect(api.get("/me", token=acting["token"]), 200)
     assert me["username"] == person["username"] and me["impersonated_by"]["username"] == "admin"
-    expect(api.put("/me", json={"email": f"{unique('imp')}@example.cn"}, token=acting["token"]), 200)
+    expect(api.post("/auth/switch-region", json={"region_code": "652800"}, token=acting["token"]), 200)
     # The impersonated session is not a platform administrator's.
     expect(api.get("/admin/audit", token=acting["token"]), 403, "forbidden")
     log = expect(api.get("/admin/audit", params={"user": person["username"]}, token=admin_token), 200)
     kinds = {item["kind"]: item for item in log["items"]}
     assert kinds["impersonation_started"]["impersonated_by"]["username"] == "admin"
-    assert kinds["profile_updated"]["impersonated_by"]["username"] == "admin"
+    assert kinds["region_switched"]["impersonated_by"]["username"] == "admin"
     assert "applicant_registered" in kinds
     expect(api.post("/admin/impersonate", json={"username": unique("nobody")}, token=admin_token),
            404, "user_not_found")
@@ -71,7 +62,7 @@ def test_audit_log_records_logins_with_address_and_pages(api, admin_token):
 def test_profile_and_password_change(api, stack):
     person = register_applicant(api)
     token = login(api, person["username"])["token"]
-    expect(api.put("/me", json={"phone": "123"}, token=token), 422, "invalid_phone")
+    expect(api.put("/me", json={"phone": "123", "current_password": PASSWORD}, token=token), 422, "invalid_phone")
     stored = stack.sql("accounts", "select phone from users where id = %s", person["user_id"])
     assert stored[0]["phone"] == person["phone"]
     expect(api.post("/me/password", json={"old_password": "Not-it-123", "new_password": "Next-pass-2026"},
@@ -132,7 +123,9 @@ def test_recovery_is_throttled_per_address(api):
     body = {"id_number": register_applicant(api)["id_number"], "name": "别人", "phone": phone()}
     for _ in range(10):
         expect(api.post("/recovery/username", json=body, headers=address), 404, "no_matching_account")
-    expect(api.post("/recovery/username", json=body, headers=address), 429, "too_many_attempts")
+    response = api.post("/recovery/username", json=body, headers=address)
+    expect(response, 429, "too_many_attempts")
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
 
 
 def test_the_timer_sends_queued_messages(api, stack):

@@ -96,3 +96,12 @@ def test_a_shared_address_has_a_larger_allowance_than_one_account(service, monke
     fail(service, "colleague-last", office)
     assert 0 < refused(service, name, office) <= 30
     assert service.login(name, PASSWORD, None, "10.22.0.2")["token"]  # elsewhere: unaffected
+
+
+def test_typos_on_a_shared_computer_hold_back_only_that_account(service, monkeypatch):
+    at(monkeypatch, now())
+    first = service.register_applicant(applicant())["username"]
+    second = service.register_applicant(applicant())["username"]
+    fail(service, first, "10.23.0.1", DEVICE, times=5)
+    assert refused(service, first, "10.23.0.1", DEVICE) > 0
+    assert service.login(second, PASSWORD, None, "10.23.0.1", DEVICE)["token"]

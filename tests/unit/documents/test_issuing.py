@@ -77,6 +77,8 @@ def test_guessing_is_cut_off_per_client_address(db):
     with pytest.raises(TooManyAttempts) as caught:
         issuing.verify(db, cert.no, "张三", "10.0.0.9")  # even a right guess now
     assert caught.value.code == "too_many_attempts"
+    window = issuing.VERIFY_WINDOW.total_seconds()
+    assert window - 60 < caught.value.extra["retry_after"] <= window  # for the Retry-After header
     # Another address is not affected.
     assert issuing.verify(db, cert.no, "张三", "10.0.0.10").no == cert.no
     refused = db.scalar(select(func.count()).select_from(VerificationAttempt)

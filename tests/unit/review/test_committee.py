@@ -71,6 +71,8 @@ def test_approval_waits_for_the_publicity_and_its_objections(service):
     with pytest.raises(Exception) as limited:
         service.submit_objection(publicity["id"], "RSSQ7", "不实", "139", "10.0.0.1")
     assert getattr(limited.value, "code", None) == "too_many_objections"
+    # Retry-After: when the oldest counted attempt leaves the hour (seconds).
+    assert 3500 < int(limited.value.extra["retry_after"]) <= 3600
     service.resolve_objection(STAFF, made["id"], True, "属实")
     assert service.applications.apps["7"]["status"] == "failed"
     assert ("result_overturned" in [a for _, a, _ in service.applications.requests])
