@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
-import { session, homeFor } from './lib/session.js'
-import { setUnauthorizedHandler } from './lib/api.js'
+import { session, setSession, homeFor, mustChangePassword } from './lib/session.js'
+import { setUnauthorizedHandler, setPasswordChangeHandler } from './lib/api.js'
 
 const pages = import.meta.glob('./views/**/*.vue')
 const v = (p) => pages[`./views/${p}.vue`]
@@ -16,6 +16,7 @@ const routes = [
   { path: '/appeal', component: v('public/Appeal'), meta: { public: true, bare: true, title: '账号申诉' } },
 
   { path: '/me', component: v('applicant/MyHome'), meta: { roles: [], title: '我的主页' } },
+  { path: '/password', name: 'password', component: v('account/ChangePassword'), meta: { roles: [], title: '修改密码' } },
   { path: '/my/applications', component: v('applicant/MyApplications'), meta: { roles: ['applicant'], title: '我的申请书' } },
   { path: '/my/applications/new', component: v('applicant/NewApplication'), meta: { roles: ['applicant'], title: '新增申请书' } },
   { path: '/my/applications/:id', component: v('applicant/ApplicationEdit'), meta: { roles: ['applicant'], title: '申请书' } },
@@ -47,6 +48,8 @@ const router = createRouter({ history: createWebHistory(), routes, scrollBehavio
 router.beforeEach((to) => {
   if (to.meta.public) return true
   if (!session.token || !session.user) return { name: 'login', query: { redirect: to.fullPath } }
+  // An administrator-issued password: nothing else until the owner replaces it.
+  if (mustChangePassword(session.user) && to.name !== 'password') return { name: 'password', query: { redirect: to.fullPath } }
   const roles = to.meta.roles
   if (roles && roles.length && !roles.includes(session.user.role)) return homeFor(session.user.role)
   return true
@@ -59,6 +62,13 @@ setUnauthorizedHandler(() => {
   const here = router.currentRoute.value
   const back = here.matched.length ? here.fullPath : window.location.pathname + window.location.search
   if (!back.startsWith('/login')) router.push({ name: 'login', query: { redirect: back, expired: '1' } })
+})
+
+// The server says the password must be changed first (e.g. the flag was set while
+// this tab was open): remember it and go to the change page.
+setPasswordChangeHandler(() => {
+  if (session.user) setSession(null, { ...session.user, must_change_password: true })
+  if (router.currentRoute.value.name !== 'password') router.push({ name: 'password' })
 })
 
 export default router

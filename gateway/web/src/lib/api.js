@@ -18,6 +18,8 @@ export class ApiError extends Error {
 
 let onUnauthorized = () => {}
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn }
+let onPasswordChangeRequired = () => {}
+export function setPasswordChangeHandler(fn) { onPasswordChangeRequired = fn }
 
 function headers(extra = {}) {
   const h = { ...extra }
@@ -44,6 +46,7 @@ async function fail(res, quiet) {
     clearSession()
     onUnauthorized()
   }
+  if (res.status === 403 && err.code === 'password_change_required') onPasswordChangeRequired()
   if (!quiet) ElMessage.error({ message: err.message, grouping: true })
   throw err
 }

@@ -27,6 +27,10 @@ export function clearSession() {
   sessionStorage.removeItem(USER)
 }
 
+/** An administrator issued this account's password: it must be replaced first
+ * (an administrator acting as the user is not held back). */
+export const mustChangePassword = (user) => !!user?.must_change_password && !user?.impersonated_by
+
 export const ROLE_NAMES = {
   applicant: '专业技术人员',
   unit_admin: '基层单位管理员',
