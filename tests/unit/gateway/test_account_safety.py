@@ -24,13 +24,6 @@ async def test_a_429_whose_throttle_gave_no_time_still_has_retry_after(aiohttp_c
     assert response.status == 429 and int(response.headers["Retry-After"]) > 0
 
 
-async def test_other_errors_carry_no_retry_after(aiohttp_client):
-    client = await aiohttp_client(init_app(rpc=FakeRpc({("accounts", "echo"): raiser(RemoteError(
-        "Conflict", ["x", "冲突", {"retry_after": "5"}], "x"))})))
-    response = await client.get("/api/v1/echo")
-    assert response.status == 409 and "Retry-After" not in response.headers
-
-
 def login_answer(*args):
     return {"token": "t", "expires_at": "x", "user": {**PENDING, "must_change_password": False}}
 
