@@ -138,10 +138,11 @@ async def review_forward(request, call):
 # -- committee results -------------------------------------------------------------
 
 @api.route("POST", "/committee/meetings", summary="录入评审会议表决结果", tag=TAG_COMMITTEE, body=MeetingIn,
-           roles=COMMITTEE, status=201, responses={409: "申请书不处于待评审状态", 422: "票数不符"})
+           roles=COMMITTEE, status=201, responses={409: "申请书不处于待评审状态", 422: "票数不符"}, idempotent=True)
 async def record_meeting(request, call):
     body = call.body.model_dump(mode="json")
-    return await call.rpc.review.record_meeting(call.user, body["year"], body["held_on"], body["results"])
+    return await call.rpc.review.record_meeting(call.user, body["year"], body["held_on"], body["results"],
+                                                idempotency_key=call.idempotency_key)
 
 
 @api.route("GET", "/committee/meetings", summary="本评审委员会的评审会议", tag=TAG_COMMITTEE,
@@ -153,10 +154,12 @@ async def list_meetings(request, call):
 @api.route("POST", "/committee/meetings/{id}/publicity", summary="发布评审结果公示", tag=TAG_COMMITTEE,
            body=PublicityIn, roles=COMMITTEE, status=201,
            responses={409: "已公示", 422: "公示期不足（publicity_too_short）、开始时间早于当前时间"
-                                          "（publicity_backdated）或早于会议日期（publicity_before_meeting）"})
+                                          "（publicity_backdated）或早于会议日期（publicity_before_meeting）"},
+           idempotent=True)
 async def open_publicity(request, call):
     body = call.body.model_dump(mode="json")
-    return await call.rpc.review.open_publicity(call.user, call.params["id"], body["starts_at"], body["ends_at"])
+    return await call.rpc.review.open_publicity(call.user, call.params["id"], body["starts_at"], body["ends_at"],
+                                                idempotency_key=call.idempotency_key)
 
 
 @api.route("GET", "/committee/objections", summary="公示期异议", tag=TAG_COMMITTEE, query=ObjectionQuery,
@@ -173,9 +176,10 @@ async def resolve_objection(request, call):
 
 @api.route("POST", "/committee/meetings/{id}/approval", summary="发布批文并颁发电子证书", tag=TAG_COMMITTEE,
            body=ApprovalIn, roles=COMMITTEE, status=201,
-           responses={409: "公示未结束、异议未处理或批文号已使用"})
+           responses={409: "公示未结束、异议未处理或批文号已使用"}, idempotent=True)
 async def approve_meeting(request, call):
-    return await call.rpc.review.approve_meeting(call.user, call.params["id"], call.body.document_no)
+    return await call.rpc.review.approve_meeting(call.user, call.params["id"], call.body.document_no,
+                                                 idempotency_key=call.idempotency_key)
 
 
 # -- public ----------------------------------------------------------------------------

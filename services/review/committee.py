@@ -3,7 +3,12 @@ public objections (异议), and the approval document (批文).
 
 Like decisions, every status change is asked of applications with a request id
 stored first (on the result / objection row) and recorded done only after it
-succeeded; ``retry_transitions`` finishes what an outage left half-way."""
+succeeded; ``retry_transitions`` finishes what an outage left half-way.
+
+Recording a meeting, opening its publicity and approving it take an optional
+idempotency key, stored with the row the request makes: a retry with the key
+answers from that meeting again (finishing what is pending) instead of making a
+second meeting or refusing with 409."""
 import math
 import uuid
 from datetime import timedelta
@@ -12,8 +17,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.review import rules
-from services.review.models import Approval, Meeting, MeetingResult, Objection, ObjectionAttempt, Publicity, utcnow
+from services.review.models import (
+    Approval,
+    IdempotencyKey,
+    Meeting,
+    MeetingResult,
+    Objection,
+    ObjectionAttempt,
+    Publicity,
+    utcnow,
+)
 from services.review.remote import domain_error, log
+from zc_common import idempotency
 from zc_common.clock import iso
 from zc_common.clock import now as platform_now
 from zc_common.errors import Conflict, Invalid, NotFound, TooManyAttempts
@@ -36,9 +51,42 @@ def own_meeting(session, actor, meeting_id):
 
 # -- meetings ------------------------------------------------------------------
 
-def record_meeting(deps, actor, year, held_on, results):
+def _known(session, actor, key, operation, target):
+    return idempotency.recall(session, IdempotencyKey, actor["id"], key, operation, target)
+
+
+def _commit_keyed(session, actor, key, operation, target, meeting_id):
+    """Commit the caller's change with its key; the key's earlier row instead when
+    a twin carrying the same key committed first (None: the failure was not ours)."""
+    idempotency.remember(session, IdempotencyKey, actor["id"], key, operation, target, meeting_id=meeting_id)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        known = _known(session, actor, key, operation, target)
+        if known is None:
+            raise
+        return known
+    return None
+
+
+def meeting_again(deps, meeting_id):
+    """A retried meeting: results whose status change is pending are tried again."""
+    session = deps.session
+    meeting = session.get(Meeting, meeting_id)
+    for row in session.scalars(select(MeetingResult).where(MeetingResult.meeting_id == meeting.id,
+                                                           MeetingResult.transitioned.is_(False))).all():
+        apply_result(deps, meeting, row)
+    return meeting_view(session, meeting)
+
+
+def record_meeting(deps, actor, year, held_on, results, idempotency_key=None):
     session = deps.session
     committee_id = actor.get("org_id")
+    key = idempotency.check_key(idempotency_key)
+    known = _known(session, actor, key, "record_meeting", committee_id)
+    if known is not None:
+        return meeting_again(deps, known.meeting_id)
     if not results:
         raise Invalid("invalid_field", "会议结果不能为空", field="results")
     seen = set()
@@ -78,7 +126,9 @@ def record_meeting(deps, actor, year, held_on, results):
             request_id=uuid.uuid4().hex)
         session.add(row)
         rows.append(row)
-    session.commit()
+    twin = _commit_keyed(session, actor, key, "record_meeting", committee_id, meeting.id)
+    if twin is not None:
+        return meeting_again(deps, twin.meeting_id)
     for row in rows:
         apply_result(deps, meeting, row)
     return meeting_view(session, meeting)
@@ -137,8 +187,11 @@ def publicity_view(publicity):
             "ended": moment > publicity.ends_at}
 
 
-def open_publicity(deps, actor, meeting_id, starts_at, ends_at):
+def open_publicity(deps, actor, meeting_id, starts_at, ends_at, idempotency_key=None):
     session = deps.session
+    key = idempotency.check_key(idempotency_key)
+    if _known(session, actor, key, "publicity", meeting_id) is not None:
+        return publicity_view(session.scalar(select(Publicity).where(Publicity.meeting_id == meeting_id)))
     meeting = own_meeting(session, actor, meeting_id)
     if session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id)) is not None:
         raise Conflict("publicity_exists", "该会议结果已公示")
@@ -148,10 +201,11 @@ def open_publicity(deps, actor, meeting_id, starts_at, ends_at):
     publicity = Publicity(meeting_id=meeting.id, committee_id=meeting.committee_id, starts_at=starts, ends_at=ends)
     session.add(publicity)
     try:
-        session.commit()
+        twin = _commit_keyed(session, actor, key, "publicity", meeting.id, meeting.id)
     except IntegrityError:
-        session.rollback()
         raise Conflict("publicity_exists", "该会议结果已公示") from None
+    if twin is not None:
+        publicity = session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id))
     return publicity_view(publicity)
 
 
@@ -260,8 +314,11 @@ def overturn(deps, objection):
 
 # -- approval ------------------------------------------------------------------------
 
-def approve(deps, actor, meeting_id, document_no):
+def approve(deps, actor, meeting_id, document_no, idempotency_key=None):
     session = deps.session
+    key = idempotency.check_key(idempotency_key)
+    if _known(session, actor, key, "approval", meeting_id) is not None:
+        return approval_again(deps, actor, meeting_id)
     meeting = own_meeting(session, actor, meeting_id)
     publicity = session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id))
     if publicity is None:
@@ -291,10 +348,20 @@ def approve(deps, actor, meeting_id, document_no):
         if result.passed and not result.overturned:
             result.approve_request_id = uuid.uuid4().hex
     try:
-        session.commit()
+        twin = _commit_keyed(session, actor, key, "approval", meeting.id, meeting.id)
     except IntegrityError:
-        session.rollback()
         raise Conflict("document_no_taken", f"批文号「{document_no}」在本年度已使用") from None
+    if twin is not None:
+        return approval_again(deps, actor, meeting.id)
+    finish_approval(deps, meeting, approval)
+    return approval_view(session, approval)
+
+
+def approval_again(deps, actor, meeting_id):
+    """A retried approval: finish what is pending (statuses, certificates), answer it."""
+    session = deps.session
+    meeting = own_meeting(session, actor, meeting_id)
+    approval = session.scalar(select(Approval).where(Approval.meeting_id == meeting.id))
     finish_approval(deps, meeting, approval)
     return approval_view(session, approval)
 

@@ -219,9 +219,12 @@ class ProcessedEvent(InboxMixin, Base):
 
 
 class IdempotencyKey(IdempotencyMixin, Base):
-    """A reviewer's forward / return sent with an ``Idempotency-Key``: the key
-    names the task it decided (stored with the claim), whose ``outcome`` is the
-    answer; a retry while the decision is still on its way resumes it."""
+    """A request sent with an ``Idempotency-Key``, and what it made. A reviewer's
+    forward / return names the task it decided (stored with the claim), whose
+    ``outcome`` is the answer; a retry while the decision is still on its way
+    resumes it. The committee's meeting, publicity and approval name their meeting,
+    from which the answer is read again."""
     __tablename__ = "review_idempotency_keys"
 
-    task_id: Mapped[str] = mapped_column(String(36), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    meeting_id: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -93,16 +93,17 @@ class ReviewService:
 
     # -- committee results -----------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
-    def record_meeting(self, actor, year, held_on, results):
-        return committee.record_meeting(self.deps, committee_staff(actor), year, held_on, results)
+    def record_meeting(self, actor, year, held_on, results, idempotency_key=None):
+        return committee.record_meeting(self.deps, committee_staff(actor), year, held_on, results, idempotency_key)
 
     @rpc(expected_exceptions=DomainError)
     def list_meetings(self, actor, year=None):
         return committee.list_meetings(self.db, committee_staff(actor), year)
 
     @rpc(expected_exceptions=DomainError)
-    def open_publicity(self, actor, meeting_id, starts_at, ends_at):
-        return committee.open_publicity(self.deps, committee_staff(actor), meeting_id, starts_at, ends_at)
+    def open_publicity(self, actor, meeting_id, starts_at, ends_at, idempotency_key=None):
+        return committee.open_publicity(self.deps, committee_staff(actor), meeting_id, starts_at, ends_at,
+                                        idempotency_key)
 
     @rpc(expected_exceptions=DomainError)
     def public_publicity(self):
@@ -121,8 +122,8 @@ class ReviewService:
         return committee.resolve_objection(self.deps, committee_staff(actor), objection_id, upheld, note)
 
     @rpc(expected_exceptions=DomainError)
-    def approve_meeting(self, actor, meeting_id, document_no):
-        return committee.approve(self.deps, committee_staff(actor), meeting_id, document_no)
+    def approve_meeting(self, actor, meeting_id, document_no, idempotency_key=None):
+        return committee.approve(self.deps, committee_staff(actor), meeting_id, document_no, idempotency_key)
 
     # -- events from applications -------------------------------------------------------
     @event_handler("applications", "application_submitted", requeue_on_error=True)

@@ -8,7 +8,9 @@ from tests.unit.gateway.test_core import FakeRpc
 APPLICANT = {"id": "p1", "role": "applicant"}
 DECISIONS = [("post", "/api/v1/applications/{id}/submit"), ("post", "/api/v1/applications/{id}/withdraw"),
              ("post", "/api/v1/applications/{id}/change-qualification"),
-             ("post", "/api/v1/review/applications/{id}/forward"), ("post", "/api/v1/review/applications/{id}/return")]
+             ("post", "/api/v1/review/applications/{id}/forward"), ("post", "/api/v1/review/applications/{id}/return"),
+             ("post", "/api/v1/committee/meetings"), ("post", "/api/v1/committee/meetings/{id}/publicity"),
+             ("post", "/api/v1/committee/meetings/{id}/approval")]
 
 
 class KeyedRpc(FakeRpc):

@@ -86,3 +86,39 @@ def test_withdraw_claims_name_their_submission(service):
         service.claim_withdraw("a1", submission_no=1)
     assert stale.value.code == "cannot_withdraw"
     assert [(t.round, t.state) for t in tasks(service)] == [(1, "withdrawn"), (2, "open")]
+
+
+# -- the committee's requests ---------------------------------------------------------
+
+def test_committee_requests_retried_with_their_keys_act_once(service):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from services.review.models import Approval, Meeting, Publicity
+    from tests.unit.review.test_committee import STAFF, ready, vote
+    from zc_common.clock import now
+
+    ready(service, "m1")
+    meeting = service.record_meeting(STAFF, 2026, "2026-11-20", [vote("m1", 9, 9, 0, 0)], idempotency_key="mt")
+    again = service.record_meeting(STAFF, 2026, "2026-11-20", [vote("m1", 9, 9, 0, 0)], idempotency_key="mt")
+    assert again == meeting
+    assert service.db.scalar(select(func.count()).select_from(Meeting)) == 1
+    with pytest.raises(Conflict) as plain:  # without its key the repeat is refused by the rules
+        service.record_meeting(STAFF, 2026, "2026-11-20", [vote("m1", 9, 9, 0, 0)])
+    assert plain.value.code == "not_ready_for_meeting"
+
+    start = now() - timedelta(days=10)
+    window = (start.isoformat(), (start + timedelta(days=9)).isoformat())
+    publicity = service.open_publicity(STAFF, meeting["id"], *window, idempotency_key="pub")
+    assert service.open_publicity(STAFF, meeting["id"], *window, idempotency_key="pub") == publicity
+    assert service.db.scalar(select(func.count()).select_from(Publicity)) == 1
+    with pytest.raises(Invalid) as reused:
+        service.approve_meeting(STAFF, meeting["id"], "批文9号", idempotency_key="pub")
+    assert reused.value.code == "idempotency_key_reused"
+
+    service.documents.issue_certificates = lambda approval: [{"no": "1"}]
+    approved = service.approve_meeting(STAFF, meeting["id"], "批文9号", idempotency_key="apr")
+    assert service.approve_meeting(STAFF, meeting["id"], "批文9号", idempotency_key="apr") == approved
+    assert service.db.scalar(select(func.count()).select_from(Approval)) == 1
+    assert [a for _, a, _ in service.applications.requests].count("approve") == 1
