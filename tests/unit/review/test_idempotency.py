@@ -108,11 +108,14 @@ def test_committee_requests_retried_with_their_keys_act_once(service):
         service.record_meeting(STAFF, 2026, "2026-11-20", [vote("m1", 9, 9, 0, 0)])
     assert plain.value.code == "not_ready_for_meeting"
 
-    start = now() - timedelta(days=10)
+    start = now() + timedelta(minutes=1)
     window = (start.isoformat(), (start + timedelta(days=9)).isoformat())
     publicity = service.open_publicity(STAFF, meeting["id"], *window, idempotency_key="pub")
     assert service.open_publicity(STAFF, meeting["id"], *window, idempotency_key="pub") == publicity
     assert service.db.scalar(select(func.count()).select_from(Publicity)) == 1
+    row = service.db.get(Publicity, publicity["id"])
+    row.starts_at, row.ends_at = now() - timedelta(days=10), now() - timedelta(minutes=1)  # time has passed
+    service.db.commit()
     with pytest.raises(Invalid) as reused:
         service.approve_meeting(STAFF, meeting["id"], "批文9号", idempotency_key="pub")
     assert reused.value.code == "idempotency_key_reused"
