@@ -57,18 +57,14 @@ def _reused():
 
 
 def recall(session, model, actor_id, key, operation, target):
-    """The stored row for this actor's key, or None (no key, never seen, or expired —
-    an expired row is deleted in the caller's transaction). Invalid
-    ``idempotency_key_reused`` when the key was used for another operation or target."""
+    """The stored row for this actor's key, or None (no key, never seen, or expired).
+    Invalid ``idempotency_key_reused`` when the key was used for another operation
+    or target."""
     if key is None:
         return None
     row = session.scalars(select(model).where(model.actor_id == actor_id, model.key == key)
                           .execution_options(populate_existing=True)).first()
-    if row is None:
-        return None
-    if row.created_at < _utcnow() - KEEP:
-        session.delete(row)
-        session.flush()
+    if row is None or row.created_at < _utcnow() - KEEP:
         return None
     if (row.operation, row.target) != (operation, target):
         raise _reused()
@@ -76,9 +72,12 @@ def recall(session, model, actor_id, key, operation, target):
 
 
 def remember(session, model, actor_id, key, operation, target, response=None, **columns):
-    """Record the key in the caller's transaction (the one making the change)."""
+    """Record the key in the caller's transaction (the one making the change); an
+    expired row of the same key, not yet cleaned up, makes way in that transaction."""
     if key is None:
         return None
+    session.execute(delete(model).where(model.actor_id == actor_id, model.key == key,
+                                        model.created_at < _utcnow() - KEEP))
     row = model(actor_id=actor_id, key=key, operation=operation, target=target, response=response,
                 created_at=_utcnow(), **columns)
     session.add(row)

@@ -81,6 +81,18 @@ def test_withdraw_and_change_of_qualification_replay_too(service):
     assert actions(service, draft["id"]) == ["change_qualification"]
 
 
+def test_an_expired_key_not_yet_cleaned_up_is_a_new_request(service):
+    app = submittable(service, maximum=3)
+    first = service.submit(ME, app["id"], idempotency_key="stale")
+    service.withdraw(ME, app["id"])
+    row = service.db.get(IdempotencyKey, (ME["id"], "stale"))
+    row.created_at = row.created_at - idempotency.KEEP - timedelta(minutes=1)
+    service.db.commit()
+    again = service.submit(ME, app["id"], idempotency_key="stale")
+    assert again["submissions_used"] == 2 and first["submissions_used"] == 1
+    assert actions(service, app["id"]) == ["submit", "withdraw", "submit"]
+
+
 def test_keys_expire_after_a_day(service):
     app = submittable(service)
     service.submit(ME, app["id"], idempotency_key="old")
