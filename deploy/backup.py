@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,9 @@ def environment(env):
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+PAUSE_LIMIT_SECONDS = 120   # far above the seconds the snapshots take
 
 
 def system_settings(env):
@@ -64,12 +68,18 @@ def paused(data_dir, enabled=True):
     if pgid is None:
         yield None
         return
+    # Should this process die while the system is stopped, a detached watchdog
+    # resumes it anyway.
+    watchdog = subprocess.Popen(["sh", "-c", f"sleep {PAUSE_LIMIT_SECONDS}; kill -CONT -- -{pgid}"],
+                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.killpg(pgid, signal.SIGSTOP)
     started = time.monotonic()
     try:
         yield pgid
     finally:
         os.killpg(pgid, signal.SIGCONT)
+        watchdog.kill()
+        watchdog.wait()
         launcher.log(f"backup: the system was paused {time.monotonic() - started:.2f}s")
 
 
@@ -81,28 +91,30 @@ def object_store(env):
     if launcher.port_open(host or "127.0.0.1", int(port)) or "ZC_WEED_BASE" not in env:
         yield
         return
-    import subprocess
     process = subprocess.Popen(["bash", str(launcher.ROOT / "deploy" / "objectstore.sh")], env=env,
                                cwd=launcher.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True, umask=launcher.PROCESS_UMASK)
     try:
-        wait_for_bucket_api(env)
+        wait_for_bucket_api(env, process)
         yield
     finally:
         launcher.stop_processes(process)
 
 
-def wait_for_bucket_api(env, wait=60):
+def wait_for_bucket_api(env, process, wait=60):
     with environment(env):
         settings = config.s3_settings()
     deadline = time.monotonic() + wait
     while True:
+        if process.poll() is not None:
+            raise BackupError(f"the local object store stopped at once (exit {process.returncode}): "
+                              f"are the ports from ZC_WEED_BASE={env['ZC_WEED_BASE']} free?")
         try:
             snapshots.s3_client(settings).list_buckets()
             return
-        except Exception:  # noqa: BLE001 — not up yet
+        except Exception as exc:  # noqa: BLE001 — not up yet
             if time.monotonic() > deadline:
-                raise
+                raise BackupError(f"the local object store did not answer in {wait}s: {exc}") from exc
             time.sleep(0.3)
 
 

@@ -90,8 +90,9 @@ def dump_database(url, target_dir, name):
             raise BackupError(f"{name}: no database at {source}")
         target = target_dir / f"{name}.sqlite3"
         private_file(target)
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)) as live, \
-                closing(sqlite3.connect(target)) as copy:
+        # The backup API reads page by page under SQLite's own locking; the services
+        # run in WAL mode, so a writer (even one paused mid-transaction) never blocks it.
+        with closing(sqlite3.connect(source, timeout=30)) as live, closing(sqlite3.connect(target)) as copy:
             live.backup(copy)
     else:
         target = target_dir / f"{name}.pgdump"
