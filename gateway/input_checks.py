@@ -10,7 +10,7 @@ import asyncio
 import json
 import os
 import re
-from itertools import accumulate
+from itertools import compress
 
 from aiohttp import web
 
@@ -27,17 +27,41 @@ MAX_JSON_DEPTH = 32
 BODY_READ_TIMEOUT = float(os.environ.get("ZC_BODY_READ_TIMEOUT", "30"))
 
 # A JSON string literal, unrolled so that it never backtracks (linear time even on
-# an unterminated string).
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# an unterminated string). On UTF-8 bytes: '"' and '\' never occur inside a
+# multi-byte character.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACES_AS_BRACKETS = bytes.maketrans(b"{}", b"[]")
+
+# Escapes that decode to text no service can store: a control character other than
+# tab, LF and CR, or a surrogate that is not half of a pair. Nothing else in valid
+# JSON can: the parser refuses raw control characters in strings, and strict UTF-8
+# cannot carry a surrogate. (An escaped backslash before "u0000" matches too; the
+# walk over the parsed data then finds nothing.)
+_BAD_ESCAPE = re.compile(  # starts with a literal, so the engine skips ahead fast
+    rb"\\(?:[bf]"  # backspace, form feed
+    rb"|u(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])"
+    rb"|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2}\\u)[dD][c-fC-F][0-9a-fA-F]{2}))")
 
 
-def json_depth(text):
-    """How deeply arrays and objects nest in JSON text, counted without parsing it
-    (brackets inside strings do not count)."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
-    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+def nesting_exceeds(raw: bytes, max_depth=MAX_JSON_DEPTH):
+    """Whether arrays and objects in the JSON nest deeper than ``max_depth``, decided
+    before parsing (brackets inside strings do not count). Every step is a C-speed
+    pass over the brackets alone, and each removes the innermost level, so a
+    hostile megabyte costs about what parsing it would."""
+    if raw.count(b"[") + raw.count(b"{") <= max_depth:
+        return False
+    brackets = _JSON_STRING.sub(b"", raw).translate(_BRACES_AS_BRACKETS, _NOT_BRACKETS)
+    too_many_open = b"[" * (max_depth + 1)  # in a row: the usual hostile shape, found at once
+    for _ in range(max_depth):
+        if too_many_open in brackets:
+            return True
+        inner_removed = brackets.replace(b"[]", b"")
+        if not inner_removed or len(inner_removed) == len(brackets):
+            return False  # all levels removed, or unbalanced: then the parser refuses it
+        brackets = inner_removed
+    return True
 
 
 def _refuse_constant(name):
@@ -50,7 +74,7 @@ def parse_json(raw: bytes, max_depth=MAX_JSON_DEPTH):
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise malformed_json() from None
-    if json_depth(text) > max_depth:
+    if nesting_exceeds(raw, max_depth):
         raise BadRequest("json_too_deep", f"请求体嵌套层数过多（最多 {max_depth} 层）")
     try:
         # NaN and Infinity are not JSON; a number too long to convert is a ValueError too.
@@ -63,25 +87,48 @@ def malformed_json():
     return BadRequest("malformed_json", "请求体不是有效的 JSON")
 
 
-def unstorable_field(data):
+def may_hold_unstorable(raw: bytes):
+    """False when the JSON text cannot decode to unstorable text (the usual case,
+    answered by one regex search, without walking the data)."""
+    return _BAD_ESCAPE.search(raw) is not None
+
+
+_WALKED = frozenset((str, dict, list))
+
+
+# No form of the API comes near this many strings, objects and arrays in one body.
+WALK_BUDGET = 50_000
+
+
+def unstorable_field(data, budget=WALK_BUDGET):
     """The path (``a.b[2].c``, as services name fields) of the first string — value
-    or key — that cannot be stored; "" for the body itself; None when all is well."""
+    or key — that cannot be stored; "" for the body itself (or for a body too large
+    to search through, once ``may_hold_unstorable`` has said it may hold one); None
+    when all is well."""
     stack = [("", data)]
     while stack:
+        budget -= 1
+        if budget < 0:
+            return ""
         path, value = stack.pop()
-        if isinstance(value, str):
+        kind = type(value)
+        if kind is str:
             if not is_storable(value):
                 return path
-        elif isinstance(value, dict):
+        elif kind is dict:
             children = []
             for key, item in value.items():
                 key_path = f"{path}.{printable_name(key)}" if path else printable_name(key)
                 if not is_storable(key):
                     return key_path
-                children.append((key_path, item))
+                if type(item) in _WALKED:
+                    children.append((key_path, item))
             stack.extend(reversed(children))
-        elif isinstance(value, list):
-            stack.extend(reversed([(f"{path}[{n}]", item) for n, item in enumerate(value)]))
+        elif kind is list:
+            # Numbers, booleans and nulls are skipped at C speed: a hostile list of a
+            # million of them costs no more than parsing it did.
+            walked = compress(range(len(value)), map(_WALKED.__contains__, map(type, value)))
+            stack.extend(reversed([(f"{path}[{n}]", value[n]) for n in walked]))
     return None
 
 
@@ -103,9 +150,10 @@ async def read_json(request: web.Request, max_bytes=MAX_JSON_BYTES, max_depth=MA
     if len(raw) > max_bytes:
         raise body_too_large(max_bytes)
     data = parse_json(raw, max_depth)
-    field = unstorable_field(data)
-    if field is not None:
-        raise invalid_text(field)
+    if may_hold_unstorable(raw):
+        field = unstorable_field(data)
+        if field is not None:
+            raise invalid_text(field)
     return data
 
 

@@ -83,6 +83,7 @@ async def test_a_json_body_that_never_finishes_is_408(edge, monkeypatch):
     ('{"name": "\\udfff"}', "name"),
     ('{"rows": [{"a": "ok"}, {"a": "x\\u0000y"}]}', "rows[1].a"),
     ('{"note": "bell\\u0007"}', "note"),
+    ('{"note": "back\\bspace"}', "note"),
 ])
 async def test_unstorable_text_in_a_json_body_is_422_before_any_call(edge, body, field):
     response = await edge.put("/api/v1/applications/a1/sections/basic_info", data=body,

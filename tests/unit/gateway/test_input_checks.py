@@ -37,16 +37,44 @@ def test_a_bad_name_is_escaped_before_it_is_echoed():
     escaped.encode("utf-8")
 
 
-@pytest.mark.parametrize("text, depth", [
-    ('{"a": 1}', 1),
-    ('{"rows": [{"x": [1, 2]}, {"y": {}}]}', 4),
-    ('"[[[[[[ not brackets ]"', 0),
-    ('{"k": "a \\" [[[[ still a string"}', 1),
-    ("[" * 5000 + "]" * 5000, 5000),
-    ("17", 0),
+def nested(depth, inner="1"):
+    return "[" * depth + inner + "]" * depth
+
+
+@pytest.mark.parametrize("text, too_deep", [
+    ('{"a": 1}', False),
+    ('{"rows": [{"x": [1, 2]}, {"y": {}}]}', False),
+    (nested(32), False),
+    (nested(33), True),
+    (nested(31, '{"k": {"v": 1}}'), True),                  # braces count as levels too
+    ('"' + "[" * 100 + ' only a string"', False),
+    ('{"k": "a \\" ' + "[" * 100 + ' still a string"}', False),
+    ("[" + ",".join(["[]"] * 100_000) + "]", False),         # wide, not deep
+    ("[" * 100_000, True),                                   # opens deeper than allowed, never closed
+    ("[" * 20 + "]" * 21, False),                            # unbalanced, shallow: the parser refuses it
+    ("[" * 40 + "]" * 40 + "]", True),                       # deep, whatever follows
+    ("17", False),
 ])
-def test_json_depth_is_counted_without_parsing(text, depth):
-    assert input_checks.json_depth(text) == depth
+def test_nesting_is_measured_without_parsing(text, too_deep):
+    assert input_checks.nesting_exceeds(text.encode(), 32) is too_deep
+
+
+@pytest.mark.parametrize("text, suspicious", [
+    ('{"name": "张三"}', False),
+    ('{"name": "tab\\tnew\\nline\\r\\u0009\\u000A\\u000d"}', False),
+    ('{"emoji": "\\ud83d\\ude00"}', False),                  # a pair: one valid character
+    ('{"a": "\\u0000"}', True),
+    ('{"a": "\\u001B"}', True),
+    ('{"a": "\\udfff"}', True),                               # a lone low half
+    ('{"a": "\\uD83D x"}', True),                             # a lone high half
+    ('{"a": "\\ud83d\\ud83d\\ude00"}', True),                 # a high half, then a pair
+    ('{"a": "back\\bspace"}', True),
+    ('{"a": "form\\ffeed"}', True),
+])
+def test_escapes_that_may_decode_to_unstorable_text(text, suspicious):
+    assert input_checks.may_hold_unstorable(text.encode()) is suspicious
+    data = json.loads(text)
+    assert (input_checks.unstorable_field(data) is not None) is suspicious
 
 
 def test_deep_json_is_refused_before_the_parser_sees_it():
@@ -82,6 +110,19 @@ def test_unstorable_text_is_found_anywhere_with_its_path():
     assert field.startswith("ok.k") and is_storable(field)
     # The first one in document order.
     assert input_checks.unstorable_field({"a": "\x00", "b": "\x00"}) == "a"
+
+
+def test_an_escaped_backslash_before_u0000_is_plain_text():
+    raw = b'{"path": "C:\\\\u0000"}'
+    assert json.loads(raw) == {"path": "C:\\u0000"}
+    assert input_checks.may_hold_unstorable(raw)        # the quick scan cannot tell…
+    assert input_checks.unstorable_field(json.loads(raw)) is None  # …the walk can
+
+
+def test_a_body_too_large_to_search_through_is_refused_as_a_whole():
+    data = [{"a": 1}] * 100 + ["\x00"]
+    assert input_checks.unstorable_field(data) == "[100]"
+    assert input_checks.unstorable_field(data, budget=50) == ""
 
 
 def test_params_query_and_form_fields_are_checked():
