@@ -97,7 +97,7 @@ _WALKED = frozenset((str, dict, list))
 
 
 # No form of the API comes near this many strings, objects and arrays in one body.
-WALK_BUDGET = 50_000
+WALK_BUDGET = 20_000
 
 
 def unstorable_field(data, budget=WALK_BUDGET):
