@@ -41,6 +41,7 @@ from gateway.schemas_accounts import (
     UserOut,
 )
 from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
+from zc_common.text import printable_name
 
 TAG_AUTH = "注册与登录"
 TAG_ADMIN = "平台管理"
@@ -75,7 +76,9 @@ def client_address(request):
     hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]
     for hop in reversed(hops):
         if not _trusted(hop):
-            return hop[:64]
+            # Junk from the header is kept as text a database takes (a byte that was
+            # not UTF-8 arrives as a lone surrogate).
+            return printable_name(hop[:64])
     return address
 
 

@@ -10,6 +10,7 @@ from gateway.app import init_app
 from gateway.rpc import RemoteError
 from gateway.upload_limits import UploadSettings
 from tests.unit.gateway.test_core import FakeRpc, raiser
+from zc_common.text import is_storable
 
 SLOW = UploadSettings(at_once=1, per_owner=2, read_timeout=10, min_rate=1000, grace=3)
 
@@ -215,3 +216,19 @@ async def test_a_token_header_that_is_not_utf8_is_401_without_a_call(edge):
     writer.close()
     assert answer.startswith(b"HTTP/1.1 401") and b"not_logged_in" in answer, answer[:300]
     assert edge.rpc.calls == []
+
+
+async def test_a_forwarded_address_that_is_not_utf8_reaches_the_service_as_storable_text(edge):
+    # The test client connects from loopback, a trusted proxy: its X-Forwarded-For is believed.
+    body = b'{"username": "someone", "password": "p"}'
+    reader, writer = await asyncio.open_connection("127.0.0.1", edge.server.port)
+    writer.write(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"X-Forwarded-For: 10.0.0.1\xff\xfe\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                 % len(body) + body)
+    answer = await reader.read()
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+    (_, _, args), = [c for c in edge.rpc.calls if c[1] == "login"]
+    address = args[3]
+    assert address.startswith("10.0.0.1") and is_storable(address)
+    address.encode("utf-8")
