@@ -81,7 +81,8 @@ export async function api(method, path, opts = {}) {
 // gateway's 502/503/504 — the key is kept, so pressing the button again retries the same
 // action and the server answers the first result instead of acting twice (or refusing
 // with 409). Any definite answer (success or a refusal) ends the action: the next press
-// is a new one with a new key.
+// is a new one with a new key. The same action means the same path and body: a request
+// changed before it is sent again (another qualification, another opinion) is a new one.
 const pendingKeys = new Map()
 const ANSWER_LOST = new Set([0, 502, 503, 504])
 
@@ -92,16 +93,17 @@ export function newIdempotencyKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-/** POST a decision; the key is kept per path until a definite answer arrives. */
+/** POST a decision; its key is kept until a definite answer arrives. */
 export async function decide(path, json = {}, opts = {}) {
-  const key = pendingKeys.get(path) || newIdempotencyKey()
-  pendingKeys.set(path, key)
+  const action = `${path} ${JSON.stringify(json)}`
+  const key = pendingKeys.get(action) || newIdempotencyKey()
+  pendingKeys.set(action, key)
   try {
     const result = await api('POST', path, { ...opts, json, headers: { 'Idempotency-Key': key } })
-    pendingKeys.delete(path)
+    pendingKeys.delete(action)
     return result
   } catch (e) {
-    if (!ANSWER_LOST.has(e?.status)) pendingKeys.delete(path)
+    if (!ANSWER_LOST.has(e?.status)) pendingKeys.delete(action)
     throw e
   }
 }
