@@ -41,7 +41,9 @@ def own(session, actor, application_id, lock=False):
     """The caller's application; anyone else's answers 404 as if it did not exist."""
     query = select(Application).where(Application.id == application_id)
     if lock:
-        query = query.with_for_update()
+        # A locked read is the decisive one: the row as the database has it now,
+        # never an older copy this session may still hold.
+        query = query.with_for_update().execution_options(populate_existing=True)
     app = session.scalars(query).first()
     if app is None or app.applicant_id != actor.get("id"):
         raise NotFound("application_not_found", "申请书不存在")
