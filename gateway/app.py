@@ -13,7 +13,7 @@ from gateway.rpc import RpcClient
 from gateway.security import setup_security_headers
 from gateway.upload_limits import UPLOAD_LIMITS, UploadLimits, UploadSettings
 from gateway.web import setup_frontend
-from zc_common.config import amqp_uri
+from zc_common.config import SERVICES, amqp_uri, rpc_timeout
 
 MAX_JSON_BODY = 1024 * 1024  # JSON bodies; uploads stream with their own limit
 
@@ -22,7 +22,7 @@ async def rpc_client(app):
     if RPC in app:  # injected (tests)
         yield
         return
-    client = RpcClient(app[SETTINGS]["amqp_uri"], timeout=app[SETTINGS]["rpc_timeout"])
+    client = RpcClient(app[SETTINGS]["amqp_uri"], timeout=app[SETTINGS]["rpc_timeout"], services=SERVICES)
     await client.start()
     app[RPC] = client
     yield
@@ -30,7 +30,7 @@ async def rpc_client(app):
 
 
 def init_app(settings=None, rpc=None):
-    settings = {"amqp_uri": amqp_uri(), "rpc_timeout": 30.0, **(settings or {})}
+    settings = {"amqp_uri": amqp_uri(), "rpc_timeout": rpc_timeout(), **(settings or {})}
     app = web.Application(middlewares=[errors], client_max_size=MAX_JSON_BODY)
     app[SETTINGS] = settings
     app[UPLOAD_LIMITS] = UploadLimits(settings.get("uploads") or UploadSettings.from_env())

@@ -5,9 +5,23 @@ exchange ``nameko-rpc`` with routing key ``service.method``, ``reply_to`` and
 ``correlation_id``; the reply is ``{"result": ..., "error": {...}}``. One reply
 queue per process, a future per correlation id, publisher confirms, and
 ``mandatory=True`` so a call to a service with no queue fails at once.
+
+Through a broker restart (docs: deploy/README.md, "When the broker restarts"):
+the robust connection reconnects every second and restores the reply queue and
+its consumer; while it is down, calls fail at once with ``ServiceUnavailable``
+(503), and calls waiting for a reply when the connection dropped fail the same
+way — their replies would never arrive on the new reply queue. Every request
+carries its deadline (header ``nameko.deadline``, epoch seconds) and expires in
+the queue then, so a service that comes back late never runs it (zc_common.rpc).
+A background probe counts each service's consumers; calls to a service whose
+queue has none (restarting, crashed) are 503 at once instead of 504 after the
+timeout.
 """
 import asyncio
+import contextlib
 import json
+import logging
+import time
 import uuid
 
 import aio_pika
@@ -15,6 +29,11 @@ from aio_pika.exceptions import DeliveryError
 from pamqp.commands import Basic
 
 EXCHANGE = "nameko-rpc"
+DEADLINE_HEADER = "nameko.deadline"   # read by zc_common.rpc in every service
+PROBE_EVERY = 1.0                     # seconds between consumer counts
+RECONNECT_EVERY = 1                   # seconds between reconnection attempts
+
+log = logging.getLogger("gateway.rpc")
 
 
 class RemoteError(Exception):
@@ -38,14 +57,19 @@ class ServiceTimeout(Exception):
 
 
 class RpcClient:
-    def __init__(self, amqp_uri, timeout=30.0):
+    def __init__(self, amqp_uri, timeout=30.0, services=(), probe_every=PROBE_EVERY):
         self.amqp_uri = amqp_uri
         self.timeout = timeout
         self.pending = {}
         self.connection = None
+        self.services = tuple(services)
+        self.probe_every = probe_every
+        self.idle = set()  # services whose queue exists with no consumer (last probe)
+        self._probe_task = None
 
     async def start(self):
-        self.connection = await aio_pika.connect_robust(self.amqp_uri)
+        self.connection = await aio_pika.connect_robust(self.amqp_uri, reconnect_interval=RECONNECT_EVERY)
+        self.connection.close_callbacks.add(self._on_connection_lost)
         self.channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
         self.exchange = await self.channel.declare_exchange(
             EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
@@ -54,13 +78,63 @@ class RpcClient:
             f"rpc.reply-gateway-{self.reply_id}", exclusive=True, auto_delete=True)
         await self.reply_queue.bind(self.exchange, routing_key=self.reply_id)
         await self.reply_queue.consume(self._on_reply, no_ack=True)
+        if self.services:
+            self._probe_task = asyncio.get_running_loop().create_task(self._probe_forever())
 
     async def close(self):
+        if self._probe_task is not None:
+            self._probe_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._probe_task
         for future in self.pending.values():
             if not future.done():
                 future.cancel()
         if self.connection is not None:
             await self.connection.close()
+
+    def broker_up(self):
+        connection = self.connection
+        return (connection is not None and connection.connected.is_set()
+                and not connection.is_closed and not self.channel.is_closed)
+
+    def _on_connection_lost(self, _connection, exc=None):
+        """The replies to what is pending were bound for a reply queue that died with
+        the connection: fail those calls now rather than at their timeout."""
+        self.idle.clear()
+        lost = [future for future in self.pending.values() if not future.done()]
+        for future in lost:
+            future.set_exception(ConnectionError("broker connection lost"))
+        if lost:
+            log.warning("broker connection lost: %d pending calls failed", len(lost))
+
+    async def _probe_forever(self):
+        while True:
+            try:
+                if self.broker_up():
+                    self.idle = await self.probe()
+            except Exception as exc:  # noqa: BLE001 — a probe never stops the gateway
+                log.info("consumer probe failed: %s", exc)
+            await asyncio.sleep(self.probe_every)
+
+    async def probe(self):
+        """The services whose ``rpc-<service>`` queue exists but has no consumer.
+        (A missing queue is left to ``mandatory``: the publish comes back.)"""
+        idle = set()
+        channel = None
+        try:
+            for service in self.services:
+                if channel is None or channel.is_closed:
+                    channel = await self.connection.channel(publisher_confirms=False)
+                try:
+                    queue = await channel.declare_queue(f"rpc-{service}", passive=True, timeout=2)
+                except aio_pika.exceptions.ChannelClosed:  # NOT_FOUND closes the channel
+                    continue
+                if queue.declaration_result.consumer_count == 0:
+                    idle.add(service)
+        finally:
+            if channel is not None and not channel.is_closed:
+                await channel.close()
+        return idle
 
     async def _on_reply(self, message):
         future = self.pending.pop(message.correlation_id, None)
@@ -68,16 +142,22 @@ class RpcClient:
             future.set_result(json.loads(message.body))
 
     async def call(self, service, method, *args, timeout=None, context=None, **kwargs):
+        if service in self.idle or not self.broker_up():
+            raise ServiceUnavailable(service)
+        timeout = timeout or self.timeout
         correlation_id = str(uuid.uuid4())
         future = asyncio.get_running_loop().create_future()
         self.pending[correlation_id] = future
         headers = {f"nameko.{k}": v for k, v in (context or {}).items()}
+        # text, not a float: pamqp sends floats as 32-bit, ±64 s at today's epoch
+        headers[DEADLINE_HEADER] = f"{time.time() + timeout:.3f}"
         message = aio_pika.Message(
             body=json.dumps({"args": list(args), "kwargs": kwargs}).encode(),
             content_type="application/json",
             reply_to=self.reply_id,
             correlation_id=correlation_id,
             headers=headers,
+            expiration=timeout,  # RabbitMQ drops it unconsumed after this
         )
         try:
             try:
@@ -90,9 +170,11 @@ class RpcClient:
             if isinstance(confirmation, Basic.Return):
                 raise ServiceUnavailable(service)
             try:
-                reply = await asyncio.wait_for(future, timeout or self.timeout)
+                reply = await asyncio.wait_for(future, timeout)
             except TimeoutError as exc:
                 raise ServiceTimeout(service) from exc
+            except ConnectionError as exc:  # set by _on_connection_lost
+                raise ServiceUnavailable(service) from exc
         finally:
             self.pending.pop(correlation_id, None)
         error = reply.get("error")

@@ -31,11 +31,16 @@ def _db_url(name):
 
 
 class Stack:
-    def __init__(self):
+    """``Stack()`` makes its own vhost on the machine's broker; ``Stack(amqp_uri=...)``
+    uses the given broker as it is (e.g. a private node a fault test stops), and
+    ``env`` overrides settings (e.g. ``ZC_RPC_TIMEOUT``)."""
+
+    def __init__(self, amqp_uri=None, env=None):
         self.run_id = uuid.uuid4().hex[:8]
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"zc-test-{self.run_id}-"))
         self.databases = {s: f"zc_test_{self.run_id}_{s}" for s in SERVICES}
-        self.amqp_uri = launcher.with_vhost(AMQP_BASE, f"zc-test-{self.run_id}")
+        self.own_vhost = amqp_uri is None
+        self.amqp_uri = amqp_uri or launcher.with_vhost(AMQP_BASE, f"zc-test-{self.run_id}")
         port = launcher.free_port_block(size=2, start=50000, end=60000)
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
@@ -52,6 +57,7 @@ class Stack:
             "ZC_UPLOAD_RATE_GRACE": "3",
         }
         overrides.update({f"ZC_{s.upper()}_DB": _db_url(db) for s, db in self.databases.items()})
+        overrides.update(env or {})
         self.env = launcher.system_env(overrides)
 
     def db_url(self, service):
@@ -79,7 +85,8 @@ class Stack:
         if self.process is not None:
             launcher.stop_processes(self.process)
             self._log.close()
-        launcher.delete_vhost(self.amqp_uri)
+        if self.own_vhost:
+            launcher.delete_vhost(self.amqp_uri)
         with closing(_pg_admin()) as connection, connection.cursor() as cursor:
             for name in self.databases.values():
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -25,6 +25,12 @@ def amqp_uri():
     return os.environ.get("ZC_AMQP_URI", DEFAULT_AMQP_URI)
 
 
+def rpc_timeout():
+    """Seconds the gateway waits for a service (``ZC_RPC_TIMEOUT``); its requests
+    expire then too, so a late service never runs them."""
+    return float(os.environ.get("ZC_RPC_TIMEOUT", "30"))
+
+
 def secret_key():
     """Signs login tokens and internal links; generated once per data dir if unset."""
     key = os.environ.get("ZC_SECRET_KEY")

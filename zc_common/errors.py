@@ -72,9 +72,15 @@ class Unavailable(DomainError):
     status = 503
 
 
+class TimedOut(DomainError):
+    """A service-to-service call got no answer before its deadline."""
+
+    status = 504
+
+
 CATEGORIES = (
     BadRequest, Unauthorized, Forbidden, NotFound, RequestTimeout, Conflict, TooLarge,
-    UnsupportedType, Invalid, TooManyAttempts, Unavailable,
+    UnsupportedType, Invalid, TooManyAttempts, Unavailable, TimedOut,
 )
 
 # exc_type as nameko sends it -> HTTP status. The one table.

@@ -1,6 +1,5 @@
 """The accounts service: identity, organisations, sessions, recovery and appeals.
 A thin door: every rule lives in the modules it calls."""
-from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from services.accounts import (
@@ -23,6 +22,7 @@ from services.accounts.remote import Documents
 from services.accounts.schemas import require_role
 from zc_common.db import Database
 from zc_common.errors import DomainError
+from zc_common.rpc import RpcProxy, rpc
 
 
 class AccountsService:

@@ -4,8 +4,7 @@ live in catalog.py, dossier.py, status.py, validation.py and rules.py."""
 import logging
 import threading
 
-from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.events import EventDispatcher
 from nameko.timer import timer
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden
 from zc_common.outbox import first_time, relay
 from zc_common.remote import calling
+from zc_common.rpc import RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 

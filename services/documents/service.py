@@ -3,7 +3,6 @@ private files. A thin door: rules live in ``rules``, storage in ``attachments``
 and ``issuing``, rendering in ``review_form``/``certificates``/``pdf``."""
 import logging
 
-from nameko.rpc import RpcProxy, rpc
 from sqlalchemy import select
 
 from services.documents import attachments, certificates, issuing, review_form, rules, schemas
@@ -14,6 +13,7 @@ from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, NotFound
 from zc_common.remote import calling  # also: remote domain errors arrive as themselves
+from zc_common.rpc import RpcProxy, rpc
 
 log = logging.getLogger(__name__)
 

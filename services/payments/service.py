@@ -9,8 +9,7 @@ import os
 import time
 from datetime import datetime, timezone
 
-from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.events import EventDispatcher
 from nameko.timer import timer
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
 from zc_common.outbox import first_time, relay
 from zc_common.remote import calling
+from zc_common.rpc import RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 

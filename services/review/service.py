@@ -2,8 +2,6 @@
 the committee's meetings, publicity, objections and approvals. A thin door: the
 rules live in routing / rules / decisions / views / committee / reminders."""
 import eventlet
-from nameko.events import event_handler
-from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from services.review import committee, decisions, reminders, views
@@ -15,6 +13,7 @@ from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden
 from zc_common.outbox import first_time
+from zc_common.rpc import RpcProxy, event_handler, rpc
 
 REVIEWERS = ("unit_admin", "department_staff", "committee_staff")
 STATUS_ZH = {"draft": "草稿（已收回）", "submitted": "审核中", "returned": "已退回",
