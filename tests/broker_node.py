@@ -15,8 +15,8 @@ from deploy import launcher
 class BrokerNode:
     def __init__(self):
         self.name = f"zctest{uuid.uuid4().hex[:8]}@localhost"
-        self.port = launcher.free_port_block(size=1, start=21000, end=32000)
-        self.dist_port = launcher.free_port_block(size=1, start=21000, end=32000)
+        self.port = launcher.free_port_block(size=1, start=20000, end=22000)
+        self.dist_port = launcher.free_port_block(size=1, start=20000, end=22000)
         self.dir = Path(tempfile.mkdtemp(prefix="zc-broker-"))
         (self.dir / "enabled_plugins").write_text("[].\n")  # no management plugin on its fixed port
         shutil.chown(self.dir, "rabbitmq", "rabbitmq")

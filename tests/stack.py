@@ -41,7 +41,9 @@ class Stack:
         self.databases = {s: f"zc_test_{self.run_id}_{s}" for s in SERVICES}
         self.own_vhost = amqp_uri is None
         self.amqp_uri = amqp_uri or launcher.with_vhost(AMQP_BASE, f"zc-test-{self.run_id}")
-        port = launcher.free_port_block(size=2, start=50000, end=60000)
+        # ports outside the ephemeral range (32768–60999), where outgoing connections
+        # took them between the check and the bind
+        port = launcher.free_port_block(size=2, start=61000, end=65500)
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
         self.process = None
@@ -51,7 +53,7 @@ class Stack:
             "ZC_DATA_DIR": str(self.data_dir),
             "ZC_AMQP_URI": self.amqp_uri,
             "ZC_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "ZC_WEED_BASE": str(launcher.free_port_block(size=20, start=30000, end=39000)),
+            "ZC_WEED_BASE": str(launcher.free_port_block(size=20, start=22000, end=32700)),
             "ZC_LOG_LEVEL": "WARNING",
             # Slow uploads are cut off after seconds, not minutes (tests/integration/test_slow_uploads.py).
             "ZC_UPLOAD_RATE_GRACE": "3",
