@@ -274,14 +274,16 @@ def test_services_ride_out_a_broker_restart(faulty, fapi, world, node):
         asked = time.monotonic()
         down = fapi.get(f"/applications/{readers[0][1]['id']}", token=readers[0][0]["token"])
         assert down.status_code == 503 and time.monotonic() - asked < 2, down.text
-        # about 12 s without a broker: the node takes start_seconds to open its port again
-        time.sleep(max(0.0, 12 - node.start_seconds - (time.monotonic() - down_at)))
+        # 10–15 s without a broker: the node takes about start_seconds to open its port
+        # again (a restart under load often takes longer than the first start)
+        time.sleep(max(0.0, 10 - node.start_seconds - (time.monotonic() - down_at)))
         node.start()
         outage = time.monotonic() - down_at
         wait_for(lambda: fapi.get("/health").status_code == 200, seconds=20, what="healthy after the restart")
         recovered = time.monotonic() - down_at - outage
         time.sleep(3)
-    print(f"\nbroker down {outage:.1f} s; healthy {recovered:.1f} s after its port opened; "
+    print(f"\nbroker down {outage:.1f} s (its restart took {node.start_seconds:.1f} s); "
+          f"healthy {recovered:.1f} s after its port opened; "
           f"answers: {traffic.statuses}")
     assert 8 <= outage <= 25
     assert recovered < 10
