@@ -70,7 +70,7 @@ def main():
     try:
         launcher.wait_healthy(base_url, process, wait=120)
         logins = [] if args.no_demo else launcher.load_demo(env, base_url, password)
-    except LaunchError as exc:
+    except Exception as exc:  # noqa: BLE001 — a failed demo load too: never leave the processes behind
         launcher.stop_processes(process)
         if stopping:
             return 0

@@ -15,8 +15,9 @@ from contextlib import closing
 from pathlib import Path
 
 # The data dir's files that are state, not cache: the key that signs login tokens
-# and internal links, and the admin's generated password.
-STATE_FILES = ("secret.key", "admin-password")
+# and internal links, the admin's generated password, and the record that the demo
+# data is loaded (without it ``make run`` would load the demo data a second time).
+STATE_FILES = ("secret.key", "admin-password", "demo-logins.json")
 
 
 class BackupError(RuntimeError):

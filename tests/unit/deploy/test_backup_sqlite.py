@@ -54,6 +54,7 @@ def fill(env):
                                (event_id, at.isoformat(sep=" ")))
             db.commit()
     (Path(env["ZC_DATA_DIR"]) / "secret.key").write_text("k" * 64)
+    (Path(env["ZC_DATA_DIR"]) / "demo-logins.json").write_text('[["applicant", "demo_applicant", "p"]]')
     with backup.object_store(env):
         settings = backup.system_settings(env)["s3"]
         client = snapshots.s3_client(settings)
@@ -83,7 +84,7 @@ def test_round_trip_into_a_fresh_data_dir(tmp_path, monkeypatch):
     assert {s: p["alembic_head"] for s, p in manifest["databases"].items()} == {s: f"{s}0001" for s in SERVICES}
     assert manifest["databases"]["review"]["kind"] == "sqlite" and manifest["databases"]["review"]["size"] > 0
     assert sorted(o["key"] for o in manifest["bucket"]["objects"]) == ["attachments/a/证书.pdf", "certs/X1.pdf"]
-    assert list(manifest["files"]) == ["secret.key"]
+    assert list(manifest["files"]) == ["secret.key", "demo-logins.json"]   # no admin-password: none generated
     assert json.loads((folder / "manifest.json").read_text()) == manifest
 
     target = system(tmp_path, "target", monkeypatch)
@@ -95,6 +96,8 @@ def test_round_trip_into_a_fresh_data_dir(tmp_path, monkeypatch):
     assert rows(target, "applications", "SELECT event_id, published FROM outbox ORDER BY id") == [
         ("old", 1), ("recent", 0)]
     assert (Path(target["ZC_DATA_DIR"]) / "secret.key").read_text() == "k" * 64
+    # The demo data is in the restored databases: make run must not load it again.
+    assert (Path(target["ZC_DATA_DIR"]) / "demo-logins.json").exists()
     with backup.object_store(target):
         settings = backup.system_settings(target)["s3"]
         client = snapshots.s3_client(settings)
