@@ -9,7 +9,7 @@ a service that nobody serves becomes 503 ``service_unavailable``.
 """
 from nameko.exceptions import MethodNotFound, UnknownService, get_module_path, registry
 
-from zc_common.errors import CATEGORIES, DomainError, Unavailable
+from zc_common.errors import CATEGORIES, DomainError, TimedOut, Unavailable
 
 
 def _rebuild(category):
@@ -28,7 +28,11 @@ register_domain_errors()
 
 def domain_error(exc):
     """The DomainError ``exc`` is (a refusal that will not change on retry), or None
-    (timeouts, crashes, the broker)."""
+    (timeouts, crashes, the broker). ``TimedOut`` and ``Unavailable`` are None too:
+    the callee may not have run the call — or may still be running it — so the
+    caller must treat the outcome as unknown and retry, not as a refusal."""
+    if isinstance(exc, (TimedOut, Unavailable)):
+        return None
     return exc if isinstance(exc, DomainError) else None
 
 

@@ -185,6 +185,30 @@ def test_a_request_that_timed_out_is_not_applied_later(faulty, fapi, world):
     assert again["status"] == "submitted" and again["submissions_used"] == before["submissions_used"] + 1
 
 
+def test_a_service_to_service_call_that_timed_out_is_not_applied_later(faulty, fapi, world):
+    """review → applications: the unit's forward waits on applications (frozen) past
+    the gateway's deadline, which review's call inherits; woken up, applications
+    must not move the status — the unit's retry does it, once."""
+    unit = world["unit"]
+    person, app = new_draft(fapi, world)
+    expect(submit(fapi, person, app), 200)
+    wait_for(lambda: app["id"] in unit_tasks(fapi, unit), what="the unit's task")
+    before = stored(faulty, app["id"])
+    forward = {"opinion": "同意推荐"}
+    pid = processes(faulty)["applications"]
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        late = fapi.post(f"/review/applications/{app['id']}/forward", json=forward, token=unit["token"])
+        assert late.status_code in (503, 504), late.text
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_for(lambda: fapi.get("/health").status_code == 200, seconds=30, what="applications back")
+    time.sleep(1)
+    assert stored(faulty, app["id"])["transitions"] == before["transitions"]
+    expect(fapi.post(f"/review/applications/{app['id']}/forward", json=forward, token=unit["token"]), 200)
+    assert stored(faulty, app["id"])["transitions"] == before["transitions"] + ["forward"]
+
+
 # -- the broker restarts under traffic ----------------------------------------------------
 
 class Traffic:

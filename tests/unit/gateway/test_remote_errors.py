@@ -3,7 +3,7 @@ same category with code, message and field; an unserved service is 503."""
 import pytest
 from nameko.exceptions import UnknownService, deserialize, serialize
 
-from zc_common.errors import Conflict, Invalid, Unavailable
+from zc_common.errors import Conflict, Invalid, TimedOut, Unavailable
 from zc_common.remote import calling, domain_error
 
 
@@ -32,6 +32,15 @@ def test_the_field_of_an_invalid_error_survives():
 
 def test_other_errors_are_not_domain_errors():
     assert domain_error(over_the_wire(KeyError("x"))) is None
+
+
+def test_a_timeout_or_an_unavailable_service_is_an_unknown_outcome_not_a_refusal():
+    """The callee may still apply a timed-out call: callers must retry it (same
+    request id), never undo their side as if it had been refused."""
+    timed_out = over_the_wire(TimedOut("service_timeout", "后台服务响应超时（applications），请稍后重试"))
+    assert isinstance(timed_out, TimedOut) and timed_out.status == 504
+    assert domain_error(timed_out) is None
+    assert domain_error(Unavailable("service_unavailable", "后台服务暂不可用")) is None
 
 
 def test_a_service_nobody_serves_is_unavailable():
