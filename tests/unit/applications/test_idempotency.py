@@ -122,3 +122,28 @@ def test_a_withdraw_never_takes_back_a_later_submission(service):
     assert stale.value.code == "cannot_withdraw"
     assert actions(service, app["id"]) == ["submit"]
     assert service.db.get(Application, app["id"]).status == "submitted"
+
+
+def test_a_withdraw_that_lost_the_race_is_refused(service):
+    """Two withdraws of one submission: review answers both (the claim is per
+    submission), the other one lands first from its own session. This one must see
+    the row as it is now — not the copy its session loaded before the claim — and
+    refuse (the finding: 8 withdraws recorded for 3 submits)."""
+    from sqlalchemy.orm import Session
+
+    app = submittable(service)
+    service.submit(ME, app["id"])
+
+    def other_withdraw_lands(application_id, submission_no=None):
+        with Session(bind=service.db.get_bind()) as other:
+            other.execute(update(Application).where(Application.id == application_id)
+                          .values(status="draft", version=Application.version + 1))
+            other.add(Transition(application_id=application_id, action="withdraw", from_status="submitted",
+                                 to_status="draft", at=idempotency._utcnow()))
+            other.commit()
+
+    service.review.claim_withdraw.side_effect = other_withdraw_lands
+    with pytest.raises(Conflict) as lost:
+        service.withdraw(ME, app["id"])
+    assert lost.value.code == "cannot_withdraw"
+    assert actions(service, app["id"]) == ["submit", "withdraw"]
