@@ -190,7 +190,10 @@ def openapi_document(operations):
         elif isinstance(op.response, str):
             ok["content"] = {op.response: {}}
         responses = {str(op.status): ok}
-        for status, text in op.responses.items():
+        declared = dict(op.responses)
+        if op.idempotent and 422 not in declared:
+            declared[422] = "Idempotency-Key 格式不符或已用于其他操作"
+        for status, text in declared.items():
             responses[str(status)] = {"description": text, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}
         entry["responses"] = responses

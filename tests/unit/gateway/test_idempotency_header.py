@@ -55,5 +55,6 @@ def test_openapi_declares_the_header_on_the_decision_routes():
     for method, path in DECISIONS:
         names = [p["name"] for p in document["paths"][path][method].get("parameters", []) if p["in"] == "header"]
         assert names == ["Idempotency-Key"], path
+        assert "422" in document["paths"][path][method]["responses"], path
     login = document["paths"]["/api/v1/auth/login"]["post"]
     assert all(p["in"] != "header" for p in login.get("parameters", []))
