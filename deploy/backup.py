@@ -16,6 +16,7 @@ a snapshot names is already there."""
 import argparse
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -118,6 +119,20 @@ def wait_for_bucket_api(env, process, wait=60):
             time.sleep(0.3)
 
 
+def software(databases):
+    """Which code made the backup (a restore wants code at least as new: its
+    migrations must know every Alembic head in the manifest)."""
+    found = {"python": sys.version.split()[0]}
+    if shutil.which("git"):
+        commit = subprocess.run(["git", "-C", str(launcher.ROOT), "rev-parse", "HEAD"], capture_output=True,
+                                text=True)
+        if commit.returncode == 0:
+            found["commit"] = commit.stdout.strip()
+    if shutil.which("pg_dump") and any(url.startswith("postgresql") for url in databases.values()):
+        found["pg_dump"] = subprocess.run(["pg_dump", "--version"], capture_output=True, text=True).stdout.strip()
+    return found
+
+
 def take(env, out_dir, pause=True):
     """One backup of the system ``env`` describes; returns (folder, manifest)."""
     settings = system_settings(env)
@@ -139,6 +154,7 @@ def take(env, out_dir, pause=True):
     manifest = {
         "format": 1, "started_at": started.isoformat(),
         "finished_at": datetime.now(timezone.utc).isoformat(),
+        "software": software(settings["databases"]),
         "paused": pgid is not None, "databases_seconds": round(databases_seconds, 3),
         "databases": databases, "bucket": bucket, "files": files,
     }

@@ -82,6 +82,7 @@ def test_round_trip_into_a_fresh_data_dir(tmp_path, monkeypatch):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.rglob("*") if p.is_file())
     assert {s: p["alembic_head"] for s, p in manifest["databases"].items()} == {s: f"{s}0001" for s in SERVICES}
+    assert manifest["software"]["python"] and manifest["paused"] is False   # no running system to pause
     assert manifest["databases"]["review"]["kind"] == "sqlite" and manifest["databases"]["review"]["size"] > 0
     assert sorted(o["key"] for o in manifest["bucket"]["objects"]) == ["attachments/a/证书.pdf", "certs/X1.pdf"]
     assert list(manifest["files"]) == ["secret.key", "demo-logins.json"]   # no admin-password: none generated
