@@ -196,3 +196,32 @@ def test_eventlet_switches_while_a_call_waits():
     with pytest.raises(eventlet.Timeout), eventlet.Timeout(0.05):
         eventlet.event.Event().wait()
     assert ran == [True]
+
+
+# -- every service uses them ------------------------------------------------------------------
+
+SERVICE_CLASSES = [
+    ("services.accounts.service", "AccountsService"),
+    ("services.applications.service", "ApplicationsService"),
+    ("services.review.service", "ReviewService"),
+    ("services.documents.service", "DocumentsService"),
+    ("services.payments.service", "PaymentsService"),
+]
+
+
+@pytest.mark.parametrize("module, name", SERVICE_CLASSES)
+def test_every_service_entrypoint_and_proxy_is_the_resilient_kind(module, name):
+    """One ``from nameko.rpc import rpc`` left in a service would bring back a
+    consumer whose failed reply kills the process, and calls without deadlines."""
+    import importlib
+
+    from nameko import events as nameko_events
+    from nameko import rpc as nameko_rpc
+    service = getattr(importlib.import_module(module), name)
+    container = ServiceContainer(service, CONFIG)
+    rpcs = [e for e in container.entrypoints if isinstance(e, nameko_rpc.Rpc)]
+    handlers = [e for e in container.entrypoints if isinstance(e, nameko_events.EventHandler)]
+    proxies = [d for d in container.dependencies if isinstance(d, nameko_rpc.RpcProxy)]
+    assert rpcs and all(isinstance(e, Rpc) for e in rpcs)
+    assert all(isinstance(e, EventHandler) for e in handlers)
+    assert all(isinstance(d, RpcProxy) for d in proxies)
