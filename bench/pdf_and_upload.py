@@ -39,35 +39,6 @@ def two_megabyte_pdf():
     return content + b"0" * (TWO_MB - len(content))
 
 
-def descendants(root_pid):
-    children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [root_pid]
-    while todo:
-        pid = todo.pop()
-        for child in children.get(pid, []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def gateway_pid(stack):
-    for pid in descendants(stack.process.pid):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-        except OSError:
-            continue
-        if b"gateway.app" in cmdline and b"/bin/sh" not in cmdline:
-            return pid
-    raise RuntimeError("gateway process not found")
-
-
 def rss_mib(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -145,7 +116,7 @@ def upload_figures(stack, api, app, args):
         seconds, response = timed(lambda: upload(api, app["id"], app["token"], content))
         assert response.status_code == 201, response.text[:200]
         sequential.append(seconds)
-    pid = gateway_pid(stack)
+    [pid] = stack.pids_of("gateway")
     before = rss_mib(pid)
     sampler = RssSampler(pid)
     sampler.start()

@@ -5,8 +5,8 @@ bucket and the data dir's secrets into one timestamped directory with a manifest
 
 Consistency across services (deploy/README.md, "Backups"): when the system's
 processes run under the launcher, they are paused (SIGSTOP to the runner's process
-group, recorded in ZC_DATA_DIR/runner.pgid) while the databases are snapshotted —
-a second or two — so every database is taken at the same instant, the state a
+group, recorded in ZC_DATA_DIR/runner.pgid, and to every process below it) while the
+databases are snapshotted — a second or two — so every database is taken at the same instant, the state a
 whole-system crash would leave, which the services are built to recover from
 (request ids stored before every cross-service call, retried after; the outbox).
 Events that were still in a broker queue at that instant are replayed from the
@@ -70,15 +70,17 @@ def paused(data_dir, enabled=True):
         yield None
         return
     # Should this process die while the system is stopped, a detached watchdog
-    # resumes it anyway.
-    watchdog = subprocess.Popen(["sh", "-c", f"sleep {PAUSE_LIMIT_SECONDS}; kill -CONT -- -{pgid}"],
+    # resumes it anyway: supervisord's group and every process below it (each in a
+    # group of its own).
+    below = " ".join(str(pid) for pid in launcher.descendants(pgid))
+    watchdog = subprocess.Popen(["sh", "-c", f"sleep {PAUSE_LIMIT_SECONDS}; kill -CONT -- -{pgid} {below}"],
                                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.killpg(pgid, signal.SIGSTOP)
+    launcher.signal_system(pgid, signal.SIGSTOP)
     started = time.monotonic()
     try:
         yield pgid
     finally:
-        os.killpg(pgid, signal.SIGCONT)
+        launcher.signal_system(pgid, signal.SIGCONT)
         watchdog.kill()
         watchdog.wait()
         launcher.log(f"backup: the system was paused {time.monotonic() - started:.2f}s")

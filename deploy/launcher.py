@@ -12,8 +12,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from deploy import processes
+
 ROOT = Path(__file__).resolve().parent.parent
-PROCFILE = ROOT / "deploy" / "Procfile"
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -173,14 +174,20 @@ def migrate_all(env):
 
 # -- processes --------------------------------------------------------------------
 
-# The running system's process group, for deploy/backup.py to pause it.
+# The running system's process group (supervisord's), for deploy/backup.py to pause it.
 RUNNER_PGID_FILE = "runner.pgid"
 
-def start_processes(env, log_file=None, concurrency=None):
-    """Every process of the Procfile under honcho; returns the Popen."""
-    args = [str(VENV_BIN / "honcho"), "-f", str(PROCFILE), "-d", str(ROOT), "start"]
-    if concurrency:
-        args += ["-c", ",".join(f"{k}={v}" for k, v in concurrency.items())]
+
+def start_processes(env, log_file=None):
+    """Every process of the Procfile (with ``ZC_REPLICAS``) under supervisord, in the
+    foreground; returns its Popen. supervisord restarts a process that dies and keeps
+    the others running; its own log lines go to ``log_file`` (default: our stdout),
+    each process's output to ZC_DATA_DIR/logs/<process>.log."""
+    try:
+        config = processes.write_config(env)
+    except processes.ProcessConfigError as exc:
+        raise LaunchError(str(exc)) from exc
+    args = [str(VENV_BIN / "supervisord"), "--nodaemon", "--configuration", str(config)]
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                start_new_session=True, umask=PROCESS_UMASK)
     if env.get("ZC_DATA_DIR"):
@@ -204,20 +211,59 @@ def wait_healthy(base_url, process=None, wait=90):
     raise LaunchError(f"not healthy after {wait}s: {last}")
 
 
+def descendants(root_pid):
+    """Every process below ``root_pid`` (children, their children …), from /proc."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root_pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 def signal_processes(process, signum=signal.SIGTERM):
+    """Signal supervisord (it stops its processes in reverse Procfile order on SIGTERM
+    or SIGINT; they run in process groups of their own)."""
     try:
         os.killpg(process.pid, signum)
     except ProcessLookupError:
         pass
 
 
-def stop_processes(process, wait=20):
+def signal_system(pgid, signum):
+    """Signal the running system: supervisord's group (``pgid``), then every process
+    below it — supervisord starts each in a process group of its own, so a signal to
+    its group alone would not reach them."""
+    os.killpg(pgid, signum)
+    for pid in descendants(pgid):
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+
+def stop_processes(process, wait=60):
     if process.poll() is not None:
         return
     signal_processes(process)
     try:
         process.wait(wait)
     except subprocess.TimeoutExpired:
+        # supervisord did not finish in time: kill what it started, then itself —
+        # in that order, as its children are found through it.
+        for pid in descendants(process.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         signal_processes(process, signal.SIGKILL)
         process.wait()
 
@@ -244,5 +290,8 @@ def banner(base_url, env, admin_password, generated, logins, seconds):
     if logins:
         lines.append("  Demo logins:")
         lines += [f"    {role:<16} {username:<14} {password}" for role, username, password in logins]
-    lines += [f"  Data:        {env['ZC_DATA_DIR']}", "  Stop:        Ctrl-C", "=" * 64]
+    lines += [f"  Data:        {env['ZC_DATA_DIR']}",
+              f"  Logs:        {processes.logs_dir(env['ZC_DATA_DIR'])}/<process>.log "
+              "(crashed processes are restarted)",
+              "  Stop:        Ctrl-C", "=" * 64]
     return "\n".join(lines)

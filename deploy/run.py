@@ -48,16 +48,15 @@ def main():
             raise LaunchError(f"port {env['ZC_PORT']} is taken: set ZC_PORT to a free one")
         log("migrating databases…")
         launcher.migrate_all(env)
+        process = launcher.start_processes(env)
     except (LaunchError, OSError) as exc:
         log(f"cannot start: {exc}")
         return 1
-
-    process = launcher.start_processes(env)
     stopping = False
 
     def stop(signum, _frame):
-        # Only signal here: the main thread is inside process.wait() and reaps honcho,
-        # which stops every process it started.
+        # Only signal here: the main thread is inside process.wait() and reaps
+        # supervisord, which stops every process it started before it exits.
         nonlocal stopping
         if not stopping:
             stopping = True

@@ -3,6 +3,7 @@ vhost, its own PostgreSQL databases, its own object store ports and data dir —
 nothing shared with a running ``make run`` copy. Started the way ``make run``
 starts it (deploy/launcher.py)."""
 import os
+import shlex
 import shutil
 import tempfile
 import uuid
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import psycopg2
 
-from deploy import launcher
+from deploy import launcher, processes
 from zc_common.config import SERVICES
 
 PG_ADMIN_DSN = os.environ.get("ZC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -79,9 +80,30 @@ class Stack:
             launcher.wait_healthy(self.base_url, self.process, wait=120)
         except Exception:
             self._log.flush()
-            print(self.log_path.read_text(errors="replace")[-8000:])
+            print(self.recent_output())
             raise
         return self
+
+    def recent_output(self):
+        """supervisord's log (starts, exits, restarts), then the end of each process's log."""
+        return (self.log_path.read_text(errors="replace")[-4000:] + "\n"
+                + processes.recent_output(self.data_dir))
+
+    def pids_of(self, name):
+        """The operating system's pids of a Procfile process (one per replica), found by
+        its command line below the process manager — not by asking the manager."""
+        command = shlex.split(dict(processes.read_procfile())[name])
+        found = []
+        for pid in launcher.descendants(self.process.pid):
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+            except OSError:
+                continue
+            # A shell wrapping the command is not the process; the interpreter running
+            # the command's script (``python …/nameko run …``) is.
+            if argv and Path(argv[0]).name not in ("sh", "dash") and argv[-len(command) + 1:] == command[1:]:
+                found.append(pid)
+        return sorted(found)
 
     def stop(self):
         if self.process is not None:
