@@ -6,8 +6,8 @@ bucket and the data dir's secrets into one timestamped directory with a manifest
 Consistency across services (deploy/README.md, "Backups"): when the system's
 processes run under the launcher, they are paused (SIGSTOP to the runner's process
 group, recorded in ZC_DATA_DIR/runner.pgid, and to every process below it) while the
-databases are snapshotted — a second or two — so every database is taken at the same instant, the state a
-whole-system crash would leave, which the services are built to recover from
+databases are snapshotted — a second or two — so every database is taken at the
+same instant, the state a whole-system crash would leave, which the services are built to recover from
 (request ids stored before every cross-service call, retried after; the outbox).
 Events that were still in a broker queue at that instant are replayed from the
 outbox by the restore. The bucket is copied after the processes resume: objects

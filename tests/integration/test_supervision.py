@@ -208,3 +208,28 @@ def pid_below(manager, fragment):
         except OSError:
             continue
     return None
+
+
+def test_pausing_the_system_stops_every_supervised_process(tmp_path):
+    """deploy/backup.py pauses the running system through runner.pgid: supervisord
+    starts each process in a group of its own, so the pause must reach them too."""
+    programs = [("steady", f"{sys.executable} -c 'import time; time.sleep(600)'")]
+    config = processes.write_config({"ZC_DATA_DIR": str(tmp_path)}, programs)
+    manager = subprocess.Popen([sys.executable, "-m", "supervisor.supervisord", "--nodaemon",
+                                "--configuration", str(config)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        steady = wait_for(lambda: pid_below(manager, "time.sleep"), seconds=20, what="the steady process")
+        assert os.getpgid(steady) != manager.pid
+        launcher.signal_system(manager.pid, signal.SIGSTOP)
+        assert wait_for(lambda: state_of(steady) == "T" and state_of(manager.pid) == "T", seconds=5,
+                        what="every process stopped")
+        launcher.signal_system(manager.pid, signal.SIGCONT)
+        assert wait_for(lambda: state_of(steady) != "T" and state_of(manager.pid) != "T", seconds=5,
+                        what="every process resumed")
+    finally:
+        launcher.stop_processes(manager)
+
+
+def state_of(pid):
+    return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
