@@ -35,10 +35,10 @@ class ProcessConfigError(ValueError):
     pass
 
 
-def read_procfile(path=PROCFILE):
-    """``[(name, command)]`` in file order (the start order; stop is the reverse)."""
+def read_procfile(path=None):
+    """``[(name, command)]`` in file order (the start order)."""
     programs = []
-    for line in Path(path).read_text().splitlines():
+    for line in Path(path or PROCFILE).read_text().splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -138,11 +138,13 @@ def supervisord_config(data_dir, programs, replicas=None, root=ROOT):
 def write_config(env, programs=None):
     """Render this copy's configuration into ZC_DATA_DIR; returns its path."""
     data_dir = Path(env["ZC_DATA_DIR"])
-    logs_dir(data_dir).mkdir(parents=True, exist_ok=True)
+    logs_dir(data_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
     text = supervisord_config(data_dir, read_procfile() if programs is None else programs,
                               parse_replicas(env.get("ZC_REPLICAS")))
     path = data_dir / "supervisord.conf"
-    path.write_text(text)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)   # the owner's only, as the data dir
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
     return path
 
 

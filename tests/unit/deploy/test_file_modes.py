@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from deploy import demo, launcher, run
+from deploy import demo, launcher, processes, run
+from tests.client import wait_for
 from zc_common.config import SERVICES
 
 
@@ -46,15 +47,25 @@ def test_start_up_leaves_the_data_dir_0700_and_every_file_0600(tmp_path, monkeyp
 
 def test_processes_the_launcher_starts_create_owner_only_files(tmp_path, monkeypatch):
     procfile = tmp_path / "Procfile"
-    procfile.write_text(f'writer: {sys.executable} -c "open(\'{tmp_path}/made\', \'w\').write(\'x\')"\n')
-    monkeypatch.setattr(launcher, "PROCFILE", procfile)
+    procfile.write_text(f'writer: {sys.executable} -c "open(\'{tmp_path}/made\', \'w\').write(\'x\'); '
+                        'import time; time.sleep(60)"\n')
+    monkeypatch.setattr(processes, "PROCFILE", procfile)
+    data_dir = tmp_path / "data"
     old = os.umask(0o022)       # what a login shell usually has
     try:
-        process = launcher.start_processes(dict(os.environ), log_file=subprocess.DEVNULL)
-        process.wait(60)
+        process = launcher.start_processes({**os.environ, "ZC_DATA_DIR": str(data_dir)},
+                                           log_file=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: (tmp_path / "made").exists(), seconds=60, what="the process to write")
+        finally:
+            launcher.stop_processes(process)
     finally:
         os.umask(old)
     assert mode(tmp_path / "made") == 0o600
+    # The process manager's files too: its configuration, logs, socket.
+    files = [p for p in data_dir.rglob("*") if p.is_file() or p.is_socket()]
+    assert {p.name for p in files} >= {"supervisord.conf", "supervisord.log", "writer.log"}
+    assert {str(p.relative_to(data_dir)): oct(mode(p)) for p in files if mode(p) & 0o077} == {}
 
 
 def test_demo_logins_never_hold_the_admin_password(tmp_path):
