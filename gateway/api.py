@@ -43,10 +43,11 @@ class Operation:
     status: int = 200
     roles: tuple | None = None       # None: public; () any logged-in user
     raw_body: bool = False           # the handler reads the body itself (uploads)
-    responses: dict = field(default_factory=dict)
+    responses: dict = field(default_factory=dict)  # status -> description, or (description, model)
     idempotent: bool = False         # takes an Idempotency-Key header (decisions)
     # Reachable while the account must still replace an administrator-issued password.
     before_password_change: bool = False
+    calls_services: bool = True      # False: answers without any RPC (no 503/504)
 
 
 @dataclass
@@ -65,13 +66,13 @@ class Api:
 
     def route(self, method, path, *, summary, tag, body=None, query=None, response=None,
               status=200, roles=None, raw_body=False, responses=None, idempotent=False,
-              before_password_change=False):
+              before_password_change=False, calls_services=True):
         def register(handler):
             self.operations.append(Operation(
                 method=method, path=path, handler=handler, summary=summary, tag=tag,
                 body=body, query=query, response=response, status=status, roles=roles,
                 raw_body=raw_body, responses=responses or {}, idempotent=idempotent,
-                before_password_change=before_password_change))
+                before_password_change=before_password_change, calls_services=calls_services))
             return handler
         return register
 
@@ -154,12 +155,99 @@ def _wrap(op: Operation):
 
 
 
+# What the gateway or its services may answer for any route of a kind, so every
+# route declares them without repeating them: a route's own ``responses`` only adds
+# its domain-specific statuses (409 codes and the like) and may word these better.
+AUTH_ERRORS = {401: "未登录或会话已失效（not_logged_in 等）"}
+PASSWORD_PENDING_ERRORS = {403: "密码由管理员重置，须先修改密码（password_change_required）"}
+ROLE_ERRORS = {403: "当前角色无权进行此操作（forbidden）；或须先修改密码（password_change_required）"}
+JSON_BODY_ERRORS = {400: "请求体不是有效的 JSON（malformed_json）", 408: "请求体到达过慢（body_too_slow）",
+                    413: "请求体过大"}
+UPLOAD_ERRORS = {400: "上传内容格式不正确（multipart_required、malformed_multipart）",
+                 408: "上传速度低于最低速率或超时（upload_too_slow）", 413: "文件过大（file_too_large）",
+                 415: "文件类型不支持（unsupported_file_type）", 429: "同时上传的文件过多（too_many_uploads）"}
+RAW_BODY_ERRORS = {413: "请求体过大"}
+OBJECT_ERRORS = {404: "对象不存在，或调用者无权查看"}
+FIELD_ERRORS = {422: "字段不符合要求（invalid_field、invalid_text 等，field 指明字段）"}
+SERVICE_ERRORS = {503: "后台服务暂不可用（service_unavailable）", 504: "后台服务响应超时（service_timeout）"}
+
+
+def error_statuses(op: Operation):
+    """Every error status the route can answer, with its description."""
+    statuses = {}
+    upload = op.raw_body and op.body is not None
+    if upload:
+        statuses.update(UPLOAD_ERRORS)
+    elif op.raw_body:
+        statuses.update(RAW_BODY_ERRORS)
+    elif op.body is not None:
+        statuses.update(JSON_BODY_ERRORS)
+    if op.roles is not None:
+        statuses.update(AUTH_ERRORS)
+        if not op.before_password_change:
+            statuses.update(PASSWORD_PENDING_ERRORS)
+    if op.roles:
+        statuses.update(ROLE_ERRORS)
+    if _path_params(op.path):
+        statuses.update(OBJECT_ERRORS)
+    if op.body is not None or op.query is not None or _path_params(op.path):
+        statuses.update(FIELD_ERRORS)
+    if op.idempotent:
+        statuses[422] = "字段不符合要求；或 Idempotency-Key 格式不符或已用于其他操作"
+    if op.calls_services:
+        statuses.update(SERVICE_ERRORS)
+    for status, described in op.responses.items():
+        statuses[status] = described
+    return dict(sorted(statuses.items()))
+
+
+def _schema_ref(model):
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _is_model(thing):
+    return isinstance(thing, type) and issubclass(thing, BaseModel)
+
+
+def _success(op: Operation):
+    if op.status == 204:
+        return {"description": "成功（无内容）"}
+    ok = {"description": "成功"}
+    if _is_model(op.response):
+        ok["content"] = {"application/json": {"schema": _schema_ref(op.response)}}
+    elif isinstance(op.response, dict):
+        ok["content"] = {"application/json": {"schema": op.response}}
+    elif isinstance(op.response, str):
+        ok["content"] = {op.response: {"schema": {"type": "string", "format": "binary"}}}
+    return ok
+
+
+def _error(described):
+    """A route's error response: a description, or (description, model) for a body
+    that is not API.md's error shape (health's 503 names the services)."""
+    text, model = described if isinstance(described, tuple) else (described, None)
+    schema = _schema_ref(model) if model is not None else {"$ref": "#/components/schemas/Error"}
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
+
+
+def _query_parameters(model):
+    properties = model.model_json_schema(ref_template="#/components/schemas/{model}").get("properties", {})
+    return [{"name": name, "in": "query", "required": fld.is_required(),
+             "schema": {k: v for k, v in properties.get(name, {}).items() if k not in ("title", "description")}
+             or {"type": "string"},
+             "description": fld.description or ""}
+            for name, fld in model.model_fields.items()]
+
+
 def openapi_document(operations):
     models = set()
     for op in operations:
         for model in (op.body, op.query, op.response):
-            if isinstance(model, type) and issubclass(model, BaseModel):
+            if _is_model(model):
                 models.add(model)
+        for described in op.responses.values():
+            if isinstance(described, tuple):
+                models.add(described[1])
     pairs = [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)]
     _, defs = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
     paths = {}
@@ -169,33 +257,21 @@ def openapi_document(operations):
             entry["security"] = [{"bearer": []}, {"cookie": []}]
             if op.roles:
                 entry["description"] = "角色：" + "、".join(op.roles)
+                entry["x-roles"] = list(op.roles)
         params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                   for name in _path_params(op.path)]
         if op.idempotent:
             params.append(IDEMPOTENCY_PARAMETER)
         if op.query is not None:
-            for name, fld in op.query.model_fields.items():
-                params.append({"name": name, "in": "query", "required": fld.is_required(),
-                               "schema": {"type": "string"}, "description": fld.description or ""})
+            params.extend(_query_parameters(op.query))
         if params:
             entry["parameters"] = params
         if op.body is not None:
             content = "multipart/form-data" if op.raw_body else "application/json"
-            entry["requestBody"] = {"required": True, "content": {
-                content: {"schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}}}
-        ok = {"description": "成功"}
-        if isinstance(op.response, type) and issubclass(op.response, BaseModel):
-            ok["content"] = {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{op.response.__name__}"}}}
-        elif isinstance(op.response, str):
-            ok["content"] = {op.response: {}}
-        responses = {str(op.status): ok}
-        declared = dict(op.responses)
-        if op.idempotent and 422 not in declared:
-            declared[422] = "Idempotency-Key 格式不符或已用于其他操作"
-        for status, text in declared.items():
-            responses[str(status)] = {"description": text, "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"}}}}
+            entry["requestBody"] = {"required": True, "content": {content: {"schema": _schema_ref(op.body)}}}
+        responses = {str(op.status): _success(op)}
+        for status, described in error_statuses(op).items():
+            responses[str(status)] = _error(described)
         entry["responses"] = responses
         paths.setdefault(API_PREFIX + op.path, {})[op.method.lower()] = entry
     schemas = defs.get("$defs", {})

@@ -138,7 +138,7 @@ class ImpersonateBody(BaseModel):
 class AuditQuery(BaseModel):
     user: Text | None = None
     kind: Text | None = None
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=100000)
     page_size: int = Field(default=50, ge=1, le=200)
 
 

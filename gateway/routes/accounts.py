@@ -40,6 +40,27 @@ from gateway.schemas_accounts import (
     UnitUpdate,
     UserOut,
 )
+from gateway.schemas_out import (
+    AppealOut,
+    AppealReceived,
+    ApplicantRegistered,
+    AuditEntry,
+    CommitteeContact,
+    DepartmentOut,
+    Done,
+    OrganizationOut,
+    PasswordReset,
+    ProfileOut,
+    RecoveryStarted,
+    RegionOut,
+    StaffCreated,
+    UnitBrief,
+    UnitOut,
+    UnitRegistered,
+    UsernameRecovered,
+    list_of,
+    page_of,
+)
 from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
 from zc_common.text import printable_name
 
@@ -123,7 +144,8 @@ async def login(request, call):
     return response
 
 
-@api.route("POST", "/auth/logout", summary="退出登录", tag=TAG_AUTH, roles=(), before_password_change=True)
+@api.route("POST", "/auth/logout", summary="退出登录", tag=TAG_AUTH, roles=(), before_password_change=True,
+           response=Done)
 async def logout(request, call):
     result = await call.rpc.accounts.logout(token_of(request), client_address(request))
     if request.cookies.get(COOKIE):
@@ -144,13 +166,13 @@ async def me(request, call):
 
 @api.route("POST", "/register/applicant", summary="专业技术人员注册", tag=TAG_AUTH,
            body=ApplicantRegistration, status=201,
-           responses={409: "身份证号已注册", 422: "身份证号、手机号或密码不符合要求"})
+           responses={409: "身份证号已注册", 422: "身份证号、手机号或密码不符合要求"}, response=ApplicantRegistered)
 async def register_applicant(request, call):
     return await call.rpc.accounts.register_applicant(call.body.model_dump(), client_address(request))
 
 
 @api.route("POST", "/register/unit", summary="基层工作单位注册", tag=TAG_AUTH, body=UnitRegistration,
-           status=201, responses={409: "单位已注册", 422: "统一社会信用代码等不符合要求"})
+           status=201, responses={409: "单位已注册", 422: "统一社会信用代码等不符合要求"}, response=UnitRegistered)
 async def register_unit(request, call):
     return await call.rpc.accounts.register_unit(call.body.model_dump(), client_address(request))
 
@@ -158,25 +180,25 @@ async def register_unit(request, call):
 # -- administration ---------------------------------------------------------------------------
 
 @api.route("POST", "/admin/organizations", summary="新建部门或评审委员会", tag=TAG_ADMIN,
-           body=OrganizationBody, roles=("platform_admin",), status=201)
+           body=OrganizationBody, roles=("platform_admin",), status=201, response=OrganizationOut)
 async def create_organization(request, call):
     return await call.rpc.accounts.create_organization(call.user, call.body.model_dump())
 
 
 @api.route("GET", "/admin/organizations", summary="机构列表", tag=TAG_ADMIN, query=OrganizationQuery,
-           roles=("platform_admin",))
+           roles=("platform_admin",), response=list_of(OrganizationOut))
 async def list_organizations(request, call):
     return await call.rpc.accounts.list_organizations(call.query.kind, call.query.region_code)
 
 
 @api.route("POST", "/admin/organizations/{id}/staff", summary="新建机构工作人员账号", tag=TAG_ADMIN,
-           body=StaffBody, roles=("platform_admin",), status=201)
+           body=StaffBody, roles=("platform_admin",), status=201, response=StaffCreated)
 async def add_staff(request, call):
     return await call.rpc.accounts.add_staff(call.user, call.params["id"], call.body.model_dump())
 
 
 @api.route("GET", "/admin/organizations/{id}/staff", summary="机构工作人员列表", tag=TAG_ADMIN,
-           roles=("platform_admin",), responses={404: "机构不存在"})
+           roles=("platform_admin",), responses={404: "机构不存在"}, response=list_of(StaffOut))
 async def list_staff(request, call):
     return await call.rpc.accounts.list_staff(call.user, call.params["id"])
 
@@ -191,19 +213,21 @@ async def set_staff_disabled(request, call):
 
 # -- base unit ----------------------------------------------------------------------------------
 
-@api.route("GET", "/units", summary="查询基层单位（申报时选择单位）", tag=TAG_UNIT, query=UnitQuery)
+@api.route("GET", "/units", summary="查询基层单位（申报时选择单位）", tag=TAG_UNIT, query=UnitQuery,
+           response=list_of(UnitBrief))
 async def search_units(request, call):
     return await call.rpc.accounts.search_units(call.query.region_code, call.query.q)
 
 
 @api.route("GET", "/units/{id}", summary="本单位信息（含是否完善）", tag=TAG_UNIT,
-           roles=("unit_admin", "platform_admin"))
+           roles=("unit_admin", "platform_admin"), response=UnitOut)
 async def get_unit(request, call):
     return await call.rpc.accounts.get_unit(call.user, call.params["id"])
 
 
 @api.route("PUT", "/units/{id}", summary="完善单位信息、变更推荐单位", tag=TAG_UNIT, body=UnitUpdate,
-           roles=("unit_admin", "platform_admin"), responses={422: "字段不符合要求或推荐单位超过两个"})
+           roles=("unit_admin", "platform_admin"), responses={422: "字段不符合要求或推荐单位超过两个"},
+           response=UnitOut)
 async def update_unit(request, call):
     return await call.rpc.accounts.update_unit(call.user, call.params["id"],
                                                call.body.model_dump(exclude_unset=True))
@@ -211,17 +235,19 @@ async def update_unit(request, call):
 
 # -- public reads ---------------------------------------------------------------------------------
 
-@api.route("GET", "/regions", summary="地区（登录入口）", tag=TAG_PUBLIC)
+@api.route("GET", "/regions", summary="地区（登录入口）", tag=TAG_PUBLIC, response=list_of(RegionOut))
 async def regions(request, call):
     return await call.rpc.accounts.regions()
 
 
-@api.route("GET", "/departments", summary="主管部门（推荐单位）列表", tag=TAG_PUBLIC, query=RegionQuery)
+@api.route("GET", "/departments", summary="主管部门（推荐单位）列表", tag=TAG_PUBLIC, query=RegionQuery,
+           response=list_of(DepartmentOut))
 async def departments(request, call):
     return await call.rpc.accounts.departments(call.query.region_code)
 
 
-@api.route("GET", "/public/committees", summary="评审委员会通讯录", tag=TAG_PUBLIC, query=RegionQuery)
+@api.route("GET", "/public/committees", summary="评审委员会通讯录", tag=TAG_PUBLIC, query=RegionQuery,
+           response=list_of(CommitteeContact))
 async def committees(request, call):
     return await call.rpc.accounts.committees(call.query.region_code)
 
@@ -230,14 +256,16 @@ async def committees(request, call):
 
 @api.route("PUT", "/me", summary="修改本人联系方式（改手机号或邮箱须当前密码；模拟用户期间不可改）", tag=TAG_AUTH,
            roles=(), body=ProfileUpdate,
-           responses={403: "模拟用户期间不能修改", 422: "未填或填错当前密码、手机号或邮箱不符合要求"})
+           responses={403: "模拟用户期间不能修改", 422: "未填或填错当前密码、手机号或邮箱不符合要求"},
+           response=ProfileOut)
 async def update_me(request, call):
     return await call.rpc.accounts.update_profile(call.user, call.body.model_dump(exclude_unset=True),
                                                   client_address(request))
 
 
 @api.route("POST", "/me/password", summary="修改密码", tag=TAG_AUTH, roles=(), body=PasswordChange,
-           responses={422: "原密码错误或新密码不符合要求", 429: "原密码错误次数过多"}, before_password_change=True)
+           responses={422: "原密码错误或新密码不符合要求", 429: "原密码错误次数过多"}, before_password_change=True,
+           response=Done)
 async def change_password(request, call):
     return await call.rpc.accounts.change_password(token_of(request), call.body.old_password,
                                                    call.body.new_password, client_address(request))
@@ -250,7 +278,7 @@ async def impersonate(request, call):
 
 
 @api.route("GET", "/admin/audit", summary="安全审计日志", tag=TAG_ADMIN, query=AuditQuery,
-           roles=("platform_admin",))
+           roles=("platform_admin",), response=page_of(AuditEntry))
 async def audit_log(request, call):
     q = call.query
     return await call.rpc.accounts.audit_log(call.user, q.user, q.kind, q.page, q.page_size)
@@ -259,26 +287,28 @@ async def audit_log(request, call):
 # -- recovery (public, throttled per address) ---------------------------------------------------
 
 @api.route("POST", "/recovery/sms", summary="找回密码：身份证号+姓名+注册手机号，发送短信验证码", tag=TAG_RECOVERY,
-           body=SmsRecoveryBody, responses={404: "信息不一致", 429: "操作过于频繁"})
+           body=SmsRecoveryBody, responses={404: "信息不一致", 429: "操作过于频繁"}, response=RecoveryStarted)
 async def recover_by_sms(request, call):
     return await call.rpc.accounts.recover_by_sms(call.body.model_dump(), client_address(request))
 
 
 @api.route("POST", "/recovery/email", summary="找回密码：向注册邮箱发送验证码", tag=TAG_RECOVERY,
-           body=EmailRecoveryBody, responses={404: "邮箱未绑定账号", 429: "操作过于频繁"})
+           body=EmailRecoveryBody, responses={404: "邮箱未绑定账号", 429: "操作过于频繁"}, response=RecoveryStarted)
 async def recover_by_email(request, call):
     return await call.rpc.accounts.recover_by_email(call.body.email, client_address(request))
 
 
 @api.route("POST", "/recovery/reset", summary="找回密码：凭验证码设置新密码", tag=TAG_RECOVERY, body=ResetBody,
-           responses={409: "验证码已使用或过期", 422: "验证码错误或密码不符合要求", 429: "错误次数过多"})
+           responses={404: "找回请求不存在", 409: "验证码已使用或过期", 422: "验证码错误或密码不符合要求",
+                      429: "错误次数过多"},
+           response=PasswordReset)
 async def reset_password(request, call):
     b = call.body
     return await call.rpc.accounts.reset_password(b.recovery_id, b.code, b.new_password, client_address(request))
 
 
 @api.route("POST", "/recovery/username", summary="找回用户名：身份证号+姓名+注册手机号", tag=TAG_RECOVERY,
-           body=SmsRecoveryBody, responses={404: "信息不一致", 429: "操作过于频繁"})
+           body=SmsRecoveryBody, responses={404: "信息不一致", 429: "操作过于频繁"}, response=UsernameRecovered)
 async def recover_username(request, call):
     return await call.rpc.accounts.recover_username(call.body.model_dump(), client_address(request))
 
@@ -287,7 +317,8 @@ async def recover_username(request, call):
 
 @api.route("POST", "/appeals", summary="账号申诉：上传身份证或营业执照扫描件及新联系方式", tag=TAG_RECOVERY,
            body=AppealForm, raw_body=True, status=201,
-           responses={**UPLOAD_RESPONSES, 404: "未找到账号", 429: "提交过于频繁或同时上传过多"})
+           responses={**UPLOAD_RESPONSES, 404: "未找到账号", 429: "提交过于频繁或同时上传过多"},
+           response=AppealReceived)
 async def submit_appeal(request, call):
     # Nobody is logged in: the client address stands for the owner of the upload.
     async with received_upload(request, owner=client_address(request)) as upload:
@@ -300,7 +331,7 @@ async def submit_appeal(request, call):
 
 
 @api.route("GET", "/admin/appeals", summary="账号申诉列表", tag=TAG_ADMIN, query=AppealQuery,
-           roles=("platform_admin",))
+           roles=("platform_admin",), response=list_of(AppealOut))
 async def list_appeals(request, call):
     return await call.rpc.accounts.list_appeals(call.user, call.query.status)
 
@@ -315,7 +346,7 @@ async def appeal_scan(request, call):
 
 @api.route("POST", "/admin/appeals/{id}/decision", summary="处理账号申诉（通过则重置密码）", tag=TAG_ADMIN,
            body=AppealDecision, roles=("platform_admin",),
-           responses={409: "申诉已处理；或申诉名称与账号登记名称不一致而未确认（name_mismatch）"})
+           responses={409: "申诉已处理；或申诉名称与账号登记名称不一致而未确认（name_mismatch）"}, response=AppealOut)
 async def decide_appeal(request, call):
     b = call.body
     return await call.rpc.accounts.decide_appeal(call.user, call.params["id"], b.approve, b.note, b.new_password,

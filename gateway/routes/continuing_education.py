@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from gateway.api import api, validation_error
 from gateway.routes.documents import file_response
+from gateway.schemas_out import CeRecordOut, CeRecords
 from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
 
 TAG = "继续教育"
@@ -28,7 +29,7 @@ class CeRecordUpload(CeRecordForm):
 
 @api.route("POST", "/continuing-education", summary="新增继续教育记录（附证书扫描件）", tag=TAG,
            body=CeRecordUpload, raw_body=True, roles=("applicant",), status=201,
-           responses=UPLOAD_RESPONSES)
+           responses=UPLOAD_RESPONSES, response=CeRecordOut)
 async def add_record(request, call):
     async with received_upload(request, owner=call.user["id"]) as upload:
         fields = {k: v for k, v in upload.fields.items() if k in CeRecordForm.model_fields}
@@ -43,7 +44,7 @@ async def add_record(request, call):
 
 
 @api.route("GET", "/continuing-education", summary="我的继续教育记录（含每年学时与合计）", tag=TAG,
-           roles=("applicant",))
+           roles=("applicant",), response=CeRecords)
 async def list_records(request, call):
     return await call.rpc.applications.list_ce_records(call.user)
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from gateway.api import api
 from gateway.routes.accounts import client_address
+from gateway.schemas_out import AttachmentOut, CertificateOut, CertificatePublic, Deleted, list_of
 from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
 
 TAG_FILES = "附件与评审表"
@@ -51,7 +52,7 @@ def file_response(result, disposition="inline", headers=None):
 
 @api.route("POST", "/applications/{id}/attachments", summary="上传附件（≤2 MB，JPEG/PNG/PDF）",
            tag=TAG_FILES, body=AttachmentUpload, raw_body=True, roles=("applicant",), status=201,
-           responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"})
+           responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"}, response=AttachmentOut)
 async def upload_attachment(request, call):
     async with received_upload(request, owner=call.user["id"]) as upload:
         return await call.rpc.documents.store_attachment(
@@ -60,7 +61,7 @@ async def upload_attachment(request, call):
 
 
 @api.route("GET", "/applications/{id}/attachments", summary="附件清单（含存证回执）", tag=TAG_FILES,
-           roles=())
+           roles=(), response=list_of(AttachmentOut))
 async def list_attachments(request, call):
     return await call.rpc.documents.list_attachments(call.params["id"], actor=call.user)
 
@@ -76,7 +77,7 @@ async def download_attachment(request, call):
 
 @api.route("PUT", "/applications/{id}/attachments/{att_id}", summary="替换附件（仅草稿或退回状态）",
            tag=TAG_FILES, body=FileReplacement, raw_body=True, roles=("applicant",),
-           responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"})
+           responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"}, response=AttachmentOut)
 async def replace_attachment(request, call):
     async with received_upload(request, owner=call.user["id"]) as upload:
         return await call.rpc.documents.replace_attachment(
@@ -84,7 +85,7 @@ async def replace_attachment(request, call):
 
 
 @api.route("DELETE", "/applications/{id}/attachments/{att_id}", summary="删除附件（仅草稿或退回状态）",
-           tag=TAG_FILES, roles=("applicant",), responses={409: "当前状态不能修改附件"})
+           tag=TAG_FILES, roles=("applicant",), responses={409: "当前状态不能修改附件"}, response=Deleted)
 async def delete_attachment(request, call):
     return await call.rpc.documents.delete_attachment(call.user, call.params["id"], call.params["att_id"])
 
@@ -96,7 +97,8 @@ async def review_form(request, call):
     return file_response(result, headers={"X-Render-Cache": "hit" if result["cached"] else "miss"})
 
 
-@api.route("GET", "/certificates", summary="我的电子证书", tag=TAG_CERTS, roles=("applicant",))
+@api.route("GET", "/certificates", summary="我的电子证书", tag=TAG_CERTS, roles=("applicant",),
+           response=list_of(CertificateOut))
 async def my_certificates(request, call):
     return await call.rpc.documents.list_certificates(call.user)
 
@@ -108,7 +110,7 @@ async def certificate_pdf(request, call):
 
 
 @api.route("GET", "/public/certificates/{no}", summary="证书公开核验（编号 + 姓名）", tag=TAG_CERTS,
-           query=VerifyQuery, responses={404: "编号与姓名不匹配", 429: "查询过于频繁"})
+           query=VerifyQuery, responses={404: "编号与姓名不匹配", 429: "查询过于频繁"}, response=CertificatePublic)
 async def verify_certificate(request, call):
     # Rate limited per client address (behind a trusted proxy: X-Forwarded-For) by the
     # service, so numbers cannot be enumerated.

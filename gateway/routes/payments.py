@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict
 
 from gateway.api import api
 from gateway.responses import json_response
+from gateway.schemas_out import LIST_OF_OBJECTS, CallbackOut, FeeOut, ReconcileOut
 from services.payments.signing import SIGNED_HEADERS
 from zc_common.errors import TooLarge
 
@@ -18,14 +19,14 @@ class MismatchQuery(BaseModel):
 
 
 @api.route("GET", "/applications/{id}/fee", summary="查看评审费缴费订单", tag="缴费",
-           roles=("applicant",), responses={404: "形式审查通过前或非本人申请"})
+           roles=("applicant",), responses={404: "形式审查通过前或非本人申请"}, response=FeeOut)
 async def get_fee(request, call):
     return await call.rpc.payments.get_fee(call.user, call.params["id"])
 
 
 @api.route("POST", "/payments/callbacks/{provider}", summary="支付服务商回调（签名）", tag="缴费",
            responses={400: "格式错误", 401: "签名或时间戳无效", 409: "重放或与订单状态冲突",
-                      422: "订单不存在或金额不符"}, raw_body=True)
+                      422: "订单不存在或金额不符"}, raw_body=True, response=CallbackOut)
 async def provider_callback(request, call):
     # The signature covers the exact bytes, so the body is passed on untouched.
     if request.content_length is not None and request.content_length > MAX_CALLBACK_BODY:
@@ -40,12 +41,12 @@ async def provider_callback(request, call):
 
 
 @api.route("POST", "/admin/payments/reconcile", summary="与支付服务商对账", tag="缴费",
-           roles=("platform_admin",), responses={503: "服务商对账单暂不可用"})
+           roles=("platform_admin",), responses={503: "服务商对账单暂不可用"}, response=ReconcileOut)
 async def reconcile(request, call):
     return await call.rpc.payments.reconcile(call.user)
 
 
 @api.route("GET", "/admin/payments/mismatches", summary="对账差异列表", tag="缴费",
-           roles=("platform_admin",), query=MismatchQuery)
+           roles=("platform_admin",), query=MismatchQuery, response=LIST_OF_OBJECTS)
 async def mismatches(request, call):
     return await call.rpc.payments.list_mismatches(call.user, include_resolved=call.query.include_resolved)

@@ -7,6 +7,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.api import api
 from gateway.routes.accounts import client_address
+from gateway.schemas_out import (
+    ApprovalOut,
+    CommentOut,
+    DecisionOut,
+    MeetingOut,
+    ObjectionOut,
+    PublicityEntry,
+    PublicityOut,
+    ReviewDetail,
+    ReviewItem,
+    list_of,
+    page_of,
+)
 
 TAG_REVIEW = "申请书审核"
 TAG_COMMITTEE = "评审结果"
@@ -20,7 +33,7 @@ class Strict(BaseModel):
 
 
 class PageQuery(BaseModel):
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=100000, description="页码，从 1 开始")
     page_size: int = Field(20, ge=1, le=100, description="每页条数（≤100）")
 
 
@@ -93,13 +106,13 @@ NOT_YOURS = {404: "本单位未经手该申请书", 409: "不在本单位审核�
 # -- reviewers ------------------------------------------------------------------
 
 @api.route("GET", "/review/tasks", summary="申请书审核：在本单位等待审核的申请书（最早到达在前，标记超期）",
-           tag=TAG_REVIEW, query=PageQuery, roles=REVIEWERS)
+           tag=TAG_REVIEW, query=PageQuery, roles=REVIEWERS, response=page_of(ReviewItem))
 async def review_tasks(request, call):
     return await call.rpc.review.list_tasks(call.user, call.query.page, call.query.page_size)
 
 
 @api.route("GET", "/review/applications", summary="申请书查询：到达过本单位的全部申请书", tag=TAG_REVIEW,
-           query=ReviewQuery, roles=REVIEWERS)
+           query=ReviewQuery, roles=REVIEWERS, response=page_of(ReviewItem))
 async def review_applications(request, call):
     q = call.query
     return await call.rpc.review.query_applications(call.user, q.status, q.year, q.name, q.number, q.page,
@@ -107,19 +120,19 @@ async def review_applications(request, call):
 
 
 @api.route("GET", "/review/applications/{id}", summary="办理：申请书全部栏目、附件、审核意见与历史",
-           tag=TAG_REVIEW, roles=REVIEWERS, responses={404: "本单位未经手该申请书"})
+           tag=TAG_REVIEW, roles=REVIEWERS, responses={404: "本单位未经手该申请书"}, response=ReviewDetail)
 async def review_application(request, call):
     return await call.rpc.review.application_detail(call.user, call.params["id"])
 
 
 @api.route("POST", "/review/applications/{id}/comments", summary="按栏目填写审核意见", tag=TAG_REVIEW,
-           body=CommentIn, roles=REVIEWERS, status=201, responses={**NOT_YOURS, 422: "栏目不存在"})
+           body=CommentIn, roles=REVIEWERS, status=201, responses={**NOT_YOURS, 422: "栏目不存在"}, response=CommentOut)
 async def review_comment(request, call):
     return await call.rpc.review.add_comment(call.user, call.params["id"], call.body.section, call.body.text)
 
 
 @api.route("POST", "/review/applications/{id}/return", summary="退回申请人（须填写退回意见）", tag=TAG_REVIEW,
-           body=ReturnIn, roles=REVIEWERS, responses=NOT_YOURS, idempotent=True)
+           body=ReturnIn, roles=REVIEWERS, responses=NOT_YOURS, idempotent=True, response=DecisionOut)
 async def review_return(request, call):
     return await call.rpc.review.return_application(call.user, call.params["id"], call.body.opinion,
                                                     idempotency_key=call.idempotency_key)
@@ -128,7 +141,7 @@ async def review_return(request, call):
 @api.route("POST", "/review/applications/{id}/forward",
            summary="审核通过并上报（基层单位须填写推荐意见；评审委员会上报即通过形式审核）", tag=TAG_REVIEW,
            body=ForwardIn, roles=REVIEWERS,
-           responses={**NOT_YOURS, 422: "缺少推荐意见或须选择推荐单位"}, idempotent=True)
+           responses={**NOT_YOURS, 422: "缺少推荐意见或须选择推荐单位"}, idempotent=True, response=DecisionOut)
 async def review_forward(request, call):
     return await call.rpc.review.forward_application(call.user, call.params["id"], call.body.opinion,
                                                      call.body.recommending_unit_id,
@@ -138,7 +151,8 @@ async def review_forward(request, call):
 # -- committee results -------------------------------------------------------------
 
 @api.route("POST", "/committee/meetings", summary="录入评审会议表决结果", tag=TAG_COMMITTEE, body=MeetingIn,
-           roles=COMMITTEE, status=201, responses={409: "申请书不处于待评审状态", 422: "票数不符"}, idempotent=True)
+           roles=COMMITTEE, status=201, responses={409: "申请书不处于待评审状态", 422: "票数不符"}, idempotent=True,
+           response=MeetingOut)
 async def record_meeting(request, call):
     body = call.body.model_dump(mode="json")
     return await call.rpc.review.record_meeting(call.user, body["year"], body["held_on"], body["results"],
@@ -146,7 +160,7 @@ async def record_meeting(request, call):
 
 
 @api.route("GET", "/committee/meetings", summary="本评审委员会的评审会议", tag=TAG_COMMITTEE,
-           query=MeetingQuery, roles=COMMITTEE)
+           query=MeetingQuery, roles=COMMITTEE, response=list_of(MeetingOut))
 async def list_meetings(request, call):
     return await call.rpc.review.list_meetings(call.user, call.query.year)
 
@@ -155,7 +169,7 @@ async def list_meetings(request, call):
            body=PublicityIn, roles=COMMITTEE, status=201,
            responses={409: "已公示", 422: "公示期不足（publicity_too_short）、开始时间早于当前时间"
                                           "（publicity_backdated）或早于会议日期（publicity_before_meeting）"},
-           idempotent=True)
+           idempotent=True, response=PublicityOut)
 async def open_publicity(request, call):
     body = call.body.model_dump(mode="json")
     return await call.rpc.review.open_publicity(call.user, call.params["id"], body["starts_at"], body["ends_at"],
@@ -163,20 +177,20 @@ async def open_publicity(request, call):
 
 
 @api.route("GET", "/committee/objections", summary="公示期异议", tag=TAG_COMMITTEE, query=ObjectionQuery,
-           roles=COMMITTEE)
+           roles=COMMITTEE, response=list_of(ObjectionOut))
 async def list_objections(request, call):
     return await call.rpc.review.list_objections(call.user, call.query.resolved)
 
 
 @api.route("POST", "/committee/objections/{id}/resolve", summary="处理异议（成立则评审结果改为未通过）",
-           tag=TAG_COMMITTEE, body=ResolveIn, roles=COMMITTEE, responses={409: "已处理"})
+           tag=TAG_COMMITTEE, body=ResolveIn, roles=COMMITTEE, responses={409: "已处理"}, response=ObjectionOut)
 async def resolve_objection(request, call):
     return await call.rpc.review.resolve_objection(call.user, call.params["id"], call.body.upheld, call.body.note)
 
 
 @api.route("POST", "/committee/meetings/{id}/approval", summary="发布批文并颁发电子证书", tag=TAG_COMMITTEE,
            body=ApprovalIn, roles=COMMITTEE, status=201,
-           responses={409: "公示未结束、异议未处理或批文号已使用"}, idempotent=True)
+           responses={409: "公示未结束、异议未处理或批文号已使用"}, idempotent=True, response=ApprovalOut)
 async def approve_meeting(request, call):
     return await call.rpc.review.approve_meeting(call.user, call.params["id"], call.body.document_no,
                                                  idempotency_key=call.idempotency_key)
@@ -184,14 +198,14 @@ async def approve_meeting(request, call):
 
 # -- public ----------------------------------------------------------------------------
 
-@api.route("GET", "/public/publicity", summary="正在公示的评审结果", tag=TAG_PUBLIC)
+@api.route("GET", "/public/publicity", summary="正在公示的评审结果", tag=TAG_PUBLIC, response=list_of(PublicityEntry))
 async def public_publicity(request, call):
     return await call.rpc.review.public_publicity()
 
 
 @api.route("POST", "/public/publicity/{id}/objections", summary="对公示结果提出异议", tag=TAG_PUBLIC,
            body=ObjectionIn, status=201, responses={409: "不在公示期", 422: "申请编号不在该公示中",
-                                                    429: "提交过于频繁"})
+                                                    429: "提交过于频繁"}, response=ObjectionOut)
 async def submit_objection(request, call):
     body = call.body
     return await call.rpc.review.submit_objection(call.params["id"], body.application_number, body.reason,

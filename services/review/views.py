@@ -9,6 +9,7 @@ from services.review.models import Comment, ReviewCase, Task, Visit
 from zc_common.clock import iso, now
 
 PAST_FORMAL_REVIEW = ("formal_review_passed", "ready_for_meeting", "passed", "failed", "approved")
+MAX_PAGE = 100000
 MAX_PAGE_SIZE = 100
 COUNT_CAP = 10_000
 
@@ -90,8 +91,9 @@ def session_tasks(session, application_id, round_no):
 
 
 def page_args(page, page_size):
+    # Capped: an offset past PostgreSQL's bigint fails the query instead of finding nothing.
     try:
-        page = max(int(page or 1), 1)
+        page = min(max(int(page or 1), 1), MAX_PAGE)
         page_size = min(max(int(page_size or 20), 1), MAX_PAGE_SIZE)
     except (TypeError, ValueError):
         page, page_size = 1, 20

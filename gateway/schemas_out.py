@@ -1,0 +1,293 @@
+"""Response shapes of the routes that answered without one in the OpenAPI
+document (accounts, documents, payments, review, system). Each names the fields
+every answer carries; the services may add more (extra fields are allowed), so a
+client can rely on these and the fuzz test checks every answer against them."""
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, RootModel
+
+# -- small shared pieces -----------------------------------------------------------------
+
+
+class Ref(BaseModel):
+    id: str
+    name: str | None
+
+
+class Done(BaseModel):
+    """An action that changes nothing the caller needs back."""
+    ok: bool
+
+
+class Deleted(BaseModel):
+    id: str
+    deleted: bool
+
+
+@cache
+def page_of(item):
+    class Page(BaseModel):
+        items: list[item]
+        total: int
+        page: int
+        page_size: int
+    Page.__name__ = Page.__qualname__ = f"{item.__name__}Page"
+    return Page
+
+
+@cache
+def list_of(item):
+    return type(f"{item.__name__}List", (RootModel[list[item]],), {})
+
+
+# -- accounts ---------------------------------------------------------------------------------
+
+class ApplicantRegistered(BaseModel):
+    user_id: str
+    username: str
+
+
+class UnitRegistered(BaseModel):
+    unit_id: str
+    username: str
+
+
+class StaffCreated(BaseModel):
+    user_id: str
+    username: str
+
+
+class ContactOut(BaseModel):
+    person: str | None
+    phone: str | None
+    address: str | None = None
+
+
+class OrganizationOut(BaseModel):
+    id: str
+    kind: Literal["unit", "department", "committee"]
+    name: str
+    region_code: str
+    parent_id: str | None
+    contact: ContactOut
+    created_at: str
+
+
+class UnitOut(OrganizationOut):
+    complete: bool
+    recommending_unit_ids: list[str]
+    missing: list[str]
+
+
+class UnitBrief(BaseModel):
+    id: str
+    name: str
+    region_code: str
+
+
+class RegionOut(BaseModel):
+    code: str
+    name: str
+    short_name: str
+    kind: str
+
+
+class DepartmentOut(UnitBrief):
+    parent_id: str | None
+
+
+class CommitteeContact(UnitBrief):
+    address: str | None
+    contact_person: str | None
+    phone: str | None
+
+
+class ProfileOut(BaseModel):
+    id: str
+    username: str
+    name: str
+    role: str
+    phone: str | None
+    email: str | None
+    org_id: str | None
+    region_code: str
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: str
+    kind: str
+    user_id: str | None
+    detail: dict[str, Any] | None
+
+
+class RecoveryStarted(BaseModel):
+    recovery_id: str
+    channel: Literal["sms", "email"]
+
+
+class PasswordReset(BaseModel):
+    username: str
+
+
+class UsernameRecovered(BaseModel):
+    username_masked: str
+
+
+class AppealReceived(BaseModel):
+    id: str
+    status: str
+    created_at: str
+
+
+class AppealOut(BaseModel):
+    id: str
+    kind: Literal["applicant", "unit"]
+    status: Literal["pending", "approved", "rejected"]
+    scan: dict[str, Any]
+    account: dict[str, Any] | None
+    created_at: str
+
+
+# -- documents ----------------------------------------------------------------------------------
+
+class AttachmentOut(BaseModel):
+    id: str
+    section: str
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+
+
+class CertificatePublic(BaseModel):
+    no: str
+    name: str
+    title: str
+    level: str
+    committee: str
+    approved_on: str
+    document_no: str
+
+
+class CertificateOut(CertificatePublic):
+    application_id: str
+    verify_url: str
+
+
+class CeRecordOut(BaseModel):
+    id: str
+    year: int
+    course: str
+    organizer: str | None
+    hours: int
+    certificate: dict[str, Any]
+    created_at: str
+
+
+class CeRecords(BaseModel):
+    records: list[CeRecordOut]
+    hours_by_year: dict[str, int] = Field(description="每年学时（键为年度）")
+    total: int
+
+
+# -- payments -------------------------------------------------------------------------------------
+
+class FeeOut(BaseModel):
+    order_no: str
+    amount_fen: int
+    status: str = Field(description="unpaid | paid 等")
+    pay_url: str | None
+
+
+class CallbackOut(BaseModel):
+    result: str
+    order_no: str | None
+
+
+class ReconcileOut(BaseModel):
+    provider: str
+    checked_at: str
+
+
+# -- review ------------------------------------------------------------------------------------------
+
+class ReviewItem(BaseModel):
+    application_id: str
+    number: str
+    applicant: Ref
+
+
+class ReviewDetail(BaseModel):
+    id: str
+    number: str
+    status: str
+    applicant: Ref
+
+
+class CommentOut(BaseModel):
+    id: Any
+    section: str
+    text: str
+    at: str
+
+
+class DecisionOut(BaseModel):
+    application_id: str
+    status: str
+    action: str
+
+
+class MeetingResultOut(BaseModel):
+    application_id: str
+    passed: bool
+
+
+class MeetingOut(BaseModel):
+    id: str
+    results: list[MeetingResultOut]
+
+
+class PublicityOut(BaseModel):
+    id: str
+    meeting_id: str
+    starts_at: str
+    ends_at: str
+
+
+class ObjectionOut(BaseModel):
+    id: str
+    publicity_id: str
+    application_number: str
+
+
+class ApprovalOut(BaseModel):
+    approval_id: str
+    document_no: str
+
+
+class PublicityEntry(BaseModel):
+    publicity_id: str
+    application_number: str
+    name: str | None
+    unit: str | None
+    title: str
+    committee: str | None
+    ends_at: str
+
+
+# -- system ---------------------------------------------------------------------------------------------
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    services: dict[str, Literal["ok", "unavailable", "timeout", "error"]]
+
+
+class Echo(BaseModel):
+    echo: str
+
+
+# Plain JSON schemas where a model would say no more.
+OPENAPI = {"type": "object", "required": ["openapi", "paths"]}
+LIST_OF_OBJECTS = {"type": "array", "items": {"type": "object"}}
