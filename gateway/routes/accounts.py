@@ -226,7 +226,8 @@ async def get_unit(request, call):
 
 
 @api.route("PUT", "/units/{id}", summary="完善单位信息、变更推荐单位", tag=TAG_UNIT, body=UnitUpdate,
-           roles=("unit_admin", "platform_admin"), responses={422: "字段不符合要求或推荐单位超过两个"},
+           roles=("unit_admin", "platform_admin"),
+           responses={409: "单位名称已被其他单位使用（unit_exists）", 422: "字段不符合要求或推荐单位超过两个"},
            response=UnitOut)
 async def update_unit(request, call):
     return await call.rpc.accounts.update_unit(call.user, call.params["id"],
