@@ -56,7 +56,7 @@ def _meeting_with_objection(api, world, committee_token):
                      "votes_abstain": 0}]}), 201)
     start = now()
     publicity = expect(api.post(f"/committee/meetings/{meeting['id']}/publicity", token=committee_token, json={
-        "starts_at": (start - timedelta(hours=1)).isoformat(),
+        "starts_at": start.isoformat(),
         "ends_at": (start + timedelta(days=9)).isoformat()}), 201)
     objection = expect(api.post(f"/public/publicity/{publicity['id']}/objections", headers=fresh_address(), json={
         "application_number": app["number"], "reason": "资历不符", "contact": "13900000000"}), 201)
