@@ -34,12 +34,17 @@ def _db_url(name):
 class Stack:
     """``Stack()`` makes its own vhost on the machine's broker; ``Stack(amqp_uri=...)``
     uses the given broker as it is (e.g. a private node a fault test stops), and
-    ``env`` overrides settings (e.g. ``ZC_RPC_TIMEOUT``)."""
+    ``env`` overrides settings (e.g. ``ZC_RPC_TIMEOUT``). ``database="sqlite"`` keeps
+    each service's database in a SQLite file in the data dir, as ``make run`` does by
+    default (benches compare the two)."""
 
-    def __init__(self, amqp_uri=None, env=None):
+    def __init__(self, amqp_uri=None, env=None, database="postgres"):
+        if database not in ("postgres", "sqlite"):
+            raise ValueError(f"database must be postgres or sqlite, not {database!r}")
         self.run_id = uuid.uuid4().hex[:8]
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"zc-test-{self.run_id}-"))
-        self.databases = {s: f"zc_test_{self.run_id}_{s}" for s in SERVICES}
+        self.database = database
+        self.databases = {s: f"zc_test_{self.run_id}_{s}" for s in SERVICES} if database == "postgres" else {}
         self.own_vhost = amqp_uri is None
         self.amqp_uri = amqp_uri or launcher.with_vhost(AMQP_BASE, f"zc-test-{self.run_id}")
         # ports outside the ephemeral range (32768–60999), where outgoing connections
@@ -60,6 +65,9 @@ class Stack:
             "ZC_UPLOAD_RATE_GRACE": "3",
         }
         overrides.update({f"ZC_{s.upper()}_DB": _db_url(db) for s, db in self.databases.items()})
+        if database == "sqlite":   # named explicitly, where zc_common.config would put them
+            overrides.update({f"ZC_{s.upper()}_DB": f"sqlite:///{self.data_dir / (s + '.sqlite3')}"
+                              for s in SERVICES})
         overrides.update(env or {})
         self.env = launcher.system_env(overrides)
 
@@ -70,9 +78,10 @@ class Stack:
         launcher.ensure_broker(self.amqp_uri)
         if not launcher.ensure_vhost(self.amqp_uri):
             raise RuntimeError("cannot create a RabbitMQ vhost for the test run (needs rabbitmqctl as root)")
-        with closing(_pg_admin()) as connection, connection.cursor() as cursor:
-            for name in self.databases.values():
-                cursor.execute(f'CREATE DATABASE "{name}"')
+        if self.databases:
+            with closing(_pg_admin()) as connection, connection.cursor() as cursor:
+                for name in self.databases.values():
+                    cursor.execute(f'CREATE DATABASE "{name}"')
         launcher.migrate_all(self.env)
         self._log = open(self.log_path, "wb")
         self.process = launcher.start_processes(self.env, log_file=self._log)
@@ -111,9 +120,10 @@ class Stack:
             self._log.close()
         if self.own_vhost:
             launcher.delete_vhost(self.amqp_uri)
-        with closing(_pg_admin()) as connection, connection.cursor() as cursor:
-            for name in self.databases.values():
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if self.databases:
+            with closing(_pg_admin()) as connection, connection.cursor() as cursor:
+                for name in self.databases.values():
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not os.environ.get("ZC_KEEP_TEST_DATA"):
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
