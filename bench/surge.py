@@ -644,9 +644,10 @@ def report(result, world, echo, cpu, restarted, checked, setup, settle_seconds, 
     sys.stdout.flush()
 
 
-def run(stack, n, window, close_at=None, double=0.05, nokey=0.02, settle_seconds=180, echo=True, args=None):
+def run(stack, n, window, close_at=None, double=0.05, nokey=0.02, settle_seconds=180, echo=True,
+        committees=2, units=4):
     """Setup, echo floor, surge, settle, check; returns the figures (tests use it)."""
-    world = build_world(stack, n)
+    world = build_world(stack, n, committees=committees, units=units)
     echo_figures = asyncio.run(closed_loop(f"{stack.base_url}/api/v1/echo", 50, 3)) if echo else None
     arrivals, modes = plan(n, double, nokey, window)
     before = cpu_snapshot(stack)
@@ -677,7 +678,7 @@ def main():
     stack = Stack(database=args.db).start()
     try:
         started = time.perf_counter()
-        figures = run(stack, args.n, args.window, args.close_at, args.double, args.nokey, args.settle, args=args)
+        figures = run(stack, args.n, args.window, args.close_at, args.double, args.nokey, args.settle)
         world = figures["world"]
         setup = {"api": world.api_seconds, "clone": world.clone_seconds}
         report(figures["result"], world, figures["echo"], figures["cpu"], figures["restarted"], figures["checked"],
