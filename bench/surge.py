@@ -505,11 +505,16 @@ def check(world, result, state):
     """Everything that must hold after the surge; returns (problems, warnings, codes).
     Problems: something lost, half-applied, refused for no stated rule, or a 5xx."""
     problems, warnings, codes = [], [], {}
-    by_who = {}
+    by_who, failures = {}, {}
     for record in result["records"]:
         by_who.setdefault(record.who, []).append(record)
         if record.status >= 500 or record.status == 0:
-            problems.append(f"{record.step} by #{record.who}: {record.status} {record.code}")
+            what = (record.step, record.status, record.code)
+            failures[what] = failures.get(what, []) + [record.who]
+    for (step, status, code), who in sorted(failures.items(), key=str):
+        problems.append(f"{step}: {len(who)} × {status} {code} (by #{', #'.join(map(str, who[:5]))}"
+                        f"{' …' if len(who) > 5 else ''})")
+    unknown = {"applied": 0, "not applied": 0}
     closed = result["closed"]
     closed_committee = world.committees[0]["committee"]["id"] if closed else None
     for who, person in enumerate(world.applicants):
@@ -546,7 +551,12 @@ def check(world, result, state):
         if app is None:
             problems.append(f"{number}: the application is gone")
             continue
-        if accepted:
+        # A submit answered only by a 5xx (or no answer) has an outcome the applicant
+        # does not know: the stored state must then be whole either way.
+        unanswered = not accepted and not refused and any(r.status >= 500 or r.status == 0 for r in submits)
+        if unanswered:
+            unknown["applied" if app.status == "submitted" else "not applied"] += 1
+        if accepted or (unanswered and app.status == "submitted"):
             if app.status != "submitted" or app.submissions_used != 1:
                 problems.append(f"{number}: accepted, but status {app.status}, submissions_used {app.submissions_used}")
             if state["submit_transitions"].get(app_id, 0) != 1:
@@ -567,10 +577,10 @@ def check(world, result, state):
                                 "to the applicant")
             if state["task_notes"].get(number, 0) != 1:
                 problems.append(f"{number}: {state['task_notes'].get(number, 0)} task notifications to the unit")
-            if result["seen_in_list"].get(who) not in ("submitted", None):
+            if accepted and result["seen_in_list"].get(who) not in ("submitted", None):
                 problems.append(f"{number}: listed as {result['seen_in_list'].get(who)} after its submit was accepted")
         else:
-            if not refused:
+            if not refused and not unanswered:
                 problems.append(f"{number}: submit neither accepted nor refused")
             half = []
             if app.status != "draft" or app.submissions_used != 0:
@@ -588,6 +598,9 @@ def check(world, result, state):
     busy = {q: d for q, d in state["queues"].items() if d != (0, 0)}
     if busy:
         problems.append(f"queues not drained: {busy}")
+    if any(unknown.values()):
+        warnings.append(f"submits answered only by a 5xx: {unknown['applied']} applied whole afterwards, "
+                        f"{unknown['not applied']} left untouched")
     return problems, warnings, codes
 
 
@@ -625,10 +638,11 @@ def report(result, world, echo, cpu, restarted, checked, setup, settle_seconds, 
     if result["closed"]:
         print(f"window of the first committee closed at {result['closed'].get('closes_at', 0):.1f} s "
               f"(answered {result['closed'].get('status')} at {result['closed'].get('answered_at', 0):.1f} s)")
-    print("CPU seconds during the surge and until settled (per accepted submit):")
+    print(f"CPU seconds during the surge and until settled: {'total':>8} {'per applicant':>14} "
+          f"{'per accepted submit':>20}")
     for name, seconds in sorted(cpu.items(), key=lambda item: -item[1]):
-        per = f"{seconds / accepted_apps * 1000:7.1f} ms" if accepted_apps else "      -"
-        print(f"  {name:<22}{seconds:8.1f} s  {per}")
+        per = f"{seconds / accepted_apps * 1000:17.1f} ms" if accepted_apps else f"{'-':>20}"
+        print(f"  {name:<45}{seconds:8.1f} s {seconds / len(world.applicants) * 1000:11.1f} ms {per}")
     if restarted:
         print(f"  restarted during the surge: {', '.join(restarted)}")
     for warning in checked["warnings"][:20]:

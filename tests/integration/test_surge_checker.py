@@ -48,4 +48,4 @@ def test_a_tiny_surge_loses_nothing_and_the_checker_sees_losses(stack):
     assert f"{first['number']}: tasks [] instead of one open at its unit" in text
     assert f"{first['number']}: 0 status notifications" in text
     assert f"{second['number']}: application_submitted never consumed by review" in text
-    assert "review_tasks by #-9: 503" in text
+    assert "review_tasks: 1 × 503 service_unavailable (by #-9)" in text
