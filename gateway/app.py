@@ -6,14 +6,15 @@ import os
 from aiohttp import web
 
 from gateway import routes  # noqa: F401  (importing registers every endpoint)
+from gateway.actors import Actors, start_actors
 from gateway.api import api
-from gateway.keys import RPC, SETTINGS
+from gateway.keys import ACTORS, RPC, SETTINGS
 from gateway.middleware import errors
 from gateway.rpc import RpcClient
 from gateway.security import setup_security_headers
 from gateway.upload_limits import UPLOAD_LIMITS, UploadLimits, UploadSettings
 from gateway.web import setup_frontend
-from zc_common.config import SERVICES, amqp_uri, rpc_timeout
+from zc_common.config import SERVICES, amqp_uri, rpc_timeout, secret_key
 
 MAX_JSON_BODY = 1024 * 1024  # JSON bodies; uploads stream with their own limit
 
@@ -29,6 +30,20 @@ async def rpc_client(app):
     await client.close()
 
 
+async def actors(app):
+    """Cached actors for a gateway that owns its broker connection (the events that
+    keep the cache current arrive on it); an injected client (tests) has none, so
+    accounts is asked on every request there."""
+    if app.get(ACTORS) is not None or not isinstance(app[RPC], RpcClient):
+        app.setdefault(ACTORS, Actors(app[RPC]))
+        yield
+        return
+    app[ACTORS], listener = await start_actors(app[RPC], secret_key())
+    yield
+    if listener is not None:
+        await listener.close()
+
+
 def init_app(settings=None, rpc=None):
     settings = {"amqp_uri": amqp_uri(), "rpc_timeout": rpc_timeout(), **(settings or {})}
     app = web.Application(middlewares=[errors], client_max_size=MAX_JSON_BODY)
@@ -38,6 +53,7 @@ def init_app(settings=None, rpc=None):
     if rpc is not None:
         app[RPC] = rpc
     app.cleanup_ctx.append(rpc_client)
+    app.cleanup_ctx.append(actors)
     api.setup(app)
     setup_frontend(app)
     return app

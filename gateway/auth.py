@@ -1,13 +1,21 @@
-"""Who is calling: a Bearer token (or the web frontend's HttpOnly cookie),
-checked by the accounts service, which owns sessions — so logout and expiry take
-effect at once on every gateway instance."""
+"""Who is calling: a Bearer token (or the web frontend's HttpOnly cookie). The
+accounts service owns sessions; the gateway checks the token itself and keeps the
+actor it stands for until accounts announces a change (gateway/actors.py) — so
+logout, expiry and disabling still take effect at once on every gateway instance."""
 from aiohttp import web
 
-from gateway.keys import RPC
+from gateway.actors import Actors
+from gateway.keys import ACTORS, RPC
 from zc_common.errors import Unauthorized
 
 COOKIE = "zc_token"
 USER = "zc_user"
+
+
+def actors_of(app: web.Application) -> Actors:
+    """The app's actors (app.py); an app built without them (unit tests) asks accounts."""
+    actors = app.get(ACTORS)
+    return actors if actors is not None else Actors(app[RPC])
 
 
 def token_of(request: web.Request):
@@ -25,6 +33,6 @@ async def authenticate(request: web.Request):
         raise Unauthorized("not_logged_in", "请先登录")
     if not token.isascii():  # tokens are ASCII; a non-UTF-8 header byte arrives as a lone surrogate
         raise Unauthorized("not_logged_in", "登录凭证无效，请重新登录")
-    user = await request.app[RPC].accounts.authenticate(token)
+    user = await actors_of(request.app).actor_for(token)
     request[USER] = user
     return user

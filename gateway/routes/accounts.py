@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from gateway.api import api, validation_error
-from gateway.auth import COOKIE, token_of
+from gateway.auth import COOKIE, actors_of, token_of
 from gateway.responses import json_response
 from gateway.schemas_accounts import (
     AppealDecision,
@@ -148,6 +148,8 @@ async def login(request, call):
            response=Done)
 async def logout(request, call):
     result = await call.rpc.accounts.logout(token_of(request), client_address(request))
+    # This client's next request may come before this process reads accounts' event.
+    actors_of(request.app).forget_session_of(token_of(request))
     if request.cookies.get(COOKIE):
         return _with_cookie(result, None)
     return result
@@ -156,7 +158,9 @@ async def logout(request, call):
 @api.route("POST", "/auth/switch-region", summary="切换评审区域", tag=TAG_AUTH, roles=(),
            body=SwitchRegionBody, response=UserOut, responses={422: "地区代码不存在"})
 async def switch_region(request, call):
-    return await call.rpc.accounts.switch_region(token_of(request), call.body.region_code)
+    result = await call.rpc.accounts.switch_region(token_of(request), call.body.region_code)
+    actors_of(request.app).forget_session_of(token_of(request))  # not waiting for the event
+    return result
 
 
 @api.route("GET", "/me", summary="当前用户", tag=TAG_AUTH, roles=(), response=UserOut, before_password_change=True)
@@ -207,8 +211,10 @@ async def list_staff(request, call):
            tag=TAG_ADMIN, body=StaffStatusBody, roles=("platform_admin",), response=StaffOut,
            responses={404: "机构或工作人员不存在"})
 async def set_staff_disabled(request, call):
-    return await call.rpc.accounts.set_staff_disabled(call.user, call.params["id"], call.params["user_id"],
-                                                      call.body.disabled)
+    result = await call.rpc.accounts.set_staff_disabled(call.user, call.params["id"], call.params["user_id"],
+                                                        call.body.disabled)
+    actors_of(request.app).forget_user(call.params["user_id"])  # not waiting for the event
+    return result
 
 
 # -- base unit ----------------------------------------------------------------------------------
@@ -268,8 +274,10 @@ async def update_me(request, call):
            responses={422: "原密码错误或新密码不符合要求", 429: "原密码错误次数过多"}, before_password_change=True,
            response=Done)
 async def change_password(request, call):
-    return await call.rpc.accounts.change_password(token_of(request), call.body.old_password,
-                                                   call.body.new_password, client_address(request))
+    result = await call.rpc.accounts.change_password(token_of(request), call.body.old_password,
+                                                     call.body.new_password, client_address(request))
+    actors_of(request.app).forget_user(call.user["id"])  # not waiting for the event
+    return result
 
 
 @api.route("POST", "/admin/impersonate", summary="模拟用户", tag=TAG_ADMIN, body=ImpersonateBody,

@@ -126,7 +126,7 @@ def decide(db, actor, appeal_id, approve, note=None, new_password=None, confirm_
         user.password_hash = passwords.hash_password(password)
         user.password_changed_at = now()
         user.must_change_password = True
-        sessions.revoke_all(db, user.id)
+        sessions.revoke_all(db, user.id, "password_issued")
         appeal.status = "approved"
         message = (f"您的账号申诉已通过。用户名：{user.username}，"
                    + (f"临时密码：{password}，" if "temporary_password" in result else "密码已由管理员重置，")

@@ -1,6 +1,6 @@
 """The accounts service's tables: people, organisations, sessions, and the records
 that keep them safe (login attempts, recovery codes, appeals, audit, the
-notification outbox)."""
+notification outbox, and the event outbox)."""
 import uuid
 from datetime import datetime
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zc_common.clock import now
 from zc_common.db import UTCDateTime
+from zc_common.outbox import OutboxMixin
 
 
 class Base(DeclarativeBase):
@@ -174,3 +175,9 @@ class Notification(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxEvent(OutboxMixin, Base):
+    """Events for other processes (events.py), sent after the commit that queued them."""
+
+    __tablename__ = "outbox"

@@ -67,7 +67,7 @@ def change_password(db, token, old_password, new_password, address=None):
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = now()
     user.must_change_password = False
-    sessions.revoke_all(db, user.id, keep_session_id=row.id)
+    sessions.revoke_all(db, user.id, "password_changed", keep_session_id=row.id)
     audit.record(db, "password_changed", user=user, actor=schemas.actor(user, row.region_code, impersonator),
                  address=address)
     db.commit()

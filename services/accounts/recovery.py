@@ -136,7 +136,7 @@ def reset_password(db, recovery_id, code, new_password, address=None):
     user.password_changed_at = now()
     user.must_change_password = False  # the owner chose this one
     row.used_at = now()
-    sessions.revoke_all(db, user.id)
+    sessions.revoke_all(db, user.id, "password_reset")
     audit.record(db, "password_reset", user=user, address=address, via=row.channel)
     db.commit()
     return {"username": user.username}

@@ -1,5 +1,13 @@
 """The accounts service: identity, organisations, sessions, recovery and appeals.
-A thin door: every rule lives in the modules it calls."""
+A thin door: every rule lives in the modules it calls.
+
+Changes to sessions and actors are broadcast to every gateway after their commit
+(events.py, through the outbox): ``_published`` right after the call, and a timer
+for what a broker outage held back."""
+import logging
+import threading
+
+from nameko.events import EventDispatcher
 from nameko.timer import timer
 
 from services.accounts import (
@@ -16,13 +24,24 @@ from services.accounts import (
     throttling,
 )
 from services.accounts.dependencies import BootstrapAdmin, NotificationSender
-from services.accounts.models import Base  # noqa: F401  (the tables this service owns)
+from services.accounts.models import (  # noqa: F401  (Base: the tables this service owns)
+    Base,
+    OutboxEvent,
+)
 from services.accounts.regions import regions as region_list
 from services.accounts.remote import Documents
 from services.accounts.schemas import require_role
 from zc_common.db import Database
 from zc_common.errors import DomainError
+from zc_common.outbox import relay
 from zc_common.rpc import RpcProxy, rpc
+
+log = logging.getLogger(__name__)
+
+# One relay at a time in this process (a green lock under ``nameko run``): the
+# post-commit relay and the timer's would otherwise send the same rows twice on
+# SQLite, which has no SKIP LOCKED.
+_relaying = threading.Lock()
 
 
 class AccountsService:
@@ -32,6 +51,19 @@ class AccountsService:
     bootstrap = BootstrapAdmin()
     sender = NotificationSender()
     documents_rpc = RpcProxy("documents")
+    dispatch = EventDispatcher()
+
+    def _published(self, result):
+        """Send what the just-committed transaction queued, before the caller hears
+        back (so a gateway has usually dropped a revoked session by then). The change
+        is committed already: a failure here must not fail the call; the timer retries."""
+        try:
+            with _relaying:
+                relay(self.db, OutboxEvent, self.dispatch)
+        except Exception:  # noqa: BLE001 — logged; the outbox keeps the events
+            log.warning("outbox relay after commit failed; the timer will retry", exc_info=True)
+            self.db.rollback()
+        return result
 
     @rpc
     def ping(self):
@@ -53,11 +85,11 @@ class AccountsService:
 
     @rpc(expected_exceptions=DomainError)
     def logout(self, token, address=None):
-        return sessions.logout(self.db, token, address)
+        return self._published(sessions.logout(self.db, token, address))
 
     @rpc(expected_exceptions=DomainError)
     def switch_region(self, token, region_code):
-        return sessions.switch_region(self.db, token, region_code)
+        return self._published(sessions.switch_region(self.db, token, region_code))
 
     @rpc(expected_exceptions=DomainError)
     def impersonate(self, actor, username, address=None):
@@ -91,7 +123,7 @@ class AccountsService:
     @rpc(expected_exceptions=DomainError)
     def set_staff_disabled(self, actor, org_id, user_id, disabled):
         require_role(actor, "platform_admin")
-        return staff.set_disabled(self.db, actor, org_id, user_id, disabled)
+        return self._published(staff.set_disabled(self.db, actor, org_id, user_id, disabled))
 
     @rpc(expected_exceptions=DomainError)
     def list_organizations(self, kind=None, region_code=None):
@@ -141,7 +173,7 @@ class AccountsService:
 
     @rpc(expected_exceptions=DomainError)
     def change_password(self, token, old_password, new_password, address=None):
-        return profile.change_password(self.db, token, old_password, new_password, address)
+        return self._published(profile.change_password(self.db, token, old_password, new_password, address))
 
     # -- recovery and appeals -------------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
@@ -154,7 +186,7 @@ class AccountsService:
 
     @rpc(expected_exceptions=DomainError)
     def reset_password(self, recovery_id, code, new_password, address=None):
-        return recovery.reset_password(self.db, recovery_id, code, new_password, address)
+        return self._published(recovery.reset_password(self.db, recovery_id, code, new_password, address))
 
     @rpc(expected_exceptions=DomainError)
     def recover_username(self, data, address=None):
@@ -177,7 +209,8 @@ class AccountsService:
     @rpc(expected_exceptions=DomainError)
     def decide_appeal(self, actor, appeal_id, approve, note=None, new_password=None, confirm_name_mismatch=False):
         require_role(actor, "platform_admin")
-        return appeals.decide(self.db, actor, appeal_id, approve, note, new_password, confirm_name_mismatch)
+        return self._published(
+            appeals.decide(self.db, actor, appeal_id, approve, note, new_password, confirm_name_mismatch))
 
     # -- audit -------------------------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
@@ -188,6 +221,12 @@ class AccountsService:
     @timer(interval=2)
     def send_notifications(self):
         notifications.send_pending(self.db, self.sender)
+
+    @timer(interval=1)
+    def relay_outbox(self):
+        """Retry what could not be published right after its commit (broker down, crash)."""
+        with _relaying:
+            relay(self.db, OutboxEvent, self.dispatch)
 
     @timer(interval=3600)
     def purge_attempts(self):

@@ -8,7 +8,7 @@ import jwt
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
-from services.accounts import audit, devices, passwords, schemas, throttling
+from services.accounts import audit, devices, events, passwords, schemas, throttling
 from services.accounts.models import Session, User
 from services.accounts.regions import DEFAULT_REGION, region_code
 from zc_common.clock import iso, now
@@ -138,6 +138,7 @@ def login(db, username, password, region=None, address=None, device=None):
 def logout(db, token, address=None):
     row = session_of(db, token)
     row.revoked_at = now()
+    events.session_changed(db, row, "logout")
     user = db.get(User, row.user_id)
     impersonator = db.get(User, row.impersonator_id) if row.impersonator_id else None
     audit.record(db, "logout", user=user, actor=schemas.actor(user, row.region_code, impersonator),
@@ -149,6 +150,7 @@ def logout(db, token, address=None):
 def switch_region(db, token, region):
     row = session_of(db, token)
     row.region_code = region_code(region)
+    events.session_changed(db, row, "region_switched")
     user = db.get(User, row.user_id)
     impersonator = db.get(User, row.impersonator_id) if row.impersonator_id else None
     current = schemas.actor(user, row.region_code, impersonator)
@@ -157,11 +159,14 @@ def switch_region(db, token, region):
     return current
 
 
-def revoke_all(db, user_id, keep_session_id=None):
+def revoke_all(db, user_id, reason, keep_session_id=None):
+    """End the user's sessions (but ``keep_session_id``) and tell every gateway to
+    forget all it holds for the user — the kept session's actor changed too."""
     at = now()
     for row in db.scalars(select(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))):
         if row.id != keep_session_id:
             row.revoked_at = at
+    events.user_changed(db, user_id, reason)
 
 
 def impersonate(db, actor, username, address=None):

@@ -3,7 +3,7 @@ them: the list, and 停用/启用. Disabling revokes every open session at once,
 token already handed out stops working on its next request."""
 from sqlalchemy import select
 
-from services.accounts import audit, sessions
+from services.accounts import audit, events, sessions
 from services.accounts.models import Organization, User
 from zc_common.clock import iso
 from zc_common.errors import Invalid, NotFound
@@ -38,7 +38,9 @@ def set_disabled(db, actor, org_id, user_id, disabled):
     changed = bool(user.disabled) != disabled
     user.disabled = disabled
     if disabled:
-        sessions.revoke_all(db, user.id)
+        sessions.revoke_all(db, user.id, "account_disabled")
+    else:
+        events.user_changed(db, user.id, "account_enabled")
     audit.record(db, "staff_disabled" if disabled else "staff_enabled", user=user, actor=actor,
                  organization_id=org.id, changed=changed)
     db.commit()
