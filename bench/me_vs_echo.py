@@ -1,17 +1,32 @@
-"""Authenticated ``GET /api/v1/me`` against a bare RPC echo through the same gateway.
+"""Logged-in reads against a bare RPC echo through the same gateway: ``GET /me``
+(the actor only) and an applicant's ``GET /applications/{id}`` (actor + one RPC).
 
     .venv/bin/python -m bench.me_vs_echo [--seconds 10] [--clients 1,50]
+    ZC_ACTOR_CACHE_SECONDS=0 .venv/bin/python -m bench.me_vs_echo   # accounts asked on every request
 
-Starts its own copy of the system (tests.stack), logs the bootstrap admin in, and
-prints throughput and p99 for each, and /me as a ratio of the echo floor.
+Starts its own copy of the system (tests.stack; it inherits this environment),
+logs the bootstrap admin and a fresh applicant in, and prints throughput and p99
+for each, each as a ratio of the echo floor.
 """
 import argparse
 import asyncio
+import os
 
 import requests
 
 from bench.common import closed_loop, show, start_stack
+from tests.client import ApiClient
 from tests.stack import ADMIN_PASSWORD
+
+
+def applicant_with_application(stack, admin_token):
+    """An applicant's token and one of their applications (a draft)."""
+    from tests.integration.accounts_helpers import register_unit
+    from tests.integration.test_documents_attachments import make_committee, new_applicant, new_application
+    api = ApiClient(stack.base_url)
+    person = new_applicant(api)
+    application = new_application(api, make_committee(api, admin_token), register_unit(api), person)
+    return person["token"], application["id"]
 
 
 def main():
@@ -19,19 +34,25 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", default="1,50")
     args = parser.parse_args()
+    print(f"ZC_ACTOR_CACHE_SECONDS={os.environ.get('ZC_ACTOR_CACHE_SECONDS', '(default 60)')}", flush=True)
     stack = start_stack()
     try:
         token = requests.post(f"{stack.base_url}/api/v1/auth/login",
                               json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30).json()["token"]
         auth = {"Authorization": f"Bearer {token}"}
+        applicant_token, application_id = applicant_with_application(stack, token)
+        applicant = {"Authorization": f"Bearer {applicant_token}"}
+        reads = [("GET /me", f"{stack.base_url}/api/v1/me", auth),
+                 ("GET /applications/{id}", f"{stack.base_url}/api/v1/applications/{application_id}", applicant)]
         for clients in [int(c) for c in args.clients.split(",")]:
             asyncio.run(closed_loop(f"{stack.base_url}/api/v1/echo", clients, 2))  # warm-up
             echo = asyncio.run(closed_loop(f"{stack.base_url}/api/v1/echo", clients, args.seconds))
-            me = asyncio.run(closed_loop(f"{stack.base_url}/api/v1/me", clients, args.seconds, headers=auth))
             show(f"echo (1 RPC), {clients} clients", echo)
-            show(f"GET /me (1 RPC), {clients} clients", me)
-            print(f"  /me ÷ echo throughput: {me['rps'] / echo['rps']:.2f}   "
-                  f"p99 ratio: {me['p99_ms'] / echo['p99_ms']:.2f}", flush=True)
+            for label, url, headers in reads:
+                figures = asyncio.run(closed_loop(url, clients, args.seconds, headers=headers))
+                show(f"{label}, {clients} clients", figures)
+                print(f"  {label} ÷ echo throughput: {figures['rps'] / echo['rps']:.2f}   "
+                      f"p99 ratio: {figures['p99_ms'] / echo['p99_ms']:.2f}", flush=True)
     finally:
         stack.stop()
 
