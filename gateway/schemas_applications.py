@@ -131,6 +131,24 @@ class HistoryEntry(BaseModel):
     at: str
 
 
+class StatusInfo(BaseModel):
+    """One status of the vocabulary the applications service owns (GET /statuses)."""
+    key: str
+    name: str = Field(description="状态名称（提交后在审核中时为当前节点的名称，如「申请人提交到基层工作单位」）")
+    tone: Literal["neutral", "progress", "attention", "success", "failure"]
+    editable: bool = Field(description="申请人可修改栏目、附件、资格并提交")
+    withdrawable: bool = Field(description="申请人可收回（基层单位尚未审核时）")
+    in_review: bool = Field(description="在审核流程中")
+    formal: bool = Field(description="已通过形式审核：评审表为正式评审表")
+    final: bool = Field(description="本年度不再变化")
+    names_at_node: dict[str, str] | None = Field(
+        default=None, description="审核中时各节点的状态名称（unit / department / committee）")
+
+
+class StatusList(RootModel[list[StatusInfo]]):
+    pass
+
+
 class ApplicationOut(BaseModel):
     """API.md's application object; route/comments/opinions come from review and
     attachments from documents (absent from the list view)."""
@@ -139,6 +157,7 @@ class ApplicationOut(BaseModel):
     year: int
     route_kind: str
     status: str
+    status_info: StatusInfo
     version: int = Field(description="每次修改加一（评审表缓存键）")
     read_only: bool = Field(description="往年的申请书只能查看")
     applicant: OrgRef

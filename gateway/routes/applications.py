@@ -17,6 +17,7 @@ from gateway.schemas_applications import (
     QualificationOut,
     QualificationQuery,
     SectionData,
+    StatusList,
 )
 from zc_common.errors import NotFound
 
@@ -39,6 +40,8 @@ async def full_application(call, application):
         call.rpc.documents.list_attachments(application["id"]))
     return {
         **application,
+        # review names a status in review after the node holding it (names from applications)
+        "status_info": review_view.get("status_info", application["status_info"]),
         "route": review_view.get("route", []),
         "comments": review_view.get("comments", []),
         "opinions": review_view.get("opinions", []),
@@ -69,6 +72,12 @@ async def set_conditions(request, call):
 async def put_committee_settings(request, call):
     return await call.rpc.applications.put_committee_settings(
         call.user, call.params["id"], _settings_body(call.body))
+
+
+@api.route("GET", "/statuses", summary="申请书状态（名称与含义，按流程顺序）", tag=TAG_CATALOG, roles=None,
+           response=StatusList)
+async def list_statuses(request, call):
+    return await call.rpc.applications.list_statuses()
 
 
 @api.route("GET", "/committees/{id}/settings", summary="评审委员会申报参数", tag=TAG_CATALOG, roles=(),

@@ -8,7 +8,7 @@ retry with the key answers it again (``zc_common.idempotency``)."""
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.applications import catalog, rules, status, template_store, validation
+from services.applications import catalog, rules, status, template_store, validation, vocabulary
 from services.applications.models import (
     Application,
     CommitteeSettings,
@@ -289,7 +289,7 @@ def withdraw(session, actor, application_id, claim_withdraw, idempotency_key=Non
         return answered
     app = own(session, actor, application_id)
     _writable(app, moment)
-    if app.status != "submitted":
+    if not vocabulary.STATUSES[app.status]["withdrawable"]:
         raise Conflict("cannot_withdraw", "只有已提交、基层单位尚未审核的申请书可以收回")
     submission_no = app.submissions_used
     session.rollback()
@@ -303,7 +303,7 @@ def withdraw(session, actor, application_id, claim_withdraw, idempotency_key=Non
         return answered
     claimed = session.execute(
         update(Application)
-        .where(Application.id == app.id, Application.status == "submitted",
+        .where(Application.id == app.id, Application.status.in_(vocabulary.keys_where("withdrawable")),
                Application.submissions_used == submission_no)
         .values(version=Application.version)  # touches the row: the claim itself
         .execution_options(synchronize_session=False)

@@ -1,10 +1,11 @@
 """The rules of an application's life, as plain functions over plain data."""
+from services.applications import vocabulary
 from zc_common.clock import PLATFORM_TZ
 
 AUTONOMOUS_REGION = "650000"
 LEVELS = ("初级", "中级", "副高", "正高")
 ROUTE_KINDS = ("评审", "初次确定", "授予", "特殊人才认定")
-EDITABLE = ("draft", "returned")
+EDITABLE = vocabulary.keys_where("editable")
 NUMBER_PREFIX = "RSSQ"
 
 # action -> (statuses it may start from, status it leads to). DESIGN.md's life cycle;
@@ -34,13 +35,6 @@ ACTION_EVENTS = {
     "forward": "application_forwarded",
     "pass_formal_review": "formal_review_passed",
 }
-
-STATUS_NAMES = {
-    "draft": "草稿", "submitted": "已提交", "returned": "已退回",
-    "formal_review_passed": "已通过形式审核", "ready_for_meeting": "待评审（已缴费）",
-    "passed": "评审通过", "failed": "评审未通过", "approved": "已批准",
-}
-
 
 def allowed_transition(action, from_status, to_status):
     """True when DESIGN.md's life cycle allows ``action`` from→to."""

@@ -1,6 +1,6 @@
 """What crosses RPC: plain dicts built from the models, times as ISO 8601 with
 the platform offset (``zc_common.clock.iso``)."""
-from services.applications import rules
+from services.applications import rules, vocabulary
 from zc_common.clock import iso
 
 
@@ -46,7 +46,7 @@ def application_dict(app, qualification, settings, history, moment):
         "year": app.year,
         "route_kind": app.route_kind,
         "status": app.status,
-        "status_name": rules.STATUS_NAMES.get(app.status, app.status),
+        "status_info": vocabulary.status_info(app.status),
         "version": app.version,
         "read_only": rules.is_past_year(app.year, moment),
         "applicant": {"id": app.applicant_id, "name": app.applicant_name},

@@ -8,7 +8,7 @@ from nameko.events import EventDispatcher
 from nameko.timer import timer
 from sqlalchemy import select
 
-from services.applications import catalog, continuing_education, dossier, notices, status
+from services.applications import catalog, continuing_education, dossier, notices, status, vocabulary
 from services.applications.models import Application, IdempotencyKey, OutboxEvent, ProcessedEvent
 from zc_common import idempotency
 from zc_common.db import Database
@@ -102,6 +102,11 @@ class ApplicationsService:
     @rpc(expected_exceptions=DomainError)
     def get_notice(self, notice_id):
         return notices.get_public(self.db, notice_id)
+
+    @rpc
+    def list_statuses(self):
+        """The status vocabulary (names and flags), in life-cycle order."""
+        return vocabulary.vocabulary()
 
     # -- the applicant's dossier ----------------------------------------------
 

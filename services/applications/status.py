@@ -4,7 +4,7 @@ events in the same transaction (transactional outbox)."""
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.applications import rules
+from services.applications import rules, vocabulary
 from services.applications.models import Application, OutboxEvent, Transition
 from zc_common.clock import now
 from zc_common.errors import BadRequest, Conflict, NotFound
@@ -21,7 +21,7 @@ def event_payload(app, **extra):
     return {"application_id": app.id, "number": app.number, "applicant_id": app.applicant_id,
             "unit_id": app.unit_id, "committee_id": app.committee_id,
             "qualification_id": app.qualification_id, "year": app.year, "status": app.status,
-            **extra}
+            "status_info": vocabulary.status_info(app.status), **extra}
 
 
 def apply(session, app, action, by, opinion=None, request_id=None):
@@ -31,7 +31,7 @@ def apply(session, app, action, by, opinion=None, request_id=None):
     to_status = rules.LIFE_CYCLE[action][1]
     if not rules.allowed_transition(action, from_status, to_status):
         raise Conflict("bad_transition",
-                       f"申请书当前状态为「{rules.STATUS_NAMES.get(from_status, from_status)}」，不能进行此操作")
+                       f"申请书当前状态为「{vocabulary.name(from_status)}」，不能进行此操作")
     by = by or {}
     moment = now()
     app.status = to_status
@@ -86,7 +86,7 @@ def transition(session, request_id, application_id, action, to_status, by, opini
     if not rules.allowed_transition(action, app.status, to_status):
         session.rollback()
         raise Conflict("bad_transition",
-                       f"申请书当前状态为「{rules.STATUS_NAMES.get(app.status, app.status)}」，"
+                       f"申请书当前状态为「{vocabulary.name(app.status)}」，"
                        f"不能执行「{action}」到「{to_status}」")
     apply(session, app, action, by, opinion=opinion, request_id=request_id)
     try:

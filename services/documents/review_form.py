@@ -13,11 +13,6 @@ from html import escape
 from services.documents.pdf import FONT_STACK
 from services.documents.rules import is_formal
 
-STATUS_NAMES = {
-    "draft": "草稿", "submitted": "审核中", "returned": "已退回",
-    "formal_review_passed": "已通过形式审核", "ready_for_meeting": "待评审会议",
-    "passed": "评审通过", "failed": "评审未通过", "approved": "已批准",
-}
 NODE_NAMES = {"applicant": "申请人", "unit": "基层工作单位", "department": "主管部门",
               "committee": "评审委员会"}
 STATE_NAMES = {"done": "已审核", "current": "审核中", "pending": "待审核"}
@@ -241,7 +236,8 @@ def render_html(application, attachments, review, printed_at, ce=None):
         ("系列", qualification.get("series")), ("专业", qualification.get("specialty")),
         ("级别", qualification.get("level")), ("资格名称", qualification.get("title")),
         ("评审委员会", (application.get("committee") or {}).get("name")),
-        ("状态", STATUS_NAMES.get(application.get("status"), application.get("status"))),
+        # applications' name; review's view names a status in review after its node
+        ("状态", ((review or {}).get("status_info") or application["status_info"])["name"]),
         ("打印时间", printed_at),
     ]
     body = [f'<div class="watermark">正式评审表 {_e(number)}</div>' if formal else "",

@@ -4,10 +4,6 @@ import re
 
 from zc_common.errors import Conflict, Invalid, NotFound
 
-EDITABLE_STATUSES = ("draft", "returned")
-# From formal_review_passed on, the 评审表 is the official form.
-FORMAL_STATUSES = ("formal_review_passed", "ready_for_meeting", "passed", "failed", "approved")
-
 
 def not_found():
     return NotFound("not_found", "申请书或文件不存在")
@@ -37,7 +33,7 @@ def ensure_may_change_files(actor, application):
     """Only the owner, and only while the application is a draft or returned."""
     if not is_owner(actor, application):
         raise not_found()
-    if application.get("status") not in EDITABLE_STATUSES:
+    if not application["status_info"]["editable"]:
         raise Conflict("not_editable", "申请书已提交或已进入评审，当前状态下不能修改附件；如需修改请等待退回")
 
 
@@ -48,7 +44,9 @@ def ensure_section(application, section):
 
 
 def is_formal(application):
-    return application.get("status") in FORMAL_STATUSES
+    """From formal review passing on, the 评审表 is the official form — the
+    ``formal`` flag of the status applications sends with the application."""
+    return application["status_info"]["formal"]
 
 
 PRIVATE_KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")

@@ -16,9 +16,6 @@ from zc_common.outbox import first_time
 from zc_common.rpc import RpcProxy, event_handler, rpc
 
 REVIEWERS = ("unit_admin", "department_staff", "committee_staff")
-STATUS_ZH = {"draft": "草稿（已收回）", "submitted": "审核中", "returned": "已退回",
-             "formal_review_passed": "通过形式审核", "ready_for_meeting": "已缴费，待评审",
-             "passed": "评审通过", "failed": "评审未通过", "approved": "已批准"}
 
 
 def reviewer(actor):
@@ -160,9 +157,11 @@ class ReviewService:
         status = payload.get("status")
         if status == payload.get("from_status"):
             return  # a forward between nodes: the status itself did not change
+        # The status's name travels with the event (applications owns the vocabulary).
+        name = (payload.get("status_info") or {}).get("name") or status
         notify(self.accounts, user_ids=[payload.get("applicant_id")], kind="application_status",
-               subject=f"申请书状态变更：{STATUS_ZH.get(status, status)}",
-               body=f"您的申请书 {payload.get('number') or ''} 状态已变更为「{STATUS_ZH.get(status, status)}」。")
+               subject=f"申请书状态变更：{name}",
+               body=f"您的申请书 {payload.get('number') or ''} 状态已变更为「{name}」。")
 
     # -- timers ------------------------------------------------------------------------
     @timer(interval=3600)

@@ -8,7 +8,6 @@ from services.review.decisions import WAITING, case_for, comment_view, require_r
 from services.review.models import Comment, ReviewCase, Task, Visit
 from zc_common.clock import iso, now
 
-PAST_FORMAL_REVIEW = ("formal_review_passed", "ready_for_meeting", "passed", "failed", "approved")
 MAX_PAGE = 100000
 MAX_PAGE_SIZE = 100
 COUNT_CAP = 10_000
@@ -23,8 +22,18 @@ def review_view(deps, application):
     route = build_route(deps, application, case, orgs)
     comments = session.scalars(select(Comment).where(Comment.application_id == application_id)
                                .order_by(Comment.round, Comment.at)).all()
-    return {"route": route, "comments": [comment_view(c) for c in comments],
+    return {"route": route, "status_info": named_at_node(application["status_info"], route),
+            "comments": [comment_view(c) for c in comments],
             "opinions": opinions_of(session, application_id)}
+
+
+def named_at_node(status_info, route):
+    """The status as the guides show it while in review: named after the node that
+    holds the application (申请人提交到基层工作单位 …). The names are applications'
+    (``names_at_node``); which node is current is the route's, that is review's."""
+    current = next((step["node"] for step in route if step["state"] == "current"), None)
+    name = (status_info.get("names_at_node") or {}).get(current)
+    return {**status_info, "name": name} if name else status_info
 
 
 def opinions_of(session, application_id):
@@ -35,7 +44,7 @@ def opinions_of(session, application_id):
 
 
 def build_route(deps, application, case, orgs):
-    status = application.get("status") or "draft"
+    status = application["status_info"]
     unit_id = (application.get("unit") or {}).get("id")
     committee_id = (application.get("committee") or {}).get("id")
     applicant = application.get("applicant") or {}
@@ -43,7 +52,7 @@ def build_route(deps, application, case, orgs):
     if case is not None and case.round:
         tasks = [t for t in session_tasks(deps.session, application["id"], case.round)
                  if t.state not in ("withdrawn", "cancelled")]
-    in_review = bool(tasks) and status not in ("draft", "returned")
+    in_review = bool(tasks) and not status["editable"]
     receiving = None
 
     def receiving_ids():
@@ -65,7 +74,7 @@ def build_route(deps, application, case, orgs):
                 steps.append((node, org_id, "pending"))
             if last.node != "committee":
                 steps.append(("committee", committee_id, "pending"))
-        elif status not in PAST_FORMAL_REVIEW and last.node != "committee":
+        elif not status["formal"] and last.node != "committee":
             steps.append(("committee", committee_id, "pending"))
         first = "done"
     else:
@@ -75,7 +84,7 @@ def build_route(deps, application, case, orgs):
         for node, org_id in routing.planned_tail("unit", unit_id, receiving_ids(), orgs, planned):
             steps.append((node, org_id, "pending"))
         steps.append(("committee", committee_id, "pending"))
-        first = "current" if status in ("draft", "returned") else "done"
+        first = "current" if status["editable"] else "done"
     known = orgs.get_many([org_id for _, org_id, _ in steps])
     route = [{"node": "applicant", "org_id": None, "user_id": applicant.get("id"),
               "name": applicant.get("name") or "", "contact": {"person": applicant.get("name"), "phone": None},

@@ -5,5 +5,8 @@ import 'element-plus/dist/index.css'
 import './styles.css'
 import App from './App.vue'
 import router from './router.js'
+import { loadStatuses } from './lib/statuses.js'
+
+loadStatuses()
 
 createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')

@@ -1,6 +1,8 @@
 """Application dicts shaped like applications' ``get_application_internal``."""
 import copy
 
+from services.applications import vocabulary
+
 TEMPLATE = {
     "version": "2026.1",
     "sections": [
@@ -58,4 +60,9 @@ REVIEW = {
 def application(**changes):
     app = copy.deepcopy(APPLICATION)
     app.update(changes)
-    return app
+    return with_status_info(app)
+
+
+def with_status_info(app):
+    """The application as applications sends it: with the owner's ``status_info``."""
+    return {**app, "status_info": vocabulary.status_info(app["status"])}

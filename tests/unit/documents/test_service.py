@@ -15,7 +15,7 @@ from services.documents.service import DocumentsService
 from tests.unit.dbutil import session_for
 from tests.unit.documents import images
 from tests.unit.documents.memory_bucket import MemoryBucket
-from tests.unit.documents.sample import application
+from tests.unit.documents.sample import application, with_status_info
 from zc_common.errors import Conflict, Invalid, NotFound, UnsupportedType
 
 OWNER = {"id": "u1", "role": "applicant", "org_id": None}
@@ -31,7 +31,7 @@ def b64(content):
 def service():
     svc = worker_factory(DocumentsService, db=session_for(Base), bucket=MemoryBucket())
     svc.app = application(status="draft")
-    svc.applications.get_application_internal.side_effect = lambda _id: svc.app
+    svc.applications.get_application_internal.side_effect = lambda _id: with_status_info(svc.app)
     svc.review.has_reached.return_value = False
     return svc
 

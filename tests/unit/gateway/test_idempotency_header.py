@@ -3,6 +3,7 @@
 before any call, and declare it in the OpenAPI document."""
 from gateway.api import api, openapi_document
 from gateway.app import init_app
+from services.applications import vocabulary
 from tests.unit.gateway.test_core import FakeRpc
 
 APPLICANT = {"id": "p1", "role": "applicant"}
@@ -28,7 +29,8 @@ async def client_with(aiohttp_client, rpc):
 
 async def test_the_key_reaches_the_service_and_a_bad_one_is_422(aiohttp_client):
     rpc = KeyedRpc({("accounts", "authenticate"): APPLICANT,
-                    ("applications", "withdraw"): {"id": "a1", "status": "draft"},
+                    ("applications", "withdraw"): {"id": "a1", "status": "draft",
+                                                     "status_info": vocabulary.status_info("draft")},
                     ("review", "review_view"): {}, ("documents", "list_attachments"): []})
     client = await client_with(aiohttp_client, rpc)
     headers = {"Authorization": "Bearer t", "Idempotency-Key": "abc-123"}

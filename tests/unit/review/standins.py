@@ -3,6 +3,7 @@ asked, and the ``service`` fixture: a ReviewService worker on a real SQLite DB."
 import pytest
 from nameko.testing.services import worker_factory
 
+from services.applications import vocabulary
 from services.review.models import Base
 from services.review.service import ReviewService
 from tests.unit.dbutil import session_for
@@ -47,10 +48,11 @@ class Applications:
             "template": {"sections": [{"key": "basic_info"}]}, "history": []}
 
     def get_application_internal(self, application_id):
-        return dict(self.apps[application_id])
+        app = self.apps[application_id]
+        return {**app, "status_info": vocabulary.status_info(app["status"])}
 
     def get_applications_internal(self, application_ids):
-        return {i: dict(self.apps[i]) for i in application_ids if i in self.apps}
+        return {i: self.get_application_internal(i) for i in application_ids if i in self.apps}
 
     def get_committee_settings(self, committee_id):
         return dict(self.settings)

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from services.applications import vocabulary
 from services.review import decisions, reminders
 from services.review.models import Task
 from tests.unit.review.standins import ADMIN, staff
@@ -86,7 +87,7 @@ def test_chain_to_formal_review_passed(service):
     assert actions == [("forward", "submitted")] * 3 + [("pass_formal_review", "formal_review_passed")]
     assert len({r for r, _, _ in service.applications.requests}) == 4  # a request id per decision
     assert [t.state for t in tasks(service)] == ["done"] * 4
-    view = service.review_view(service.applications.apps["a1"])
+    view = service.review_view(service.applications.get_application_internal("a1"))
     assert [n["state"] for n in view["route"]] == ["done"] * 5
     assert [n["contact"]["person"] for n in view["route"][1:]] == ["李四", "王五", "王五", "赵"]
 
@@ -130,7 +131,7 @@ def test_return_keeps_rounds_and_comments(service):
     service.return_application(ADMIN, "a1", "请补充")
     service.applications.apps["a1"]["status"] = "returned"
     submitted(service, submission_no=2)
-    view = service.review_view(service.applications.apps["a1"])
+    view = service.review_view(service.applications.get_application_internal("a1"))
     assert [(c["round"], c["text"]) for c in view["comments"]] == [(1, "照片不清晰")]
     assert [(o["round"], o["action"], o["text"]) for o in view["opinions"]] == [(1, "return", "请补充")]
     assert [(t.round, t.state) for t in tasks(service)] == [(1, "done"), (2, "open")]
@@ -171,8 +172,10 @@ def test_overdue_tasks_are_flagged_and_reminded_once_a_day(service):
 
 def test_the_applicant_hears_of_every_status_change_and_only_of_those(service):
     base = {"application_id": "a9", "number": "RSSQ9", "applicant_id": "p9"}
-    service.on_status_changed({**base, "event_id": "s1", "from_status": "submitted", "status": "returned"})
-    service.on_status_changed({**base, "event_id": "s1", "from_status": "submitted", "status": "returned"})
-    service.on_status_changed({**base, "event_id": "s2", "from_status": "submitted", "status": "submitted"})
+    returned = {"status": "returned", "status_info": vocabulary.status_info("returned")}
+    service.on_status_changed({**base, "event_id": "s1", "from_status": "submitted", **returned})
+    service.on_status_changed({**base, "event_id": "s1", "from_status": "submitted", **returned})
+    service.on_status_changed({**base, "event_id": "s2", "from_status": "submitted", "status": "submitted",
+                               "status_info": vocabulary.status_info("submitted")})
     sent = [m for m in service.accounts.sent if m["kind"] == "application_status"]
     assert [(m["user_ids"], "已退回" in m["subject"]) for m in sent] == [(["p9"], True)]

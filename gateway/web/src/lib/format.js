@@ -1,16 +1,3 @@
-export const STATUS = {
-  draft: { text: '草稿', type: 'info' },
-  submitted: { text: '审核中', type: 'primary' },
-  returned: { text: '已退回', type: 'danger' },
-  formal_review_passed: { text: '已通过形式审核', type: 'success' },
-  ready_for_meeting: { text: '已缴费，待评审', type: 'success' },
-  passed: { text: '评审通过', type: 'success' },
-  failed: { text: '评审未通过', type: 'danger' },
-  approved: { text: '已批准', type: 'success' },
-}
-export const statusText = (s) => STATUS[s]?.text || s
-export const statusType = (s) => STATUS[s]?.type || 'info'
-
 export const NODE_NAMES = { applicant: '申请人', unit: '基层工作单位', department: '材料接收部门', committee: '评审机构' }
 
 export const yuan = (fen) => (fen === undefined || fen === null ? '—' : `¥${(fen / 100).toFixed(2)}`)
