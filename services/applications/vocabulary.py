@@ -20,7 +20,7 @@ Flags:
 # key -> (name, tone, flags set). The order is the life cycle's.
 _TABLE = (
     ("draft", "申请人", "neutral", {"editable"}),
-    ("submitted", "审核中", "progress", {"withdrawable", "in_review"}),
+    ("submitted", "已提交", "progress", {"withdrawable", "in_review"}),
     ("returned", "已退回", "attention", {"editable"}),
     ("formal_review_passed", "已通过形式审核", "success", {"formal"}),
     ("ready_for_meeting", "已缴费，待会议评审", "success", {"formal"}),
