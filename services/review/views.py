@@ -32,6 +32,9 @@ def named_at_node(status_info, route):
     holds the application (申请人提交到基层工作单位 …). The names are applications'
     (``names_at_node``); which node is current is the route's, that is review's."""
     current = next((step["node"] for step in route if step["state"] == "current"), None)
+    if current is None and status_info["in_review"]:
+        # Submitted, and review has not opened the unit's task yet: it is on its way there.
+        current = next((step["node"] for step in route if step["state"] == "pending"), None)
     name = (status_info.get("names_at_node") or {}).get(current)
     return {**status_info, "name": name} if name else status_info
 

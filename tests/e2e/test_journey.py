@@ -266,7 +266,7 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
 
     page.locator("[data-test=submit]").click()
     ui.message(page, "申请书已提交")
-    expect(page.locator("[data-test=status]")).to_have_text("审核中")
+    expect(page.locator("[data-test=status]")).to_have_text("申请人提交到基层工作单位")
     expect(page.locator("[data-test=submissions]")).to_contain_text("已用 1 次")
     done("submitted")
 
@@ -299,7 +299,7 @@ def test_unit_comments_and_returns(page, web):
     ui.field(page, "opinion").fill("基本信息有误，请修改后重新提交。")
     page.locator("[data-test=return]").click()
     ui.confirm(page)
-    ui.message(page, "已退回")
+    ui.message(page, "已退回申请人")
     # The task has left the unit's queue (申请书审核) once returned.
     ui.goto(page, web, "/review/tasks")
     expect(page.locator(".el-table__row").filter(has_text=J["number"])).to_have_count(0)
@@ -373,10 +373,10 @@ def test_applicant_pays_the_fee_in_the_sandbox(page, web):
     page.wait_for_load_state("networkidle")
     for _ in range(40):
         ui.goto(page, web, url)
-        if page.locator("[data-test=status]").inner_text() == "已缴费，待评审":
+        if page.locator("[data-test=status]").inner_text() == "已缴费，待会议评审":
             break
         time.sleep(0.5)
-    expect(page.locator("[data-test=status]")).to_have_text("已缴费，待评审")
+    expect(page.locator("[data-test=status]")).to_have_text("已缴费，待会议评审")
     expect(page.locator("[data-test=fee]")).to_contain_text("已缴费")
     done("paid")
 

@@ -97,7 +97,7 @@ def test_window_closed_is_refused_at_submit(new_page, web, api):
     expect(page.locator("[data-test=countdown]")).to_have_text(re.compile(r"提交已截止\d+天"))
     page.locator("[data-test=submit]").click()
     ui.message(page, "不在提交时间内")
-    expect(page.locator("[data-test=status]")).to_have_text("草稿")
+    expect(page.locator("[data-test=status]")).to_have_text("申请人")  # the guides' name of a draft
     ui.snap(page, "applicant-window-closed")
 
 
