@@ -522,7 +522,7 @@ def check(world, result, state):
         records = by_who.get(who, [])
         submits = [r for r in records if r.step == "submit"]
         for r in records:
-            if r.step in ("read", "list") and r.status != 200:
+            if r.step in ("read", "list") and r.status != 200 and 0 < r.status < 500:   # 5xx: counted above
                 problems.append(f"{r.step} of {number}: {r.status} {r.code}")
         accepted = [r for r in submits if r.status == 200]
         refused = [r for r in submits if 400 <= r.status < 500]
