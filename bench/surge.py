@@ -526,6 +526,13 @@ def check(world, result, state):
                 problems.append(f"{r.step} of {number}: {r.status} {r.code}")
         accepted = [r for r in submits if r.status == 200]
         refused = [r for r in submits if 400 <= r.status < 500]
+        app = state["apps"].get(app_id)
+        if app is None:
+            problems.append(f"{number}: the application is gone")
+            continue
+        # A double click's loser is explained by the winner having submitted — also a
+        # winner whose own answer was a 5xx.
+        twin_won = len(submits) == 2 and (bool(accepted) or app.status == "submitted")
         for r in refused:
             codes[r.code] = codes.get(r.code, 0) + 1
             if r.code is None:
@@ -534,7 +541,7 @@ def check(world, result, state):
                 # Judged when the service ran it: a request sent before the close may reach it after.
                 if person["committee_id"] != closed_committee or r.sent + r.seconds < closed.get("closes_at", 1e9):
                     problems.append(f"{number}: window_closed while its window was open")
-            elif r.code in REFUSALS_OF_A_TWIN and len(submits) == 2 and accepted:
+            elif r.code in REFUSALS_OF_A_TWIN and twin_won:
                 if r.keyed:
                     warnings.append(f"{number}: a double-click with one Idempotency-Key answered {r.code} "
                                     "(the contract says a retry with the key answers the first result)")
@@ -544,16 +551,12 @@ def check(world, result, state):
             late = [r for r in accepted if r.sent > closed["answered_at"]]
             if late:
                 problems.append(f"{number}: submit sent after the window closed was accepted")
-        app = state["apps"].get(app_id)
         events = state["events"].get(app_id, [])
         submitted_events = [e for e in events if e[1] == "application_submitted"]
         tasks = state["tasks"].get(app_id, [])
-        if app is None:
-            problems.append(f"{number}: the application is gone")
-            continue
         # A submit answered only by a 5xx (or no answer) has an outcome the applicant
         # does not know: the stored state must then be whole either way.
-        unanswered = not accepted and not refused and any(r.status >= 500 or r.status == 0 for r in submits)
+        unanswered = not accepted and any(r.status >= 500 or r.status == 0 for r in submits)
         if unanswered:
             unknown["applied" if app.status == "submitted" else "not applied"] += 1
         if accepted or (unanswered and app.status == "submitted"):
@@ -649,7 +652,8 @@ def report(result, world, echo, cpu, restarted, checked, setup, settle_seconds, 
         print(f"warning: {warning}")
     if checked["problems"]:
         print(f"LOST OR BROKEN ({len(checked['problems'])}):")
-        for problem in checked["problems"][:50]:
+        shown = sorted(checked["problems"], key=lambda problem: "×" in problem)   # the 5xx summary last
+        for problem in shown[:50]:
             print(f"  {problem}")
     else:
         print("checks: nothing lost — every accepted submit is submitted once with its task at the unit, "
