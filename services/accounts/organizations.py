@@ -2,7 +2,7 @@
 and base-unit information kept by each unit's administrator."""
 from sqlalchemy import select
 
-from services.accounts import audit, passwords, schemas, validators
+from services.accounts import audit, events, passwords, schemas, validators
 from services.accounts.models import Organization, User
 from services.accounts.regions import region_code
 from services.accounts.registration import commit_or_conflict, find_unit_by_name, username_taken
@@ -41,6 +41,7 @@ def create_organization(db, actor, data):
     db.flush()
     audit.record(db, "organization_created", actor=actor, username=actor.get("username"),
                  organization_id=org.id, org_kind=kind, name=name)
+    events.organization_changed(db, org)
     db.commit()
     return schemas.organization(org)
 
@@ -128,6 +129,7 @@ def update_unit(db, actor, unit_id, data):
         setattr(org, field, value)
     audit.record(db, "unit_updated", actor=actor, username=actor.get("username"), unit_id=org.id,
                  fields=sorted(k for k in changes if k != "unit_name_key"))
+    events.organization_changed(db, org)
     commit_or_conflict(db, "unit_exists", "同名单位已注册")
     return unit_view(db, org)
 

@@ -7,7 +7,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import audit, passwords, validators
+from services.accounts import audit, events, passwords, validators
 from services.accounts.models import Organization, User
 from services.accounts.regions import DEFAULT_REGION, region_code
 from zc_common.clock import now
@@ -102,6 +102,7 @@ def register_unit(db, data, address=None):
     db.add(admin)
     db.flush()
     audit.record(db, "unit_registered", user=admin, address=address, unit_id=unit.id)
+    events.organization_changed(db, unit)
     commit_or_conflict(db, "unit_exists", "该单位已注册")
     return {"unit_id": unit.id, "username": username}
 

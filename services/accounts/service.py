@@ -103,12 +103,12 @@ class AccountsService:
 
     @rpc(expected_exceptions=DomainError)
     def register_unit(self, data, address=None):
-        return registration.register_unit(self.db, data, address)
+        return self._published(registration.register_unit(self.db, data, address))
 
     @rpc(expected_exceptions=DomainError)
     def create_organization(self, actor, data):
         require_role(actor, "platform_admin")
-        return organizations.create_organization(self.db, actor, data)
+        return self._published(organizations.create_organization(self.db, actor, data))
 
     @rpc(expected_exceptions=DomainError)
     def add_staff(self, actor, org_id, data):
@@ -135,7 +135,7 @@ class AccountsService:
 
     @rpc(expected_exceptions=DomainError)
     def update_unit(self, actor, unit_id, data):
-        return organizations.update_unit(self.db, actor, unit_id, data)
+        return self._published(organizations.update_unit(self.db, actor, unit_id, data))
 
     @rpc(expected_exceptions=DomainError)
     def search_units(self, region_code=None, q=None):

@@ -1,14 +1,17 @@
 """The catalog: qualifications (with their 任职资格条件 text), localisation, and
 the settings each committee makes for itself. ``organizations`` is
 ``accounts.get_organizations`` (ids → {id: org})."""
+from datetime import datetime, timezone
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.applications import rules
-from services.applications.models import CommitteeSettings, Qualification
+from services.applications.models import CommitteeSettings, OutboxEvent, Qualification
 from services.applications.schemas import qualification_dict, settings_dict
 from zc_common.clock import parse
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
+from zc_common.outbox import add_event
 
 NODES = ("unit", "department", "committee")
 
@@ -136,8 +139,14 @@ def put_settings(session, organizations, actor, committee_id, data):
     settings.publicity_min_days = _whole(data, "publicity_min_days", 0, default=5)
     settings.node_days = dict(node_days)
     session.add(settings)
+    session.flush()
+    answer = settings_dict(settings)
+    # review keeps a copy of these (read on every decision): tell it with the change.
+    add_event(session, OutboxEvent, "committee_settings_changed",
+              {"committee_id": committee_id, "settings": answer,
+               "changed_at": datetime.now(timezone.utc).isoformat()})
     session.commit()
-    return settings_dict(settings)
+    return answer
 
 
 def get_settings(session, committee_id):

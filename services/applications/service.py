@@ -75,7 +75,7 @@ class ApplicationsService:
 
     @rpc(expected_exceptions=DomainError)
     def put_committee_settings(self, actor, committee_id, data):
-        return catalog.put_settings(self.db, self._organizations, actor, committee_id, data)
+        return self._published(catalog.put_settings(self.db, self._organizations, actor, committee_id, data))
 
     @rpc(expected_exceptions=DomainError)
     def get_committee_settings(self, committee_id):
@@ -179,8 +179,11 @@ class ApplicationsService:
 
     @rpc(expected_exceptions=DomainError)
     def transition(self, request_id, application_id, action, to_status, by, opinion=None):
+        """Answers what review needs — the status and version now — not the whole
+        application (building that cost more than the move itself)."""
         status.transition(self.db, request_id, application_id, action, to_status, by, opinion)
-        return self._published(dossier.get_internal(self.db, application_id))
+        app = self.db.get(Application, application_id, populate_existing=True)
+        return self._published({"application_id": app.id, "status": app.status, "version": app.version})
 
     @event_handler("payments", "fee_paid")
     def on_fee_paid(self, payload):

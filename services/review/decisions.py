@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.review import routing, rules
+from services.review import copies, routing, rules
 from services.review.models import Comment, IdempotencyKey, ReviewCase, Task, Visit, utcnow
 from services.review.remote import domain_error, log, notify
 from zc_common import idempotency
@@ -32,8 +32,9 @@ NODE_ZH = {"unit": "基层单位", "department": "主管部门", "committee": "�
 
 @dataclass
 class Deps:
-    """What one worker call works with; organisations and committee settings are
-    memoised for the call, so a forward asks for each only once."""
+    """What one worker call works with. Organisations and committee settings come
+    from review's event-fed copies (``copies``; the owner is asked only on a miss
+    or a stale copy), memoised for the call."""
     session: Any
     accounts: Any
     applications: Any
@@ -43,13 +44,14 @@ class Deps:
     @property
     def orgs(self):
         if "orgs" not in self.memo:
-            self.memo["orgs"] = routing.Orgs(self.accounts.get_organizations)
+            self.memo["orgs"] = routing.Orgs(copies.org_lookup(self.session, self.accounts.get_organizations))
         return self.memo["orgs"]
 
     def settings(self, committee_id):
         key = ("settings", committee_id)
         if key not in self.memo:
-            self.memo[key] = self.applications.get_committee_settings(committee_id) or {}
+            self.memo[key] = copies.settings_for(self.session, self.applications.get_committee_settings,
+                                                 committee_id)
         return self.memo[key]
 
 

@@ -228,3 +228,31 @@ class IdempotencyKey(IdempotencyMixin, Base):
 
     task_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     meeting_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class OrgCopy(Base):
+    """review's copy of an organisation as accounts' ``get_organizations`` gives it
+    (name, kind, parent, contact, the unit's ``complete`` and recommending units):
+    read on every decision, so kept here and fed by accounts' ``organization_changed``
+    events instead of asked for each time. ``changed_at`` orders what arrives (an
+    older event never overwrites a newer copy); ``fetched_at`` is when the copy was
+    last confirmed (by an event or an RPC) — a copy older than ``copies.TTL`` is
+    asked again, which bounds the damage of a missed event."""
+    __tablename__ = "review_org_copies"
+
+    org_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SettingsCopy(Base):
+    """review's copy of a committee's settings (applications' ``get_committee_settings``;
+    ``data`` null while the committee has set none), fed by applications'
+    ``committee_settings_changed`` events. Same ordering and freshness as ``OrgCopy``."""
+    __tablename__ = "review_settings_copies"
+
+    committee_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)

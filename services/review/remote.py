@@ -7,9 +7,13 @@ from zc_common.remote import domain_error  # noqa: F401  (re-exported for review
 log = logging.getLogger("review")
 
 def notify(accounts, **message):
-    """Queue a message through accounts; a failure is logged, never raised."""
+    """Queue a message through accounts without waiting for its answer (a decision
+    need not wait for a notice to be queued); a failure to send is logged, never
+    raised."""
     try:
-        accounts.notify(**message)
+        method = accounts.notify
+        send = getattr(method, "call_async", None)
+        (send or method)(**message)
         return True
     except Exception:  # noqa: BLE001 — a lost notice must not roll back a decision
         log.warning("review: notify failed for %s", message.get("kind"), exc_info=True)

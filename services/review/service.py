@@ -4,7 +4,7 @@ rules live in routing / rules / decisions / views / committee / reminders."""
 import eventlet
 from nameko.timer import timer
 
-from services.review import committee, decisions, reminders, views
+from services.review import committee, copies, decisions, reminders, views
 from services.review.decisions import Deps
 from services.review.models import IdempotencyKey, ProcessedEvent, ReviewCase
 from services.review.remote import domain_error, log, notify
@@ -162,6 +162,19 @@ class ReviewService:
         notify(self.accounts, user_ids=[payload.get("applicant_id")], kind="application_status",
                subject=f"申请书状态变更：{name}",
                body=f"您的申请书 {payload.get('number') or ''} 状态已变更为「{name}」。")
+
+    # -- copies of what decisions read (services/review/copies.py) ------------------------
+    # The upsert is idempotent and ordered by ``changed_at``: a redelivered or late
+    # event changes nothing, so no inbox row is needed.
+    @event_handler("accounts", "organization_changed")
+    def on_organization_changed(self, payload):
+        copies.store_org(self.db, payload["organization"], payload.get("changed_at"))
+        self.db.commit()
+
+    @event_handler("applications", "committee_settings_changed")
+    def on_committee_settings_changed(self, payload):
+        copies.store_settings(self.db, payload["committee_id"], payload.get("settings"), payload.get("changed_at"))
+        self.db.commit()
 
     # -- timers ------------------------------------------------------------------------
     @timer(interval=3600)

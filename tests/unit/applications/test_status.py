@@ -10,8 +10,10 @@ UNIT_BY = {"user_id": "u1", "name": "单位管理员", "org_id": "org1", "org_na
            "impersonated_by": None}
 
 
-def submitted(service):
-    settings(service)
+def submitted(service, broker_down=False):
+    settings(service)  # publishes committee_settings_changed (review's copy)
+    service.dispatch.clear()
+    service.dispatch.failing = broker_down
     app = new(service)
     fill(service, ME, app)
     service.documents.count_attachments.return_value = enough_attachments(app)
@@ -23,8 +25,9 @@ def test_transition_moves_records_and_publishes(service):
     app = submitted(service)
     service.dispatch.clear()
     result = service.transition("r-1", app["id"], "return", "returned", UNIT_BY, opinion="学历证书不清晰")
-    assert result["status"] == "returned" and result["version"] == app["version"] + 11  # 9 sections, submit, return
-    last = result["history"][-1]
+    assert result == {"application_id": app["id"], "status": "returned",
+                      "version": app["version"] + 11}  # 9 sections, submit, return: only what review needs
+    last = service.get_application(ME, app["id"])["history"][-1]
     assert last["opinion"] == "学历证书不清晰" and last["by"]["org_name"] == "某设计院" and last["from"] == "submitted"
     assert [e for e, _ in service.dispatch] == ["application_returned", "application_status_changed"]
     payload = service.dispatch[1][1]
@@ -56,8 +59,7 @@ def test_transition_refuses_what_the_life_cycle_does_not_allow(service):
 
 
 def test_a_publish_failure_after_commit_loses_nothing(service):
-    service.dispatch.failing = True
-    app = submitted(service)  # committed while the broker is "down"
+    app = submitted(service, broker_down=True)  # committed while the broker is "down"
     assert service.dispatch == []
     pending = service.db.query(OutboxEvent).filter_by(published=False).count()
     assert pending == 2
@@ -75,7 +77,8 @@ def test_relay_stops_at_the_first_failure_and_keeps_order(service):
     service.dispatch.clear()
     service.transition("r-6", app["id"], "forward", "submitted", UNIT_BY)
     service.dispatch.clear()
-    service.db.query(OutboxEvent).update({"published": False})
+    service.db.query(OutboxEvent).filter(OutboxEvent.event_type != "committee_settings_changed").update(
+        {"published": False})
     service.db.commit()
     calls = []
 
@@ -131,7 +134,8 @@ def test_a_relay_that_breaks_after_the_commit_does_not_fail_the_call(service, mo
     monkeypatch.setattr(module, "relay", broken)
     app = submitted(service)  # answered normally although nothing could be relayed
     assert service.get_application(ME, app["id"])["status"] == "submitted"
-    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 2
+    pending = service.db.query(OutboxEvent).filter_by(published=False)
+    assert pending.filter(OutboxEvent.event_type != "committee_settings_changed").count() == 2
     monkeypatch.setattr(module, "relay", working)
     service.relay_outbox()
     assert [e for e, _ in service.dispatch][-2:] == ["application_submitted", "application_status_changed"]

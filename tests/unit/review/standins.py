@@ -62,7 +62,7 @@ class Applications:
         if self.fail is not None:
             raise self.fail
         self.apps[application_id]["status"] = to_status
-        return self.get_application_internal(application_id)
+        return {"application_id": application_id, "status": to_status, "version": len(self.requests)}
 
 
 ADMIN = {"id": "ua", "name": "单位管理员", "role": "unit_admin", "org_id": "u1", "impersonated_by": None}

@@ -22,6 +22,13 @@ def submitted(service, application_id="a1", submission_no=1, event_id=None):
                                       "applicant_id": "p1", "number": "RSSQ" + application_id})
 
 
+def org_changed(service, org_id, **fields):
+    """accounts changes an organisation and announces it (review reads its copy)."""
+    service.accounts.orgs[org_id].update(fields)
+    service.on_organization_changed({"organization": dict(service.accounts.orgs[org_id]),
+                                     "changed_at": None})
+
+
 def tasks(service, application_id="a1"):
     return service.db.scalars(select(Task).where(Task.application_id == application_id)
                               .order_by(Task.round, Task.position)).all()
@@ -43,7 +50,7 @@ def test_forward_refusals_leave_everything_as_it_was(service):
     with pytest.raises(Invalid) as no_opinion:
         service.forward_application(ADMIN, "a1", "  ")
     assert no_opinion.value.code == "opinion_required"
-    service.accounts.orgs["u1"]["complete"] = False
+    org_changed(service, "u1", complete=False)
     with pytest.raises(Conflict) as incomplete:
         service.forward_application(ADMIN, "a1", "同意推荐")
     assert incomplete.value.code == "unit_incomplete"
@@ -52,7 +59,7 @@ def test_forward_refusals_leave_everything_as_it_was(service):
         with pytest.raises(Conflict) as refused:
             attempt()
         assert refused.value.code == "unit_incomplete"
-    service.accounts.orgs["u1"].update(complete=True, recommending_unit_ids=["d1", "lonely"])
+    org_changed(service, "u1", complete=True, recommending_unit_ids=["d1", "lonely"])
     with pytest.raises(Invalid) as pick:
         service.forward_application(ADMIN, "a1", "同意推荐")
     assert pick.value.code == "recommending_unit_required"
