@@ -34,10 +34,15 @@ def _settings_body(model):
 async def full_application(call, application):
     """API.md's application object: the applications service's own fields, with
     the route, comments and opinions from review and the attachments from
-    documents, asked in parallel."""
+    documents, asked in parallel — each only when the answer does not carry it
+    already (a submit lists the attachments for its completeness check; a withdraw
+    brings review's view from review's claim)."""
+    async def given(value):
+        return value
     review_view, attachments = await asyncio.gather(
-        call.rpc.review.review_view(application),
-        call.rpc.documents.list_attachments(application["id"]))
+        given(application) if "route" in application else call.rpc.review.review_view(application),
+        given(application["attachments"]) if "attachments" in application
+        else call.rpc.documents.list_attachments(application["id"]))
     return {
         **application,
         # review names a status in review after the node holding it (names from applications)

@@ -237,6 +237,14 @@ def _check_submittable(session, app, moment):
     return settings
 
 
+def counts_by_section(attachments):
+    """documents' attachment list → {section: n}, what the completeness check reads."""
+    counts = {}
+    for item in attachments:
+        counts[item["section"]] = counts.get(item["section"], 0) + 1
+    return counts
+
+
 def submit(session, actor, application_id, count_attachments, idempotency_key=None):
     """Submit (or resubmit after a return). Every submit counts. The count is
     raised by a conditional UPDATE on the locked row, so racing submits cannot

@@ -133,13 +133,30 @@ class ApplicationsService:
 
     @rpc(expected_exceptions=DomainError)
     def submit(self, actor, application_id, idempotency_key=None):
-        return self._published(dossier.submit(
-            self.db, actor, application_id, calling(self.documents.count_attachments), idempotency_key))
+        """The answer carries the attachments it counted (documents' list), so the
+        gateway need not ask documents again to build API.md's application."""
+        listed = {}
+
+        def count_attachments(app_id):
+            listed["items"] = calling(self.documents.list_attachments)(app_id) or []
+            return dossier.counts_by_section(listed["items"])
+        answer = self._published(dossier.submit(self.db, actor, application_id, count_attachments, idempotency_key))
+        return {**answer, "attachments": listed["items"]} if "items" in listed else answer
 
     @rpc(expected_exceptions=DomainError)
     def withdraw(self, actor, application_id, idempotency_key=None):
-        return self._published(dossier.withdraw(
-            self.db, actor, application_id, calling(self.review.claim_withdraw), idempotency_key))
+        """The answer carries review's route, comments and opinions (review builds
+        them when it closes the unit's task), so the gateway need not ask again."""
+        claimed = {}
+
+        def claim_withdraw(app_id, submission_no=None):
+            application = dossier.get_internal(self.db, app_id)
+            claimed["answer"] = calling(self.review.claim_withdraw)(app_id, submission_no=submission_no,
+                                                                    application=application) or {}
+            return claimed["answer"]
+        answer = self._published(dossier.withdraw(self.db, actor, application_id, claim_withdraw, idempotency_key))
+        view = (claimed.get("answer") or {}).get("view")
+        return {**answer, **view} if view else answer
 
     # -- 继续教育 records (the applicant's own, apart from any application) ---------
 

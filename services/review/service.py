@@ -56,8 +56,13 @@ class ReviewService:
         return decisions.has_reached(self.db, application_id, org_id)
 
     @rpc(expected_exceptions=DomainError)
-    def claim_withdraw(self, application_id, submission_no=None):
-        return decisions.claim_withdraw(self.db, application_id, submission_no)
+    def claim_withdraw(self, application_id, submission_no=None, application=None):
+        claimed = decisions.claim_withdraw(self.db, application_id, submission_no)
+        if application is not None:
+            # The route as it stands after the withdrawal, so applications' answer
+            # carries it and the gateway need not ask review again.
+            claimed = {**claimed, "view": views.review_view(self.deps, {**application, "status": "draft"})}
+        return claimed
 
     # -- reviewers ---------------------------------------------------------------
     @rpc(expected_exceptions=DomainError)

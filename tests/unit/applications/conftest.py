@@ -55,7 +55,7 @@ def service(fake_now):
     worker = worker_factory(ApplicationsService, db=session, dispatch=Published())
     worker.accounts.get_organizations.side_effect = lambda ids: {
         i: ORGANIZATIONS[i] for i in ids if i in ORGANIZATIONS}
-    worker.documents.count_attachments.return_value = {}
+    worker.documents.list_attachments.return_value = []
     worker.review.claim_withdraw.return_value = None
     yield worker
     session.close()

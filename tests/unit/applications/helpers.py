@@ -36,4 +36,6 @@ def fill(service, actor, application):
 
 
 def enough_attachments(application):
-    return {s["key"]: s["attachments_required"] for s in application["template"]["sections"]}
+    """documents' ``list_attachments`` answer with every required attachment."""
+    return [{"id": f"{s['key']}{n}", "section": s["key"], "name": f"{s['key']}{n}.pdf"}
+            for s in application["template"]["sections"] for n in range(s["attachments_required"])]

@@ -110,7 +110,7 @@ def submittable(service, maximum=2, level="副高"):
     settings(service, maximum=maximum)
     app = new(service, level=level)
     fill(service, ME, app)
-    service.documents.count_attachments.return_value = enough_attachments(app)
+    service.documents.list_attachments.return_value = enough_attachments(app)
     return app
 
 
@@ -118,6 +118,7 @@ def test_submit_counts_and_records_the_transition(service):
     app = submittable(service)
     done = service.submit(ME, app["id"])
     assert done["status"] == "submitted" and done["submissions_used"] == 1 and done["submissions_max"] == 2
+    assert done["attachments"] == enough_attachments(app)  # what it counted: the gateway asks no one again
     assert done["history"][-1]["action"] == "submit"
     assert done["history"][-1]["from"] == "draft" and done["history"][-1]["to"] == "submitted"
     assert done["history"][-1]["by"]["user_id"] == ME["id"]
@@ -164,7 +165,9 @@ def test_every_submit_counts_resubmits_included(service):
     app = submittable(service, maximum=2)
     service.submit(ME, app["id"])
     service.withdraw(ME, app["id"])
-    service.review.claim_withdraw.assert_called_with(app["id"], submission_no=1)
+    args, kwargs = service.review.claim_withdraw.call_args
+    assert args == (app["id"],) and kwargs["submission_no"] == 1
+    assert kwargs["application"]["id"] == app["id"]  # review answers its view of it with the claim
     service.submit(ME, app["id"])
     service.withdraw(ME, app["id"])
     before = snapshot(service, app["id"])

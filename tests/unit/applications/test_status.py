@@ -16,7 +16,7 @@ def submitted(service, broker_down=False):
     service.dispatch.failing = broker_down
     app = new(service)
     fill(service, ME, app)
-    service.documents.count_attachments.return_value = enough_attachments(app)
+    service.documents.list_attachments.return_value = enough_attachments(app)
     service.submit(ME, app["id"])
     return app
 
