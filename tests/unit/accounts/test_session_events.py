@@ -4,17 +4,20 @@ after its commit; a refused change sends nothing."""
 import pytest
 from sqlalchemy import select
 
+from services.accounts.events import TYPES
 from services.accounts.models import OutboxEvent
 from tests.unit.accounts.builders import PASSWORD, applicant, organization, phone
 from zc_common.errors import Invalid
 
 
-def sent(service):
-    """(event type, payload without event_id) for every dispatch so far."""
+def sent(service, types=TYPES):
+    """(event type, payload without event_id) for every dispatch so far of the
+    types the gateways listen to."""
     out = []
     for call in service.dispatch.call_args_list:
         event_type, payload = call.args
-        out.append((event_type, {k: v for k, v in payload.items() if k != "event_id"}))
+        if event_type in types:
+            out.append((event_type, {k: v for k, v in payload.items() if k != "event_id"}))
     return out
 
 
@@ -67,3 +70,11 @@ def test_an_event_the_broker_refused_stays_queued_for_the_timer(service, db):
     service.dispatch.side_effect = None
     service.relay_outbox()
     assert db.scalar(select(OutboxEvent).where(OutboxEvent.published.is_(False))) is None
+
+
+def test_organisation_changes_announce_the_organisation(service, admin):
+    """review keeps copies of organisations from these (services/review/copies.py)."""
+    actor = service.authenticate(admin["token"])
+    org = service.create_organization(actor, organization())
+    [(kind, payload)] = sent(service, types=("organization_changed",))
+    assert kind == "organization_changed" and payload["organization"] == org and payload["changed_at"]
