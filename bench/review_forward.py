@@ -6,9 +6,11 @@
    worker_factory, SQLite, the counting stand-ins of the unit tests) — at the base
    unit, at a department, at the committee.
 2. Against its own running copy of the system: ``--applications`` applications
-   climb unit → department → department → committee; every forward is timed
-   through the gateway, and the events it caused are counted in applications'
-   outbox (the owner of status publishes them).
+   are submitted and climb unit → department → department → committee (one more
+   is returned, one withdrawn); every decision is timed through the gateway, and
+   a tap on the vhost (tests/rpc_tap.py) counts the synchronous RPCs it made (the
+   gateway's included), the notices sent without waiting, the RPCs event handlers
+   made afterwards, and the events published.
 """
 import argparse
 import statistics
@@ -60,59 +62,70 @@ def rpc_counts():
     return figures
 
 
-def outbox_types(stack, after_id):
-    return [r["event_type"] for r in stack.sql("applications", "SELECT event_type FROM outbox WHERE id > %s "
-                                                               "ORDER BY id", after_id)]
-
-
-def last_outbox_id(stack):
-    return stack.sql("applications", "SELECT coalesce(max(id), 0) AS n FROM outbox")[0]["n"]
-
-
 def through_the_gateway(stack, n):
     from tests.client import ApiClient, expect
     from tests.integration.test_review_setup import build_world, new_application, submit, wait_task
+    from tests.rpc_tap import Tap, count
 
     api = ApiClient(stack.base_url)
     world = build_world(api, api.admin_token())
-    apps = []
-    for i in range(n):
-        app = new_application(api, world, name=f"基准{i}")
-        submit(api, app)
-        apps.append(app)
-    latencies = {"unit": [], "department": [], "committee": []}
-    events = {}
-    steps = [("unit", world.unit_token), ("department", world.staff[world.middle["id"]][0]),
-             ("department", world.staff[world.top["id"]][0]), ("committee", world.staff[world.committee["id"]][0])]
-    for app in apps:
-        for node, token in steps:
-            wait_task(api, token, app["id"])
-            time.sleep(0.3)  # let the previous step's asynchronous follow-ups settle before counting
-            before = last_outbox_id(stack)
+    tap = Tap(stack.amqp_uri)
+    latencies, counts = {}, {}
+
+    def timed(label, act):
+        took = []
+
+        def run():
             started = time.perf_counter()
-            expect(api.post(f"/review/applications/{app['id']}/forward", token=token,
-                            json={"opinion": "同意推荐"}), 200)
-            latencies[node].append(time.perf_counter() - started)
-            events.setdefault(node, outbox_types(stack, before))
-    return latencies, events
+            answer = act()
+            took.append(time.perf_counter() - started)
+            return answer
+        _, seen = count(tap, run)
+        latencies.setdefault(label, []).append(took[0])
+        counts.setdefault(label, seen)
+
+    apps = [new_application(api, world, name=f"基准{i}") for i in range(n)]
+    for app in apps:
+        timed("submit", lambda app=app: submit(api, app))
+    steps = [("forward at unit", world.unit_token), ("forward at department", world.staff[world.middle["id"]][0]),
+             ("forward at receiving department", world.staff[world.top["id"]][0]),
+             ("forward at committee", world.staff[world.committee["id"]][0])]
+    for app in apps:
+        for label, token in steps:
+            wait_task(api, token, app["id"])
+            timed(label, lambda app=app, token=token: expect(api.post(
+                f"/review/applications/{app['id']}/forward", token=token, json={"opinion": "同意推荐"}), 200))
+    for i in range(n):
+        returned = new_application(api, world, name=f"退回{i}")
+        submit(api, returned)
+        wait_task(api, world.unit_token, returned["id"])
+        timed("return at unit", lambda app=returned: expect(api.post(
+            f"/review/applications/{app['id']}/return", token=world.unit_token, json={"opinion": "材料不全"}), 200))
+        submit(api, returned)
+        wait_task(api, world.unit_token, returned["id"])
+        timed("withdraw", lambda app=returned: expect(api.post(
+            f"/applications/{app['id']}/withdraw", token=app["token"]), 200))
+    tap.close()
+    return latencies, counts
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--applications", type=int, default=10)
     args = parser.parse_args()
-    print("RPC calls review makes (gateway adds 2 per request: accounts.authenticate + review.<method>):")
+    print("RPC calls review makes (stand-ins; copies warm after the first decision):")
     for label, calls in rpc_counts().items():
         print(f"  {label:<52} {sum(calls.values()):2d}  {dict(sorted(calls.items()))}", flush=True)
     stack = start_stack()
     try:
-        latencies, events = through_the_gateway(stack, args.applications)
-        for node, values in latencies.items():
+        latencies, counts = through_the_gateway(stack, args.applications)
+        for label, values in latencies.items():
             values.sort()
-            print(f"POST /review/applications/{{id}}/forward at {node:<10} n={len(values):3d}  "
-                  f"p50 {1000 * statistics.median(values):6.1f} ms  max {1000 * values[-1]:6.1f} ms", flush=True)
-        for node, types in events.items():
-            print(f"events published by applications for one forward at {node}: {len(types)} {types}", flush=True)
+            seen = counts[label]
+            print(f"{label:<32} n={len(values):3d}  p50 {1000 * statistics.median(values):6.1f} ms  "
+                  f"sync RPCs {sum(seen['sync'].values())} {dict(sorted(seen['sync'].items()))}  "
+                  f"notices {sum(seen['notices'].values())}  later RPCs {dict(sorted(seen['async'].items()))}  "
+                  f"events {dict(sorted(seen['events'].items()))}", flush=True)
     finally:
         stack.stop()
 
