@@ -150,13 +150,17 @@ class ApplicationsService:
         claimed = {}
 
         def claim_withdraw(app_id, submission_no=None):
-            application = dossier.get_internal(self.db, app_id)
+            # review builds its view of the application as it is once withdrawn
+            application = {**dossier.get_internal(self.db, app_id), "status": "draft",
+                           "status_info": vocabulary.status_info("draft")}
             claimed["answer"] = calling(self.review.claim_withdraw)(app_id, submission_no=submission_no,
                                                                     application=application) or {}
             return claimed["answer"]
         answer = self._published(dossier.withdraw(self.db, actor, application_id, claim_withdraw, idempotency_key))
         view = (claimed.get("answer") or {}).get("view")
-        return {**answer, **view} if view else answer
+        if not view:
+            return answer
+        return {**answer, **{k: view[k] for k in ("route", "comments", "opinions", "status_info") if k in view}}
 
     # -- 继续教育 records (the applicant's own, apart from any application) ---------
 

@@ -59,9 +59,10 @@ class ReviewService:
     def claim_withdraw(self, application_id, submission_no=None, application=None):
         claimed = decisions.claim_withdraw(self.db, application_id, submission_no)
         if application is not None:
-            # The route as it stands after the withdrawal, so applications' answer
-            # carries it and the gateway need not ask review again.
-            claimed = {**claimed, "view": views.review_view(self.deps, {**application, "status": "draft"})}
+            # The route as it stands after the withdrawal (applications sends the
+            # application as it will be), so applications' answer carries it and the
+            # gateway need not ask review again.
+            claimed = {**claimed, "view": views.review_view(self.deps, application)}
         return claimed
 
     # -- reviewers ---------------------------------------------------------------

@@ -55,6 +55,8 @@ def test_every_decision_makes_at_most_three_synchronous_rpcs(api, admin_token, s
     app = new_application(api, world, name="计数甲")
     answered, counts = count(tap, lambda: submit(api, app))
     assert answered["status"] == "submitted"
+    read = expect(api.get(f"/applications/{app['id']}", token=app["token"]), 200)
+    assert answered["attachments"] == read["attachments"]
     sync = within_budget(counts, "submit", authenticate_counted=False)
     assert sync["applications.submit"] == 1
     assert counts["events"]["applications.application_submitted"] == 1
@@ -88,6 +90,10 @@ def test_every_decision_makes_at_most_three_synchronous_rpcs(api, admin_token, s
     answered, counts = count(tap, lambda: expect(api.post(
         f"/applications/{withdrawn['id']}/withdraw", token=withdrawn["token"]), 200))
     assert answered["status"] == "draft"
+    # what the withdraw answered without asking review again is what a read shows
+    read = expect(api.get(f"/applications/{withdrawn['id']}", token=withdrawn["token"]), 200)
+    for key in ("status_info", "route", "comments", "opinions", "attachments"):
+        assert answered[key] == read[key], key
     sync = within_budget(counts, "withdraw", authenticate_counted=False)
     assert sync["review.claim_withdraw"] == 1
 
