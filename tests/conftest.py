@@ -6,13 +6,9 @@ import pytest
 
 @pytest.fixture(scope="session")
 def stack():
-    from tests.stack import Stack
-    running = Stack()
-    try:
-        running.start()
+    from tests.stack import running_stack
+    with running_stack() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import shlex
 import shutil
 import tempfile
 import uuid
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -136,3 +136,14 @@ class Stack:
                 return []
             columns = [c.name for c in cursor.description]
             return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+@contextmanager
+def running_stack(**options):
+    """A started Stack (``options`` as for Stack), stopped and cleaned up after."""
+    running = Stack(**options)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()

@@ -10,6 +10,7 @@ loses them). Every payload carries ``event_id``; consumers record it in their
     class ProcessedEvent(InboxMixin, Base): __tablename__ = "processed_events"
 """
 import logging
+import threading
 import uuid
 from datetime import datetime, timezone
 
@@ -71,6 +72,31 @@ def relay(session, model, dispatch, batch=100):
         session.execute(update(model).where(model.id.in_(sent)).values(published=True))
     session.commit()
     return len(sent)
+
+
+
+class ProcessRelay:
+    """The relays of one process's outbox, one at a time (a green lock under
+    ``nameko run``): the post-commit relay and the timer's would otherwise read and
+    send the same rows twice on SQLite, which has no SKIP LOCKED."""
+
+    def __init__(self, model):
+        self.model = model
+        self.lock = threading.Lock()
+
+    def run(self, session, dispatch):
+        with self.lock:
+            return relay(session, self.model, dispatch)
+
+    def after_commit(self, session, dispatch):
+        """Send what the just-committed transaction queued, before the caller hears
+        back. The change is committed already, so a failure here must not fail the
+        call: it is logged and the timer retries."""
+        try:
+            self.run(session, dispatch)
+        except Exception:  # noqa: BLE001 — logged; the outbox keeps the events
+            log.warning("outbox relay after commit failed; the timer will retry", exc_info=True)
+            session.rollback()
 
 
 def first_time(session, model, event_id, handler):

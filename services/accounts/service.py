@@ -5,7 +5,6 @@ Changes to sessions and actors are broadcast to every gateway after their commit
 (events.py, through the outbox): ``_published`` right after the call, and a timer
 for what a broker outage held back."""
 import logging
-import threading
 
 from nameko.events import EventDispatcher
 from nameko.timer import timer
@@ -33,15 +32,12 @@ from services.accounts.remote import Documents
 from services.accounts.schemas import require_role
 from zc_common.db import Database
 from zc_common.errors import DomainError
-from zc_common.outbox import relay
+from zc_common.outbox import ProcessRelay
 from zc_common.rpc import RpcProxy, rpc
 
 log = logging.getLogger(__name__)
 
-# One relay at a time in this process (a green lock under ``nameko run``): the
-# post-commit relay and the timer's would otherwise send the same rows twice on
-# SQLite, which has no SKIP LOCKED.
-_relaying = threading.Lock()
+_outbox = ProcessRelay(OutboxEvent)
 
 
 class AccountsService:
@@ -57,12 +53,7 @@ class AccountsService:
         """Send what the just-committed transaction queued, before the caller hears
         back (so a gateway has usually dropped a revoked session by then). The change
         is committed already: a failure here must not fail the call; the timer retries."""
-        try:
-            with _relaying:
-                relay(self.db, OutboxEvent, self.dispatch)
-        except Exception:  # noqa: BLE001 — logged; the outbox keeps the events
-            log.warning("outbox relay after commit failed; the timer will retry", exc_info=True)
-            self.db.rollback()
+        _outbox.after_commit(self.db, self.dispatch)
         return result
 
     @rpc
@@ -225,8 +216,7 @@ class AccountsService:
     @timer(interval=1)
     def relay_outbox(self):
         """Retry what could not be published right after its commit (broker down, crash)."""
-        with _relaying:
-            relay(self.db, OutboxEvent, self.dispatch)
+        _outbox.run(self.db, self.dispatch)
 
     @timer(interval=3600)
     def purge_attempts(self):

@@ -2,7 +2,6 @@
 dossier, and the one writer of an application's status. Thin door: the rules
 live in catalog.py, dossier.py, status.py, validation.py and rules.py."""
 import logging
-import threading
 
 from nameko.events import EventDispatcher
 from nameko.timer import timer
@@ -13,16 +12,13 @@ from services.applications.models import Application, IdempotencyKey, OutboxEven
 from zc_common import idempotency
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden
-from zc_common.outbox import first_time, relay
+from zc_common.outbox import ProcessRelay, first_time
 from zc_common.remote import calling
 from zc_common.rpc import RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 
-# One relay at a time in this process (a green lock under ``nameko run``): the
-# post-commit relay and the timer's would otherwise read and send the same rows
-# twice on SQLite, which has no SKIP LOCKED.
-_relaying = threading.Lock()
+_outbox = ProcessRelay(OutboxEvent)
 
 
 def _admin(actor):
@@ -45,12 +41,7 @@ class ApplicationsService:
     def _published(self, result):
         """Send what the just-committed transaction queued. The change is already
         committed, so a failure here must not fail the call: the timer retries."""
-        try:
-            with _relaying:
-                relay(self.db, OutboxEvent, self.dispatch)
-        except Exception:  # noqa: BLE001 — logged; the outbox keeps the events
-            log.warning("outbox relay after commit failed; the timer will retry", exc_info=True)
-            self.db.rollback()
+        _outbox.after_commit(self.db, self.dispatch)
         return result
 
     @rpc
@@ -233,5 +224,4 @@ class ApplicationsService:
     @timer(interval=1)
     def relay_outbox(self):
         """Retry what could not be published right after its commit (broker down, crash)."""
-        with _relaying:
-            relay(self.db, OutboxEvent, self.dispatch)
+        _outbox.run(self.db, self.dispatch)

@@ -47,13 +47,9 @@ def node():
 
 @pytest.fixture(scope="module")
 def faulty(node):
-    from tests.stack import Stack
-    running = Stack(amqp_uri=node.uri, env={"ZC_RPC_TIMEOUT": str(GATEWAY_TIMEOUT)})
-    try:
-        running.start()
+    from tests.stack import running_stack
+    with running_stack(amqp_uri=node.uri, env={"ZC_RPC_TIMEOUT": str(GATEWAY_TIMEOUT)}) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from deploy import launcher, processes
 from tests.client import ApiClient, expect, wait_for
 from tests.integration.test_review_setup import build_world, new_application, status_of, submit, task_of
-from tests.stack import Stack
+from tests.stack import running_stack
 
 SERVICES = ["accounts", "applications", "review", "documents", "payments"]
 WATCHED = SERVICES + ["gateway"]
@@ -27,12 +27,8 @@ STEPS = ["submit", "unit", "middle", "top", "committee"]
 
 @pytest.fixture(scope="module")
 def copy():
-    running = Stack()
-    try:
-        running.start()
+    with running_stack() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

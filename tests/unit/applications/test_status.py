@@ -125,7 +125,7 @@ def test_internal_view_for_other_services(service):
 
 
 def test_a_relay_that_breaks_after_the_commit_does_not_fail_the_call(service, monkeypatch):
-    import services.applications.service as module
+    import zc_common.outbox as module
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away while relaying")
