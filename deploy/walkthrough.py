@@ -117,8 +117,9 @@ def admin_password(data_dir):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--base-url", default="http://127.0.0.1:8080")
-    parser.add_argument("--data-dir", default="var")
+    # the same settings make run reads, so a copy on another port or data dir is walked as is
+    parser.add_argument("--base-url", default=f"http://127.0.0.1:{os.environ.get('ZC_PORT', '8080')}")
+    parser.add_argument("--data-dir", default=os.environ.get("ZC_DATA_DIR", "var"))
     args = parser.parse_args()
     logins = {role_user[1]: role_user[2] for role_user in
               json.loads((Path(args.data_dir) / "demo-logins.json").read_text())}
