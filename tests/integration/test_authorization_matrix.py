@@ -28,6 +28,7 @@ PUBLIC = {
     ("POST", "/register/unit"): "registration",
     ("GET", "/units"): "unit search for the application form: id, name, region only",
     ("GET", "/regions"): "reference data",
+    ("GET", "/statuses"): "reference data: the status vocabulary (names and flags), the same for everyone",
     ("GET", "/departments"): "the directory of departments",
     ("GET", "/public/committees"): "the committees' public contact list",
     ("POST", "/recovery/sms"): "account recovery: proves identity by ID number, name and phone",
