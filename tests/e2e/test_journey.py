@@ -273,24 +273,10 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
 
 # -- 4. the unit comments and returns; the applicant resubmits ---------------------------
 
-def open_task(page, web, number):
-    ui.goto(page, web, "/review/tasks")
-    row = page.locator(".el-table__row").filter(has_text=number)
-    for _ in range(30):   # the task arrives by event, a moment after the submit
-        if row.count():
-            break
-        time.sleep(0.5)
-        page.reload()
-        page.wait_for_load_state("networkidle")
-    row.locator("[data-test=handle]").click()
-    page.wait_for_url(re.compile(r"/review/applications/"))
-    expect(page.locator("[data-test=decision]")).to_be_visible()
-
-
 def test_unit_comments_and_returns(page, web):
     needs("submitted")
     as_user(page, web, J["unit_user"])
-    open_task(page, web, J["number"])
+    ui.open_task(page, web, J["number"])
     ui.snap(page, "unit-handle")
     section = page.locator(".el-collapse-item").filter(has_text="基本信息").first
     ui.field(section, "comment-input").fill("民族一栏请填写全称，如“汉族”。")
@@ -329,7 +315,7 @@ def test_applicant_sees_the_comment_and_resubmits(page, web):
 
 def forward(page, web, username, opinion):
     as_user(page, web, username)
-    open_task(page, web, J["number"])
+    ui.open_task(page, web, J["number"])
     ui.field(page, "opinion").fill(opinion)
     page.locator("[data-test=forward]").click()
     ui.confirm(page)
@@ -342,7 +328,7 @@ def test_chain_forwards_to_formal_review(page, web):
     forward(page, web, J["staff"]["middle"], "材料齐全，同意报送。")
     forward(page, web, J["staff"]["top"], "同意报送评审委员会。")
     as_user(page, web, J["staff"]["committee"])
-    open_task(page, web, J["number"])
+    ui.open_task(page, web, J["number"])
     expect(page.locator("[data-test=forward]")).to_have_text("通过形式审核")
     ui.field(page, "opinion").fill("形式审核通过。")
     page.locator("[data-test=forward]").click()

@@ -4,7 +4,6 @@ attachment preview, the 评审表 previewed and downloaded as PDF), a reviewer's
 and fail on any CSP violation the browser reports (the ``securitypolicyviolation``
 event and the console's "Content Security Policy" messages). The collector is shown
 to catch a deliberate violation at the end, so an empty list means something."""
-import re
 import time
 
 import pytest
@@ -76,17 +75,7 @@ def test_the_main_pages_run_under_the_csp(watched, web, api, admin_token, tmp_pa
     # The base unit's reviewer opens the task.
     submit(api, app)
     ui.login(page, web, world.unit["username"], PASSWORD)
-    visit(page, web, "/review/tasks")
-    row = page.locator(".el-table__row").filter(has_text=app["number"])
-    for _ in range(30):   # the task arrives by event, a moment after the submit
-        if row.count():
-            break
-        time.sleep(0.5)
-        page.reload()
-        page.wait_for_load_state("networkidle")
-    row.locator("[data-test=handle]").click()
-    page.wait_for_url(re.compile(r"/review/applications/"))
-    expect(page.locator("[data-test=decision]")).to_be_visible()
+    ui.open_task(page, web, app["number"])
     page.wait_for_load_state("networkidle")
 
     assert page.violations == []

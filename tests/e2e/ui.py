@@ -20,6 +20,21 @@ def goto(page, web, path):
     page.wait_for_load_state("networkidle")
 
 
+def open_task(page, web, number):
+    """A reviewer opens the application numbered ``number`` from 申请书审核."""
+    goto(page, web, "/review/tasks")
+    row = page.locator(".el-table__row").filter(has_text=number)
+    for _ in range(30):   # the task arrives by event, a moment after the submit
+        if row.count():
+            break
+        time.sleep(0.5)
+        page.reload()
+        page.wait_for_load_state("networkidle")
+    row.locator("[data-test=handle]").click()
+    page.wait_for_url(re.compile(r"/review/applications/"))
+    expect(page.locator("[data-test=decision]")).to_be_visible()
+
+
 def snap(page, name):
     """Screenshots of the current page at 1280 px and at 375 px."""
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -113,7 +113,8 @@ async def test_the_gateway_answers_503_at_once_for_a_service_without_consumers(n
     """A durable ``rpc-<service>`` queue outlives its service: without the consumer
     count a call there would wait the whole timeout for a 504."""
     async with asyncio.timeout(90):
-        await _service_without_consumers(node)
+        refused_in = await _service_without_consumers(node)
+    assert refused_in < 0.5, f"503 took {refused_in:.2f} s: the call waited for a consumer"
 
 
 async def _service_without_consumers(node):
@@ -140,7 +141,7 @@ async def _service_without_consumers(node):
         started = time.monotonic()
         with pytest.raises(ServiceUnavailable):
             await client.call("zcidle", "ping")
-        assert time.monotonic() - started < 0.5
+        refused_in = time.monotonic() - started
         with pytest.raises(ServiceTimeout):  # a consumer that never answers: the timeout
             await client.call("zcbusy", "ping", timeout=0.5)
         with pytest.raises(ServiceUnavailable):  # no queue at all: returned unroutable
@@ -149,6 +150,7 @@ async def _service_without_consumers(node):
         await idle.consume(never_answer)
         await asyncio.sleep(0.5)
         assert "zcidle" not in client.idle
+        return refused_in
     finally:
         await client.close()
         await idle.delete(if_unused=False, if_empty=False)
