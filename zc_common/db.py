@@ -9,6 +9,7 @@ from datetime import timezone
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -92,3 +93,11 @@ class Database(DependencyProvider):
         session = self.sessions.pop(worker_ctx, None)
         if session is not None:
             session.close()
+
+
+def insert_unless_present(session, model, **values):
+    """INSERT … ON CONFLICT DO NOTHING on the primary key, in the session's dialect
+    (PostgreSQL or SQLite): of two transactions creating the same row at once, the
+    second inserts nothing instead of failing."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())

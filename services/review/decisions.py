@@ -23,6 +23,7 @@ from services.review import copies, routing, rules
 from services.review.models import Comment, IdempotencyKey, ReviewCase, Task, Visit, utcnow
 from services.review.remote import domain_error, log, notify
 from zc_common import idempotency
+from zc_common.db import insert_unless_present
 from zc_common.errors import Conflict, Invalid, NotFound, Unavailable
 
 WAITING = ("open", "deciding")
@@ -59,6 +60,17 @@ class Deps:
 
 def case_for(session, application_id):
     return session.get(ReviewCase, application_id)
+
+
+def locked_case(session, application_id, create=False):
+    """The case row under a row lock, read afresh. Whatever changes a case's round
+    or status holds this lock first and its tasks' after, so two such changes wait
+    for each other instead of deadlocking. ``create``: make the row (empty) when it
+    is missing — the submission event and a withdraw can each be the first to meet
+    an application, and of the two inserts the later one does nothing."""
+    if create:
+        insert_unless_present(session, ReviewCase, application_id=application_id)
+    return session.get(ReviewCase, application_id, with_for_update=True, populate_existing=True)
 
 
 def waiting_task(session, application_id):
@@ -115,14 +127,12 @@ def open_round(deps, payload, application):
     session = deps.session
     application_id = payload["application_id"]
     round_no = int(payload.get("submission_no") or 0)
-    case = case_for(session, application_id)
-    if case is not None and round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
-        return None
     settings = deps.settings(application["committee"]["id"])
     unit = deps.orgs.get(application["unit"]["id"]) or {}
-    if case is None:
-        case = ReviewCase(application_id=application_id)
-        session.add(case)
+    case = locked_case(session, application_id, create=True)
+    if round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
+        session.rollback()
+        return None
     copy_application(case, application)
     case.round = round_no or case.round + 1
     set_status(session, case, payload.get("status") or "submitted")
@@ -182,12 +192,9 @@ def claim_withdraw(session, application_id, submission_no=None):
     of that submission. Claiming a named submission already withdrawn succeeds
     again (racing withdraws of one submission: applications' row lock lets one of
     them through); a submission other than the one under review is refused."""
-    case = case_for(session, application_id)
-    if submission_no and (case is None or case.round < int(submission_no)):
+    case = locked_case(session, application_id, create=bool(submission_no))
+    if submission_no and case.round < int(submission_no):
         # The submission event has not reached us yet: make sure it opens nothing.
-        if case is None:
-            case = ReviewCase(application_id=application_id)
-            session.add(case)
         case.withdrawn_round = max(case.withdrawn_round or 0, int(submission_no))
         set_status(session, case, "draft")
         session.commit()
@@ -214,9 +221,9 @@ def claim_withdraw(session, application_id, submission_no=None):
 
 def close_waiting(session, application_id, state):
     """The application left review without a decision here (withdrawn): close its task."""
+    case = locked_case(session, application_id)
     session.execute(update(Task).where(Task.application_id == application_id, Task.state == "open")
                     .values(state=state, acted_at=utcnow()))
-    case = case_for(session, application_id)
     if case is not None and state == "withdrawn":
         set_status(session, case, "draft")
     session.commit()
@@ -353,6 +360,7 @@ def complete(deps, task, status):
     decision, the one whose conditional UPDATE wins does it; the others answer the
     outcome it stored."""
     session = deps.session
+    case = locked_case(session, task.application_id)
     done = session.execute(update(Task).where(Task.id == task.id, Task.state == "deciding")
                            .values(state="done", acted_at=utcnow()))
     if done.rowcount != 1:
@@ -361,7 +369,6 @@ def complete(deps, task, status):
         if finished is not None and finished.state == "done" and finished.outcome is not None:
             return finished.outcome
         raise Conflict("task_busy", "本单位其他工作人员已处理该申请书")
-    case = case_for(session, task.application_id)
     set_status(session, case, status)
     following = None
     if task.action == "forward" and task.node == "unit":
