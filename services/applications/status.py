@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.applications import rules, vocabulary
-from services.applications.models import Application, OutboxEvent, Transition
+from services.applications.models import Application, OutboxEvent, Qualification, Transition
 from zc_common.clock import now
 from zc_common.errors import BadRequest, Conflict, NotFound
 from zc_common.outbox import add_event
@@ -22,6 +22,19 @@ def event_payload(app, **extra):
             "unit_id": app.unit_id, "committee_id": app.committee_id,
             "qualification_id": app.qualification_id, "year": app.year, "status": app.status,
             "status_info": vocabulary.status_info(app.status), **extra}
+
+
+def round_summary(session, app):
+    """What review copies when a submission opens a round (its case: number,
+    people, organisations, title), carried by ``application_submitted`` so review
+    need not call back for it while the deadline's submits pour in."""
+    qualification = session.get(Qualification, app.qualification_id)
+    return {"id": app.id, "number": app.number, "year": app.year,
+            "applicant": {"id": app.applicant_id, "name": app.applicant_name},
+            "unit": {"id": app.unit_id, "name": app.unit_name},
+            "committee": {"id": app.committee_id, "name": qualification.committee_name if qualification else ""},
+            "qualification": {"title": qualification.title if qualification else "",
+                              "level": qualification.level if qualification else ""}}
 
 
 def apply(session, app, action, by, opinion=None, request_id=None):
@@ -48,7 +61,8 @@ def apply(session, app, action, by, opinion=None, request_id=None):
     common = {"action": action, "opinion": opinion, "node": by.get("node"), "org_id": by.get("org_id")}
     named = rules.ACTION_EVENTS.get(action)
     if named:
-        extra = {"submission_no": app.submissions_used} if action == "submit" else {}
+        extra = ({"submission_no": app.submissions_used, "application": round_summary(session, app)}
+                 if action == "submit" else {})
         add_event(session, OutboxEvent, named, event_payload(app, **common, **extra))
     add_event(session, OutboxEvent, "application_status_changed",
               event_payload(app, from_status=from_status, **common))

@@ -113,9 +113,12 @@ def by_of(actor, task):
 # -- submission: the round's first task ------------------------------------------
 
 def fetch_for_round(deps, payload):
-    """The remote reads a new round needs, done before any write: on SQLite an open
-    write transaction held across an RPC stalls every other worker of the process."""
-    application = deps.applications.get_application_internal(payload["application_id"])
+    """What a new round needs, gathered before any write: on SQLite an open write
+    transaction held across an RPC stalls every other worker of the process. The
+    event carries the application's summary; an event queued by an older release
+    does not, and then applications is asked."""
+    application = payload.get("application") or deps.applications.get_application_internal(
+        payload["application_id"])
     deps.settings(application["committee"]["id"])
     deps.orgs.get(application["unit"]["id"])
     return application

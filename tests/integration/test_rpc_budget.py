@@ -20,7 +20,7 @@ from tests.integration.test_review_setup import (
     submit,
     wait_task,
 )
-from tests.rpc_tap import Tap, count
+from tests.rpc_tap import Tap, classify, count
 
 BUDGET = 3
 
@@ -62,6 +62,11 @@ def test_every_decision_makes_at_most_three_synchronous_rpcs(api, admin_token, s
     assert counts["events"]["applications.application_submitted"] == 1
 
     wait_task(api, world.unit_token, app["id"])
+    # The round opened from the event alone: review did not call back for the application.
+    opened = classify(tap.drain())
+    asked_back = counts["async"]["applications.get_application_internal"] + \
+        opened["async"]["applications.get_application_internal"]
+    assert asked_back == 0, (counts["async"], opened["async"])
     steps = [("unit", world.unit_token, "department"),
              ("middle department", world.staff[world.middle["id"]][0], "department"),
              ("receiving department", world.staff[world.top["id"]][0], "committee"),
