@@ -35,6 +35,7 @@ class Tap:
         self.queue = Queue(f"test-tap-{time.monotonic_ns()}", bindings=bindings, exclusive=True,
                            auto_delete=True)(self.channel)
         self.queue.declare()
+        self.delivery_modes = Counter()
 
     def close(self):
         self.connection.release()
@@ -50,7 +51,11 @@ class Tap:
             if message is None:
                 return taken
             info = message.delivery_info
-            taken.append((info.get("exchange"), info.get("routing_key"), dict(message.headers or {})))
+            exchange = info.get("exchange")
+            # how each kind was sent: 2 persistent (kept on disk in a durable queue), else transient
+            kind = "rpc" if exchange == RPC_EXCHANGE else "event"
+            self.delivery_modes[kind, message.properties.get("delivery_mode") == 2 and "persistent" or "transient"] += 1
+            taken.append((exchange, info.get("routing_key"), dict(message.headers or {})))
 
 
 def classify(messages):

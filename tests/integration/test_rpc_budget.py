@@ -67,6 +67,10 @@ def test_every_decision_makes_at_most_three_synchronous_rpcs(api, admin_token, s
     asked_back = counts["async"]["applications.get_application_internal"] + \
         opened["async"]["applications.get_application_internal"]
     assert asked_back == 0, (counts["async"], opened["async"])
+    # RPC requests and replies are transient (worthless after their deadline); events persistent
+    assert tap.delivery_modes["rpc", "transient"] > 0 and tap.delivery_modes["rpc", "persistent"] == 0, \
+        tap.delivery_modes
+    assert tap.delivery_modes["event", "persistent"] > 0 and tap.delivery_modes["event", "transient"] == 0
     steps = [("unit", world.unit_token, "department"),
              ("middle department", world.staff[world.middle["id"]][0], "department"),
              ("receiving department", world.staff[world.top["id"]][0], "committee"),

@@ -10,6 +10,7 @@ import eventlet
 import pytest
 from amqp.exceptions import RecoverableConnectionError
 from kombu.exceptions import OperationalError
+from nameko.constants import NON_PERSISTENT
 from nameko.containers import ServiceContainer, WorkerContext
 from nameko.testing.utils import get_extension
 
@@ -175,6 +176,7 @@ def test_a_service_call_carries_its_deadline_and_expiry_and_stops_waiting(contai
     deadline = float(sent["extra_headers"][DEADLINE_HEADER])
     assert before + 0.299 <= deadline <= time.time() + 0.3  # sent with millisecond precision
     assert 0 < sent["expiration"] <= 0.3
+    assert sent["delivery_mode"] == NON_PERSISTENT  # not kept on disk past its deadline
 
 
 def test_a_service_call_inherits_an_earlier_deadline_from_the_rpc_it_serves(container):
