@@ -33,7 +33,7 @@ from services.accounts.schemas import require_role
 from zc_common.db import Database
 from zc_common.errors import DomainError
 from zc_common.outbox import ProcessRelay
-from zc_common.rpc import RpcProxy, rpc
+from zc_common.rpc import RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,14 @@ class AccountsService:
     @rpc(expected_exceptions=DomainError)
     def notify(self, user_ids=(), org_ids=(), subject="", body="", kind="notice"):
         return notifications.notify(self.db, user_ids, org_ids, subject, body, kind)
+
+    @event_handler("review", "notice_requested")
+    def on_notice_requested(self, payload):
+        """Review's notices (a task arrived, a status changed, a task overdue) come as
+        events: nobody waits for them (services/review/remote.py)."""
+        notifications.notify(self.db, payload.get("user_ids") or (), payload.get("org_ids") or (),
+                             payload.get("subject") or "", payload.get("body") or "",
+                             payload.get("kind") or "notice")
 
     @rpc
     def regions(self):

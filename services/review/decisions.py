@@ -40,6 +40,7 @@ class Deps:
     accounts: Any
     applications: Any
     documents: Any = None
+    notices: Any = None   # remote.Notices: where notices go
     memo: dict = field(default_factory=dict)
 
     @property
@@ -145,7 +146,7 @@ def open_round(deps, payload, application):
     task = arrive(session, case, case.round, 1, "unit", unit or {"id": application["unit"]["id"]},
                   settings.get("node_days"))
     session.commit()
-    notify_arrival(deps.accounts, task, case)
+    notify_arrival(deps.notices, task, case)
     return task
 
 
@@ -184,8 +185,8 @@ def arrive(session, case, round_no, position, node, org, node_days):
     return task
 
 
-def notify_arrival(accounts, task, case):
-    notify(accounts, org_ids=[task.org_id], kind="review_task",
+def notify_arrival(notices, task, case):
+    notify(notices, org_ids=[task.org_id], kind="review_task",
            subject=f"待审核申请书：{case.number}",
            body=f"{case.applicant_name}的申请书（{case.title}，编号{case.number}）已到达本单位，请及时审核。")
 
@@ -388,7 +389,7 @@ def complete(deps, task, status):
     session.execute(update(Task).where(Task.id == task.id).values(outcome=outcome))
     session.commit()
     if following is not None:
-        notify_arrival(deps.accounts, following, case)
+        notify_arrival(deps.notices, following, case)
     return outcome
 
 

@@ -24,14 +24,14 @@ def due_reminders(session, now):
     return by_org
 
 
-def send_reminders(session, accounts, now):
+def send_reminders(session, notices, now):
     by_org = due_reminders(session, now)
     session.commit()
     for org_id, tasks in by_org.items():
         ids = [t.application_id for t in tasks[:20]]
         numbers = dict(session.execute(select(ReviewCase.application_id, ReviewCase.number)
                                        .where(ReviewCase.application_id.in_(ids))).all())
-        notify(accounts, org_ids=[org_id], kind="review_overdue",
+        notify(notices, org_ids=[org_id], kind="review_overdue",
                subject=f"有{len(tasks)}份申请书审核已超期",
                body="以下申请书已超过审核时限，请尽快处理：" + "、".join(numbers.get(i) or i for i in ids))
     return {org_id: len(tasks) for org_id, tasks in by_org.items()}

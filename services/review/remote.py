@@ -6,14 +6,26 @@ from zc_common.remote import domain_error  # noqa: F401  (re-exported for review
 
 log = logging.getLogger("review")
 
-def notify(accounts, **message):
-    """Queue a message through accounts without waiting for its answer (a decision
-    need not wait for a notice to be queued); a failure to send is logged, never
-    raised."""
+NOTICE_REQUESTED = "notice_requested"  # accounts.service.on_notice_requested
+
+
+class Notices:
+    """Notices reach accounts as a ``notice_requested`` event, not an RPC: nobody
+    waits for them, an event needs no reply message, and it is kept (persistent)
+    across a broker restart."""
+
+    def __init__(self, dispatch):
+        self.dispatch = dispatch
+
+    def notify(self, **message):
+        self.dispatch(NOTICE_REQUESTED, message)
+
+
+def notify(notices, **message):
+    """Send a notice after the decision it announces committed; a failure to send is
+    logged, never raised."""
     try:
-        method = accounts.notify
-        send = getattr(method, "call_async", None)
-        (send or method)(**message)
+        notices.notify(**message)
         return True
     except Exception:  # noqa: BLE001 — a lost notice must not roll back a decision
         log.warning("review: notify failed for %s", message.get("kind"), exc_info=True)

@@ -2,12 +2,13 @@
 the committee's meetings, publicity, objections and approvals. A thin door: the
 rules live in routing / rules / decisions / views / committee / reminders."""
 import eventlet
+from nameko.events import EventDispatcher
 from nameko.timer import timer
 
 from services.review import committee, copies, decisions, reminders, views
 from services.review.decisions import Deps
 from services.review.models import IdempotencyKey, ProcessedEvent, ReviewCase
-from services.review.remote import domain_error, log, notify
+from services.review.remote import Notices, domain_error, log, notify
 from zc_common import idempotency
 from zc_common.clock import now
 from zc_common.db import Database
@@ -37,10 +38,15 @@ class ReviewService:
     accounts = RpcProxy("accounts")
     applications = RpcProxy("applications")
     documents = RpcProxy("documents")
+    dispatch = EventDispatcher()
+
+    @property
+    def notices(self):
+        return Notices(self.dispatch)
 
     @property
     def deps(self):
-        return Deps(self.db, self.accounts, self.applications, self.documents)
+        return Deps(self.db, self.accounts, self.applications, self.documents, notices=self.notices)
 
     @rpc
     def ping(self):
@@ -165,7 +171,7 @@ class ReviewService:
             return  # a forward between nodes: the status itself did not change
         # The status's name travels with the event (applications owns the vocabulary).
         name = (payload.get("status_info") or {}).get("name") or status
-        notify(self.accounts, user_ids=[payload.get("applicant_id")], kind="application_status",
+        notify(self.notices, user_ids=[payload.get("applicant_id")], kind="application_status",
                subject=f"申请书状态变更：{name}",
                body=f"您的申请书 {payload.get('number') or ''} 状态已变更为「{name}」。")
 
@@ -187,7 +193,7 @@ class ReviewService:
     def remind_overdue(self):
         """Checked hourly (a restart does not skip a day); each overdue task is
         reminded at most once a day (``reminders.REMIND_EVERY``)."""
-        reminders.send_reminders(self.db, self.accounts, now())
+        reminders.send_reminders(self.db, self.notices, now())
 
     @timer(interval=3600)
     def forget_idempotency_keys(self):

@@ -132,3 +132,12 @@ def test_disabled_staff_cannot_be_impersonated(service, actor, org, db):
         service.impersonate(actor, "staff_r")
     assert caught.value.code == "account_disabled"
     assert db.scalars(select(Session).where(Session.user_id == gone["user_id"])).all() == []
+
+
+def test_review_notice_events_reach_an_organisations_staff(service, actor, org, db):
+    """Review sends its notices as ``notice_requested`` events (no reply to wait for)."""
+    kept = add(service, actor, org, "staff_q")
+    service.on_notice_requested({"org_ids": [org["id"]], "kind": "review_task",
+                                 "subject": "待审核申请书：RSSQ1", "body": "已到达本单位"})
+    rows = db.scalars(select(Notification).where(Notification.kind == "review_task")).all()
+    assert [(n.user_id, n.subject) for n in rows] == [(kept["user_id"], "待审核申请书：RSSQ1")]

@@ -31,6 +31,20 @@ class Accounts:
         self.sent.append(message)
 
 
+class Dispatched:
+    """Review's event dispatcher: a notice event is what accounts receives (kept in
+    ``Accounts.sent``); other events are kept here."""
+
+    def __init__(self, accounts):
+        self.accounts, self.events = accounts, []
+
+    def __call__(self, event_type, payload):
+        if event_type == "notice_requested":
+            self.accounts.notify(**payload)
+        else:
+            self.events.append((event_type, payload))
+
+
 class Applications:
     def __init__(self):
         self.apps = {}
@@ -76,7 +90,8 @@ def staff(org, n=1, role="department_staff"):
 def service():
     session = session_for(Base)
     accounts, applications = Accounts(), Applications()
-    worker = worker_factory(ReviewService, db=session, accounts=accounts, applications=applications)
+    worker = worker_factory(ReviewService, db=session, accounts=accounts, applications=applications,
+                            dispatch=Dispatched(accounts))
     worker.accounts, worker.applications = accounts, applications
     yield worker
     session.close()
