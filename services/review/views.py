@@ -18,13 +18,15 @@ def review_view(deps, application):
     session = deps.session
     application_id = application["id"]
     case = case_for(session, application_id)
-    orgs = deps.orgs
-    route = build_route(deps, application, case, orgs)
+    # An application review has never met (a draft not yet submitted: most reads on
+    # a deadline day) has no tasks or comments to look for.
+    tasks = all_tasks(session, application_id) if case is not None else []
     comments = session.scalars(select(Comment).where(Comment.application_id == application_id)
-                               .order_by(Comment.round, Comment.at)).all()
+                               .order_by(Comment.round, Comment.at)).all() if case is not None else []
+    route = build_route(deps, application, case, deps.orgs, tasks)
     return {"route": route, "status_info": named_at_node(application["status_info"], route),
             "comments": [comment_view(c) for c in comments],
-            "opinions": opinions_of(session, application_id)}
+            "opinions": opinions_of(tasks)}
 
 
 def named_at_node(status_info, route):
@@ -39,22 +41,27 @@ def named_at_node(status_info, route):
     return {**status_info, "name": name} if name else status_info
 
 
-def opinions_of(session, application_id):
-    acted = session.scalars(select(Task).where(Task.application_id == application_id, Task.state == "done")
-                            .order_by(Task.round, Task.position)).all()
+def all_tasks(session, application_id):
+    """Every task of the application, by round and position: one query serves the
+    route (the current round's) and the opinions (every done one)."""
+    return session.scalars(select(Task).where(Task.application_id == application_id)
+                           .order_by(Task.round, Task.position)).all()
+
+
+def opinions_of(tasks):
+    acted = [t for t in tasks if t.state == "done"]
     return [{"node": t.node, "org_id": t.org_id, "by_org": t.org_name, "action": t.action, "text": t.opinion,
              "round": t.round, "at": iso(t.acted_at)} for t in acted]
 
 
-def build_route(deps, application, case, orgs):
+def build_route(deps, application, case, orgs, tasks):
     status = application["status_info"]
     unit_id = (application.get("unit") or {}).get("id")
     committee_id = (application.get("committee") or {}).get("id")
     applicant = application.get("applicant") or {}
-    tasks = []
-    if case is not None and case.round:
-        tasks = [t for t in session_tasks(deps.session, application["id"], case.round)
-                 if t.state not in ("withdrawn", "cancelled")]
+    current_round = case.round if case is not None else 0
+    tasks = [t for t in tasks
+             if current_round and t.round == current_round and t.state not in ("withdrawn", "cancelled")]
     in_review = bool(tasks) and not status["editable"]
     receiving = None
 
@@ -95,11 +102,6 @@ def build_route(deps, application, case, orgs):
     for node, org_id, state in steps:
         route.append(routing.route_node(node, org_id, state, known.get(org_id)))
     return route
-
-
-def session_tasks(session, application_id, round_no):
-    return session.scalars(select(Task).where(Task.application_id == application_id, Task.round == round_no)
-                           .order_by(Task.position)).all()
 
 
 def page_args(page, page_size):
