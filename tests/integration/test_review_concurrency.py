@@ -19,7 +19,7 @@ PAIRS = 24
 
 
 class Notices:
-    """Stands in for accounts' notify (a fire-and-forget call) and keeps what was sent."""
+    """Stands in for review's notice events and keeps what was sent."""
 
     def __init__(self):
         self.sent = []
@@ -42,7 +42,7 @@ def test_withdraw_and_submission_event_racing_on_a_new_application(stack):
 
     def open_round(application_id, barrier):
         session = Session()
-        deps = SimpleNamespace(session=session, accounts=Notices(), settings=lambda _committee: {},
+        deps = SimpleNamespace(session=session, notices=Notices(), settings=lambda _committee: {},
                                orgs={"unit-1": {"id": "unit-1", "name": "测试单位"}})
         try:
             barrier.wait()
