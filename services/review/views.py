@@ -3,7 +3,7 @@ opinions (``review_view``), the task list (申请书审核), the query (申请�
 detail (办理)."""
 from sqlalchemy import func, select
 
-from services.review import routing, rules
+from services.review import routing, rules, search
 from services.review.decisions import WAITING, case_for, comment_view, require_reached, waiting_task
 from services.review.models import Comment, ReviewCase, Task, Visit
 from zc_common.clock import iso, now
@@ -116,16 +116,19 @@ def page_args(page, page_size):
 
 def task_list(session, actor, page=1, page_size=20):
     """Waiting at the caller's organisation, oldest first, overdue flagged. The
-    partial index on (org_id, arrived_at) WHERE state IN waiting serves both the
-    count and the page."""
+    partial index on (org_id, arrived_at, id) WHERE state IN waiting serves the
+    count and the page: the page's ids are found (past the offset) in the index
+    alone, and only those 20 rows are read and joined."""
     page, page_size = page_args(page, page_size)
     org_id = actor.get("org_id")
     waiting = (Task.org_id == org_id, Task.state.in_(WAITING))
     total, more = capped_count(session, select(Task.id).where(*waiting))
+    ids = (select(Task.id).where(*waiting).order_by(Task.arrived_at, Task.id)
+           .limit(page_size).offset((page - 1) * page_size).subquery())
     rows = session.execute(
-        select(Task, ReviewCase).join(ReviewCase, ReviewCase.application_id == Task.application_id)
-        .where(*waiting).order_by(Task.arrived_at, Task.id)
-        .limit(page_size).offset((page - 1) * page_size)).all()
+        select(Task, ReviewCase).join(ids, ids.c.id == Task.id)
+        .join(ReviewCase, ReviewCase.application_id == Task.application_id)
+        .order_by(Task.arrived_at, Task.id)).all()
     moment = now()
     items = [{**case_row(case), "task_id": task.id, "node": task.node, "round": task.round,
               "state": task.state, "arrived_at": iso(task.arrived_at), "due_at": iso(task.due_at),
@@ -143,29 +146,58 @@ def case_row(case):
 
 def query(session, actor, status=None, year=None, name=None, number=None, page=1, page_size=20):
     """Everything that has reached the caller's organisation, newest arrival first.
-    Organisation, status and year are on the visit row (one index, no join until the
-    page); name and number filter on the case."""
+    Organisation, status and year are on the visit row, each combination served by
+    an index that also gives the order, read without the table; only the page is
+    joined to its rows. Name and number filter on the case (search.py: the name's
+    index on PostgreSQL)."""
     page, page_size = page_args(page, page_size)
+    wanted = search.filters(status, year, name, number)
     on_visit = [Visit.org_id == actor.get("org_id")]
-    if status:
-        on_visit.append(Visit.status == status)
-    if year:
-        on_visit.append(Visit.year == int(year))
+    if wanted["status"]:
+        on_visit.append(Visit.status == wanted["status"])
+    if wanted["year"]:
+        on_visit.append(Visit.year == wanted["year"])
     on_case = []
-    if name:
-        on_case.append(ReviewCase.applicant_name.contains(name, autoescape=True))
-    if number:
-        on_case.append(ReviewCase.number == number.strip().upper())
-    ids = select(Visit.application_id).where(*on_visit)
+    if wanted["name"]:
+        on_case.extend(search.name_conditions(session.get_bind().dialect.name, wanted["name"]))
+    if wanted["number"]:
+        on_case.append(ReviewCase.number == wanted["number"])
+    keys = select(Visit.org_id, Visit.application_id, Visit.first_arrived_at).where(*on_visit)
     if on_case:
-        ids = ids.join(ReviewCase, ReviewCase.application_id == Visit.application_id).where(*on_case)
-    total, more = capped_count(session, ids)
-    rows = session.execute(
-        select(Visit, ReviewCase).join(ReviewCase, ReviewCase.application_id == Visit.application_id)
-        .where(*on_visit, *on_case).order_by(Visit.first_arrived_at.desc(), Visit.application_id.desc())
-        .limit(page_size).offset((page - 1) * page_size)).all()
+        keys = keys.join(ReviewCase, ReviewCase.application_id == Visit.application_id).where(*on_case)
+    rows, total, more = visits_page(session, keys, page, page_size)
     items = [{**case_row(case), "reached_at": iso(visit.first_arrived_at)} for visit, case in rows]
     return {"items": items, "total": total, "total_is_lower_bound": more, "page": page, "page_size": page_size}
+
+
+def visits_page(session, keys, page, page_size):
+    """(visit, case) rows of one page of ``keys`` (org_id, application_id,
+    first_arrived_at), newest first, and the capped count. A page within the first
+    COUNT_CAP matches is cut from them in the same statement that counts them: a name
+    search finds its candidates once, not once to count and again for the page."""
+    offset = (page - 1) * page_size
+    ordered = keys.order_by(Visit.first_arrived_at.desc(), Visit.application_id.desc())
+    within = offset + page_size <= COUNT_CAP
+    if within:
+        capped = ordered.limit(COUNT_CAP + 1).subquery()
+        page_keys = (select(capped.c.org_id, capped.c.application_id, func.count().over().label("matched"))
+                     .order_by(capped.c.first_arrived_at.desc(), capped.c.application_id.desc())
+                     .limit(page_size).offset(offset).subquery())
+        counted = [page_keys.c.matched]
+    else:   # deeper than the cap: the page is found past the offset, the count is "the cap or more"
+        page_keys = ordered.limit(page_size).offset(offset).subquery()
+        counted = []
+    found = session.execute(
+        select(Visit, ReviewCase, *counted)
+        .join(page_keys, (page_keys.c.org_id == Visit.org_id) & (page_keys.c.application_id == Visit.application_id))
+        .join(ReviewCase, ReviewCase.application_id == Visit.application_id)
+        .order_by(Visit.first_arrived_at.desc(), Visit.application_id.desc())).all()
+    if found and within:
+        matched = found[0].matched
+        total, more = min(matched, COUNT_CAP), matched > COUNT_CAP
+    else:   # past the end, or deeper than the cap: counted on its own
+        total, more = capped_count(session, keys)
+    return [(row[0], row[1]) for row in found], total, more
 
 
 def capped_count(session, ids):
