@@ -28,7 +28,7 @@ import time
 from contextlib import closing
 
 import psycopg2
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from zc_common.db import make_engine
@@ -222,18 +222,20 @@ class Recorder:
 
 
 def timed(engine, call, runs):
-    latencies, answer = [], None
+    """p50 and p99 wall time, p50 of this process's CPU time, and the last answer."""
+    latencies, cpu, answer = [], [], None
     for i in range(runs + 3):
         with Session(engine) as session:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             answer = call(session)
-            elapsed = time.perf_counter() - started
+            elapsed, elapsed_cpu = time.perf_counter() - started, time.thread_time() - started_cpu
             session.rollback()
         if i >= 3:  # warm-up
             latencies.append(elapsed)
+            cpu.append(elapsed_cpu)
     latencies.sort()
     return (1000 * statistics.median(latencies), 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-            answer)
+            1000 * statistics.median(cpu), answer)
 
 
 def explain(engine, recorder, call):
@@ -295,19 +297,25 @@ def cases(session_engine):
 
 
 def measure(engine, runs, show_plans):
+    """Each read's wall time (p50, p99), the Python CPU it took (p50), the server's
+    execution time of its statements (EXPLAIN ANALYZE) and p99 against the goal;
+    first the floor: ``SELECT 1`` through a session, what the machine gives now."""
     recorder = Recorder(engine)
     worst, rows = 0.0, []
-    print(f"{'organisation':<22} {'read':<36} {'p50 ms':>7} {'p99 ms':>7} {'SQL ms':>7} {'total':>8} "
-          f"{'p99/goal':>8}", flush=True)
+    floor50, floor99, floor_cpu, _ = timed(engine, lambda session: session.execute(select(1)).scalar(), runs)
+    print(f"floor (SELECT 1 through a session): p50 {floor50:.2f} ms  p99 {floor99:.2f} ms  "
+          f"cpu {floor_cpu:.2f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    print(f"{'organisation':<22} {'read':<36} {'p50 ms':>7} {'p99 ms':>7} {'cpu ms':>7} {'SQL ms':>7} "
+          f"{'total':>6} {'p50/floor':>9} {'p99/goal':>8}", flush=True)
     for org_label, label, call in cases(engine):
-        p50, p99, answer = timed(engine, call, runs)
+        p50, p99, cpu, answer = timed(engine, call, runs)
         plans = explain(engine, recorder, call)
         sql_ms = sum(execution_ms(plan) for plan in plans)
         total = f"{answer['total']}{'+' if answer.get('total_is_lower_bound') else ''}"
         worst = max(worst, p99)
         rows.append((org_label, label, p99))
-        print(f"{org_label:<22} {label:<36} {p50:7.2f} {p99:7.2f} {sql_ms:7.2f} {total:>8} {p99 / GOAL_MS:8.2f}",
-              flush=True)
+        print(f"{org_label:<22} {label:<36} {p50:7.2f} {p99:7.2f} {cpu:7.2f} {sql_ms:7.2f} {total:>6} "
+              f"{p50 / floor50:9.1f} {p99 / GOAL_MS:8.2f}", flush=True)
         if show_plans:
             for plan in plans:
                 print("    " + "\n    ".join(plan), flush=True)
