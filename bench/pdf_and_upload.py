@@ -4,12 +4,16 @@
 
 Starts its own copy of the system (tests.stack), makes an applicant with a filled
 application, then prints:
+- the floor: a bare RPC echo through the same gateway and client (median of
+  ``--echo`` calls), which the download and upload figures are divided by;
 - 评审表: the first render (cold process), the steady-state render median (each
   download after a change to the attachment set, so the cache cannot answer), the
   cached download median, and render ÷ cached;
-- certificates: one approval of ``--certificates`` applications, time per certificate;
 - 2 MB uploads: sequential p50, then ``--concurrent`` at once with the gateway
-  process's RSS sampled throughout (growth = peak − before, and after − before).
+  process's RSS sampled throughout (growth = peak − before, and after − before);
+- certificates: one approval of ``--certificates`` applications, time per
+  certificate (render + store), then the holder's cached download median, and
+  render ÷ cached.
 """
 import argparse
 import asyncio
@@ -68,7 +72,21 @@ def timed(fn):
     return time.perf_counter() - started, result
 
 
-def review_form_figures(api, app, args):
+def echo_figure(api, count):
+    """The floor: one RPC that does nothing, through the same gateway and client."""
+    for _ in range(5):  # warm the connection
+        api.get("/echo")
+    seconds = []
+    for _ in range(count):
+        took, response = timed(lambda: api.get("/echo"))
+        assert response.status_code == 200, response.text[:200]
+        seconds.append(took)
+    echo = statistics.median(seconds)
+    print(f"echo (1 RPC), median            {1000 * echo:8.1f} ms   ({count} calls)", flush=True)
+    return echo
+
+
+def review_form_figures(api, app, args, echo):
     url = f"/applications/{app['id']}/review-form.pdf"
     first, response = timed(lambda: api.get(url, token=app["token"]))
     assert response.status_code == 200 and response.headers["X-Render-Cache"] == "miss", response.text[:200]
@@ -89,7 +107,8 @@ def review_form_figures(api, app, args):
     print(f"  first render (cold process)   {1000 * first:8.1f} ms")
     print(f"  steady-state render, median  {1000 * steady:8.1f} ms   ({args.renders} renders)")
     print(f"  cached download, median      {1000 * hit:8.1f} ms   ({args.cached} downloads)")
-    print(f"  render ÷ cached              {steady / hit:8.1f} ×", flush=True)
+    print(f"  render ÷ cached              {steady / hit:8.1f} ×")
+    print(f"  cached ÷ echo                {hit / echo:8.1f} ×", flush=True)
 
 
 async def upload_async(session, base_url, app, content):
@@ -109,7 +128,7 @@ async def concurrent_uploads(base_url, app, content, count):
         return await asyncio.gather(*(upload_async(session, base_url, app, content) for _ in range(count)))
 
 
-def upload_figures(stack, api, app, args):
+def upload_figures(stack, api, app, args, echo):
     content = two_megabyte_pdf()
     sequential = []
     for _ in range(args.uploads):
@@ -126,15 +145,20 @@ def upload_figures(stack, api, app, args):
     peak = sampler.stop()
     time.sleep(1)
     after = rss_mib(pid)
-    print(f"2 MB upload, sequential p50     {1000 * statistics.median(sequential):8.1f} ms   ({args.uploads} uploads)")
+    p50 = statistics.median(sequential)
+    print(f"2 MB upload, sequential p50     {1000 * p50:8.1f} ms   ({args.uploads} uploads; "
+          f"{p50 / echo:.1f} × echo)")
     print(f"{args.concurrent} concurrent 2 MB uploads     all done in {elapsed:.2f} s, "
           f"p50 {1000 * statistics.median(latencies):.0f} ms, max {1000 * max(latencies):.0f} ms")
     print(f"  gateway RSS: before {before:.1f} MiB, peak {peak:.1f} MiB (+{peak - before:.1f}), "
           f"after {after:.1f} MiB (+{after - before:.1f})", flush=True)
 
 
-def certificate_figures(stack, api, count):
-    """Issue ``count`` certificates in one approval, as review does: time per certificate."""
+def certificate_figures(stack, api, app, args, echo):
+    """Issue ``args.certificates`` certificates in one approval, as review does (the
+    first for the bench's applicant): time per certificate; then that holder's
+    downloads, all from the bucket."""
+    count = args.certificates
     async def run():
         client = RpcClient(stack.amqp_uri, timeout=300)
         await client.start()
@@ -143,18 +167,31 @@ def certificate_figures(stack, api, count):
             approval = {
                 "document_no": "新职称评〔2026〕99号", "approved_on": "2026-11-20", "year": 2026,
                 "committee": {"id": "bench", "name": "自治区工程系列高级评审委员会", "region_code": "650000"},
-                "applications": [{"application_id": f"bench-{n}", "applicant_id": f"bench-{n}",
+                "applications": [{"application_id": f"bench-{n}-{app['id']}",
+                                  "applicant_id": app["user_id"] if n == 0 else f"bench-{n}",
                                   "name": f"测试{n}", "title": "高级工程师", "level": "副高"} for n in range(count)]}
             started = time.perf_counter()
             issued = await client.documents.issue_certificates(approval)
             elapsed = time.perf_counter() - started
             renders = (await client.documents.render_counts())["certificate"] - before
-            return elapsed, len(issued), renders
+            return elapsed, issued, renders
         finally:
             await client.close()
     elapsed, issued, renders = asyncio.run(run())
-    print(f"certificates: {issued} issued in one approval in {elapsed:.2f} s "
-          f"({1000 * elapsed / issued:.0f} ms each, render + store; {renders} renders counted)", flush=True)
+    each = elapsed / len(issued)
+    print(f"certificates: {len(issued)} issued in one approval in {elapsed:.2f} s "
+          f"({1000 * each:.0f} ms each, render + store; {renders} renders counted)", flush=True)
+    url = f"/certificates/{issued[0]['no']}.pdf"
+    cached = []
+    for _ in range(args.cached):
+        seconds, response = timed(lambda: api.get(url, token=app["token"]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF"), response.text[:200]
+        cached.append(seconds)
+    hit = statistics.median(cached)
+    print(f"  cached download, median      {1000 * hit:8.1f} ms   ({args.cached} downloads, "
+          f"{len(response.content) // 1024} KiB)")
+    print(f"  render ÷ cached              {each / hit:8.1f} ×")
+    print(f"  cached ÷ echo                {hit / echo:8.1f} ×", flush=True)
 
 
 def main():
@@ -164,6 +201,7 @@ def main():
     parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--concurrent", type=int, default=50)
     parser.add_argument("--certificates", type=int, default=10)
+    parser.add_argument("--echo", type=int, default=50)
     args = parser.parse_args()
     # One applicant sends every concurrent upload: lift the per-user limit (default 2)
     # for this copy, so the figure is the gateway's memory under load, not 429s.
@@ -177,11 +215,12 @@ def main():
         for section in application["template"]["sections"]:
             api.put(f"/applications/{application['id']}/sections/{section['key']}", token=owner["token"],
                     json=COMPLETE[section["key"]])
-        app = {"id": application["id"], "token": owner["token"]}
-        print(f"(cpu count {os.cpu_count()})", flush=True)
-        review_form_figures(api, app, args)
-        upload_figures(stack, api, app, args)
-        certificate_figures(stack, api, args.certificates)
+        app = {"id": application["id"], "token": owner["token"], "user_id": owner["id"]}
+        print(f"(cpu count {os.cpu_count()}, load average {os.getloadavg()[0]:.1f})", flush=True)
+        echo = echo_figure(api, args.echo)
+        review_form_figures(api, app, args, echo)
+        upload_figures(stack, api, app, args, echo)
+        certificate_figures(stack, api, app, args, echo)
     finally:
         stack.stop()
 

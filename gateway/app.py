@@ -10,6 +10,7 @@ from gateway.actors import Actors, start_actors
 from gateway.api import api
 from gateway.keys import ACTORS, RPC, SETTINGS
 from gateway.middleware import errors
+from gateway.objects import object_store
 from gateway.rpc import RpcClient
 from gateway.security import setup_security_headers
 from gateway.upload_limits import UPLOAD_LIMITS, UploadLimits, UploadSettings
@@ -54,6 +55,7 @@ def init_app(settings=None, rpc=None):
         app[RPC] = rpc
     app.cleanup_ctx.append(rpc_client)
     app.cleanup_ctx.append(actors)
+    app.cleanup_ctx.append(object_store)
     api.setup(app)
     setup_frontend(app)
     return app

@@ -8,9 +8,11 @@ An upload goes through three gates, in this order:
 2. the body is read at a pace: it must keep arriving at ``min_rate`` bytes/s on
    average (after a ``grace`` period for slow starts) and be complete within
    ``read_timeout``, else 408 ``upload_too_slow`` and everything is let go;
-3. only then, with the whole (≤ 2 MB) body in hand, a slot among ``at_once``: the
-   base64 copy and the RPC message cost ~10 MB per file, so only a few are built at
-   a time. A slow client never holds a slot: it has not got past gate 2.
+3. only then, with the whole (≤ 2 MB) body in hand, a slot among ``at_once``: a
+   file held in memory costs ~10 MB as a base64 copy and an RPC message, so only
+   a few are built at a time; a spooled file (``spool=True``: attachments) costs a
+   chunk, and the slots bound how many PUTs and RPCs run at once. A slow client
+   never holds a slot: it has not got past gate 2.
 
 Settings come from the environment (deploy/README.md lists them).
 """
@@ -119,14 +121,18 @@ UPLOAD_RESPONSES = {
 
 
 @asynccontextmanager
-async def received_upload(request: web.Request, owner):
+async def received_upload(request: web.Request, owner, spool=False):
     """The request's upload, read through the three gates; the body of the ``with``
-    (encoding it, the RPC) runs inside a slot."""
+    (encoding it or storing it, the RPC) runs inside a slot. ``spool``: the file
+    part goes to a temporary file (``Upload.spool``) instead of memory."""
     if request.content_length is not None and request.content_length > MAX_FILE_BYTES + MULTIPART_SLACK:
         raise too_large(MAX_FILE_BYTES)  # refuse at once, before any gate
     limits = request.app[UPLOAD_LIMITS]
     with limits.owner_turn(owner):
         async with limits.paced(request):
-            upload = await read_upload(request)
-        async with limits.slots:
-            yield upload
+            upload = await read_upload(request, spool=spool)
+        try:
+            async with limits.slots:
+                yield upload
+        finally:
+            upload.close()

@@ -1,13 +1,17 @@
 """Reading a multipart upload without ever buffering an unbounded body.
 
 The file part is read chunk by chunk; as soon as it passes ``max_bytes`` reading
-stops and the caller gets TooLarge (413 ``file_too_large``). Text fields are small
+stops and the caller gets TooLarge (413 ``file_too_large``). The chunks go to
+memory (``Upload.content``, for callers that pass the bytes on over RPC) or, with
+``spool=True``, to an anonymous temporary file (``Upload.spool``), so fifty 2 MB
+uploads in flight cost the gateway fifty chunks, not 100 MB. Text fields are small
 and capped too, and must be storable text (422 ``invalid_text``). The
 Content-Length header, when present, refuses early. A body that is not well-formed
 multipart is 400 ``malformed_multipart``, whatever part of it is broken.
 How fast the body must arrive is ``gateway.upload_limits``' concern.
 """
 import base64
+import tempfile
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -23,15 +27,49 @@ CHUNK = 64 * 1024
 MULTIPART_SLACK = 16 * 1024  # part headers and text fields around the file
 
 
+class FileSpool:
+    """A file part on disk as it arrives (unlinked at once: nothing is left behind
+    even if the process dies)."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(prefix="zc-upload-")
+        self.size = 0
+
+    def restart(self):
+        self.file.seek(0)
+        self.file.truncate()
+        self.size = 0
+
+    def write(self, chunk):
+        self.file.write(chunk)
+        self.size += len(chunk)
+
+    async def chunks(self, size):
+        """The file again from its start, ``size`` bytes at a time. Plain reads: the
+        bytes were just written and sit in the page cache."""
+        self.file.seek(0)
+        while chunk := self.file.read(size):
+            yield chunk
+
+    def close(self):
+        self.file.close()
+
+
 @dataclass
 class Upload:
     fields: dict = field(default_factory=dict)
     filename: str | None = None
     declared_type: str | None = None
     content: bytes = b""
+    spool: FileSpool | None = None
+    size: int = 0
 
     def content_b64(self):
         return base64.b64encode(self.content).decode()
+
+    def close(self):
+        if self.spool is not None:
+            self.spool.close()
 
 
 def too_large(max_bytes):
@@ -47,25 +85,30 @@ def malformed_multipart():
 _MALFORMED = (ValueError, AssertionError, LookupError, HttpProcessingError)
 
 
-async def read_upload(request: web.Request, file_field="file", max_bytes=MAX_FILE_BYTES) -> Upload:
+async def read_upload(request: web.Request, file_field="file", max_bytes=MAX_FILE_BYTES, spool=False) -> Upload:
+    """The request's form; the caller closes it (``Upload.close``) when done."""
     if request.content_length is not None and request.content_length > max_bytes + MULTIPART_SLACK:
         raise too_large(max_bytes)
     if not request.content_type.startswith("multipart/form-data"):
         raise BadRequest("multipart_required", "请以 multipart/form-data 方式上传文件")
+    upload = Upload(spool=FileSpool() if spool else None)
     try:
-        upload = await _read_parts(await request.multipart(), file_field, max_bytes)
-    except _MALFORMED as exc:
-        raise malformed_multipart() from exc
-    check_form_fields(upload.fields)
-    if upload.filename is None:
-        raise Invalid("file_required", "请选择要上传的文件", field=file_field)
-    if not upload.content:
-        raise Invalid("empty_file", "上传的文件是空的", field=file_field)
+        try:
+            await _read_parts(await request.multipart(), upload, file_field, max_bytes)
+        except _MALFORMED as exc:
+            raise malformed_multipart() from exc
+        check_form_fields(upload.fields)
+        if upload.filename is None:
+            raise Invalid("file_required", "请选择要上传的文件", field=file_field)
+        if not upload.size:
+            raise Invalid("empty_file", "上传的文件是空的", field=file_field)
+    except BaseException:
+        upload.close()
+        raise
     return upload
 
 
-async def _read_parts(reader, file_field, max_bytes):
-    upload = Upload()
+async def _read_parts(reader, upload, file_field, max_bytes):
     while True:
         part = await reader.next()
         if part is None:
@@ -75,6 +118,8 @@ async def _read_parts(reader, file_field, max_bytes):
         if part.name == file_field and part.filename is not None:
             upload.filename = part.filename
             upload.declared_type = part.headers.get("Content-Type")
+            if upload.spool is not None:
+                upload.spool.restart()  # a second file part replaces the first, as in memory
             chunks, size = [], 0
             while True:
                 chunk = await part.read_chunk(CHUNK)
@@ -83,7 +128,11 @@ async def _read_parts(reader, file_field, max_bytes):
                 size += len(chunk)
                 if size > max_bytes:
                     raise too_large(max_bytes)
-                chunks.append(chunk)
+                if upload.spool is not None:
+                    upload.spool.write(chunk)
+                else:
+                    chunks.append(chunk)
+            upload.size = size
             upload.content = b"".join(chunks)
         else:
             value = await part.read(decode=True)

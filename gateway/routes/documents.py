@@ -1,6 +1,9 @@
 """HTTP routes of the documents area (see API.md): attachments, the 评审表 PDF,
 certificates and the public certificate check. The documents service decides who
-may see what; the gateway reads uploads through ``gateway.upload_limits``."""
+may see what; the bytes go between the client and the object store through the
+gateway (``gateway.objects``), never over RabbitMQ: a download is one small RPC
+naming the object, then a stream; an upload is a PUT of the spooled file, then
+one RPC handing documents its key (``gateway.staging``)."""
 import base64
 from urllib.parse import quote
 
@@ -8,12 +11,18 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from gateway.api import api
+from gateway.objects import CHUNK, OBJECTS
 from gateway.routes.accounts import client_address
 from gateway.schemas_out import AttachmentOut, CertificateOut, CertificatePublic, Deleted, list_of
+from gateway.staging import checked_ids, new_attachment_id, stage_and_record
 from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
+from zc_common.errors import Unavailable
 
 TAG_FILES = "附件与评审表"
 TAG_CERTS = "电子证书"
+
+# Downloads answer 304 when the client's If-None-Match names the stored bytes.
+DOWNLOAD_RESPONSES = {304: "内容未变（If-None-Match 与 ETag 相同）"}
 
 
 class AttachmentUpload(BaseModel):
@@ -35,29 +44,68 @@ class VerifyQuery(BaseModel):
     name: str = Field(default="", max_length=64, description="持证人姓名")
 
 
-def file_response(result, disposition="inline", headers=None):
-    """A file from the service (base64 over RPC) as an HTTP body."""
-    name = result["name"]
+def file_unavailable():
+    return Unavailable("file_unavailable", "文件暂时无法读取，请稍后重试")
+
+
+def file_headers(source, disposition="inline"):
+    """Content-Disposition with the Chinese name (RFC 6266 filename*), and a file
+    is never sniffed into something else nor kept in a shared cache."""
+    name = source["name"]
     ascii_name = name.encode("ascii", "ignore").decode() or "file"
-    response = web.Response(body=base64.b64decode(result["content_b64"]),
-                            content_type=result["content_type"])
-    response.headers["Content-Disposition"] = (
-        f'{disposition}; filename="{ascii_name.replace(chr(34), "")}"; filename*=UTF-8\'\'{quote(name)}')
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    for key, value in (headers or {}).items():
-        response.headers[key] = value
+    return {"Content-Type": source["content_type"],
+            "Content-Disposition": (f'{disposition}; filename="{ascii_name.replace(chr(34), "")}"; '
+                                    f"filename*=UTF-8''{quote(name)}"),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store"}
+
+
+def file_response(result, disposition="inline", headers=None):
+    """A file that crossed RPC as base64 (private files: small scans other services
+    keep) as an HTTP body."""
+    response = web.Response(body=base64.b64decode(result["content_b64"]))
+    response.headers.update({**file_headers(result, disposition), **(headers or {})})
     return response
+
+
+async def stored_file(request, source_of, extra_headers=lambda source: {}):
+    """The object documents names (``await source_of()``: key, name, content_type),
+    streamed from the store. If it is gone meanwhile (a newer 评审表 replaced it),
+    documents is asked once more."""
+    store = request.app[OBJECTS]
+    for _attempt in range(2):
+        source = await source_of()
+        async with store.reading(source["key"], request.headers.get("If-None-Match")) as stored:
+            if stored is None:
+                continue
+            headers = {**file_headers(source), **extra_headers(source)}
+            if stored.etag:
+                headers["ETag"] = stored.etag
+            if stored.status == 304:
+                return web.Response(status=304, headers={k: v for k, v in headers.items()
+                                                         if k in ("ETag", "Cache-Control")})
+            response = web.StreamResponse(headers=headers)
+            if stored.size is not None:
+                response.content_length = stored.size
+            await response.prepare(request)
+            async for chunk in stored.body.iter_chunked(CHUNK):
+                await response.write(chunk)
+            await response.write_eof()
+            return response
+    raise file_unavailable()
 
 
 @api.route("POST", "/applications/{id}/attachments", summary="上传附件（≤2 MB，JPEG/PNG/PDF）",
            tag=TAG_FILES, body=AttachmentUpload, raw_body=True, roles=("applicant",), status=201,
            responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"}, response=AttachmentOut)
 async def upload_attachment(request, call):
-    async with received_upload(request, owner=call.user["id"]) as upload:
-        return await call.rpc.documents.store_attachment(
-            call.user, call.params["id"], upload.fields.get("section", ""), upload.filename,
-            upload.content_b64())
+    application_id = call.params["id"]
+    checked_ids(application_id)
+    async with received_upload(request, owner=call.user["id"], spool=True) as upload:
+        return await stage_and_record(
+            request.app, call.rpc, upload, application_id, new_attachment_id(),
+            lambda staged: call.rpc.documents.store_staged_attachment(
+                call.user, application_id, upload.fields.get("section", ""), upload.filename, staged))
 
 
 @api.route("GET", "/applications/{id}/attachments", summary="附件清单（含存证回执）", tag=TAG_FILES,
@@ -67,21 +115,27 @@ async def list_attachments(request, call):
 
 
 @api.route("GET", "/applications/{id}/attachments/{att_id}", summary="下载附件原件（display=1 为转正的显示副本）",
-           tag=TAG_FILES, query=DisplayQuery, roles=(), response="application/octet-stream")
+           tag=TAG_FILES, query=DisplayQuery, roles=(), response="application/octet-stream",
+           responses=DOWNLOAD_RESPONSES)
 async def download_attachment(request, call):
     display = (call.query.display or "") in ("1", "true", "yes")
-    result = await call.rpc.documents.read_attachment(
-        call.user, call.params["id"], call.params["att_id"], display=display)
-    return file_response(result, headers={"X-Content-SHA256": result["sha256"]})
+    return await stored_file(
+        request, lambda: call.rpc.documents.attachment_object(
+            call.user, call.params["id"], call.params["att_id"], display=display),
+        lambda source: {"X-Content-SHA256": source["sha256"]})
 
 
 @api.route("PUT", "/applications/{id}/attachments/{att_id}", summary="替换附件（仅草稿或退回状态）",
            tag=TAG_FILES, body=FileReplacement, raw_body=True, roles=("applicant",),
            responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"}, response=AttachmentOut)
 async def replace_attachment(request, call):
-    async with received_upload(request, owner=call.user["id"]) as upload:
-        return await call.rpc.documents.replace_attachment(
-            call.user, call.params["id"], call.params["att_id"], upload.filename, upload.content_b64())
+    application_id, attachment_id = call.params["id"], call.params["att_id"]
+    checked_ids(application_id, attachment_id)
+    async with received_upload(request, owner=call.user["id"], spool=True) as upload:
+        return await stage_and_record(
+            request.app, call.rpc, upload, application_id, attachment_id,
+            lambda staged: call.rpc.documents.replace_staged_attachment(
+                call.user, application_id, attachment_id, upload.filename, staged))
 
 
 @api.route("DELETE", "/applications/{id}/attachments/{att_id}", summary="删除附件（仅草稿或退回状态）",
@@ -91,10 +145,11 @@ async def delete_attachment(request, call):
 
 
 @api.route("GET", "/applications/{id}/review-form.pdf", summary="打印评审表（形式审核通过前为测试表）",
-           tag=TAG_FILES, roles=(), response="application/pdf")
+           tag=TAG_FILES, roles=(), response="application/pdf", responses=DOWNLOAD_RESPONSES)
 async def review_form(request, call):
-    result = await call.rpc.documents.review_form(call.user, call.params["id"])
-    return file_response(result, headers={"X-Render-Cache": "hit" if result["cached"] else "miss"})
+    return await stored_file(
+        request, lambda: call.rpc.documents.review_form_object(call.user, call.params["id"]),
+        lambda source: {"X-Render-Cache": "hit" if source["cached"] else "miss"})
 
 
 @api.route("GET", "/certificates", summary="我的电子证书", tag=TAG_CERTS, roles=("applicant",),
@@ -104,9 +159,9 @@ async def my_certificates(request, call):
 
 
 @api.route("GET", "/certificates/{no}.pdf", summary="下载电子证书 PDF（含核验二维码）", tag=TAG_CERTS,
-           roles=(), response="application/pdf")
+           roles=(), response="application/pdf", responses=DOWNLOAD_RESPONSES)
 async def certificate_pdf(request, call):
-    return file_response(await call.rpc.documents.certificate_pdf(call.user, call.params["no"]))
+    return await stored_file(request, lambda: call.rpc.documents.certificate_object(call.user, call.params["no"]))
 
 
 @api.route("GET", "/public/certificates/{no}", summary="证书公开核验（编号 + 姓名）", tag=TAG_CERTS,

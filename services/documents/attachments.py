@@ -1,10 +1,15 @@
 """Attachment files: bytes in the bucket, a receipt row in the database.
 
-Writes go object first, row second; if the row cannot be committed the objects
-just written are removed again, so a failed upload leaves neither an orphan
-object nor a row. Deletes go the other way (row first), so a row never points at
-bytes that are gone."""
+The gateway puts an upload's bytes in the bucket itself, under a fresh key in
+this layout — ``attachments/<application>/<attachment>/<random>`` — and hands
+over the key (``staged_key``). The object is read back and checked here by the
+same rules as any file; kept where it is when the row is committed, removed when
+anything refuses or fails (``kept_or_discarded``), so a refused upload leaves
+neither an object nor a row. Deletes go the other way (row first), so a row never
+points at bytes that are gone."""
+import re
 import uuid
+from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
@@ -12,22 +17,63 @@ from services.documents import files
 from services.documents.models import Attachment, PrivateFile
 from services.documents.rules import not_found
 from zc_common.clock import now
+from zc_common.errors import BadRequest
+
+STAGED_KEY = re.compile(r"^attachments/([0-9A-Za-z_-]{1,64})/([0-9A-Za-z_-]{1,64})/[0-9a-f]{32}$")
 
 
-def _keys(application_id, attachment_id):
-    base = f"attachments/{application_id}/{attachment_id}/{uuid.uuid4().hex}"
-    return base, base + ".upright.jpg"
+def bad_staged_file():
+    return BadRequest("bad_staged_file", "上传文件的暂存位置不正确，请重新上传")
 
 
-def _put_objects(bucket, key, display_key, content, content_type, display, digest):
-    """The original, then the upright copy; the original goes again if the copy fails."""
-    bucket.put(key, content, content_type, metadata={"sha256": digest})
-    if display is not None:
-        try:
-            bucket.put(display_key, display, "image/jpeg")
-        except Exception:
-            bucket.remove_quietly(key)
-            raise
+def staged_key(staged, application_id=None, attachment_id=None):
+    """(key, attachment id) of an upload the gateway staged: the key must lie in
+    this application's part of the layout (and this attachment's, for a
+    replacement). Any other key is refused and never touched."""
+    key = staged.get("key") if isinstance(staged, dict) else None
+    match = STAGED_KEY.match(key) if isinstance(key, str) else None
+    if (match is None or (application_id is not None and match[1] != application_id)
+            or (attachment_id is not None and match[2] != attachment_id)):
+        raise bad_staged_file()
+    return key, match[2]
+
+
+def discard_staged(db, bucket, key, attachment_id):
+    """Remove a staged object unless its row holds it (the same request, delivered
+    twice, may have recorded it already). True when it was removed."""
+    row = db.get(Attachment, attachment_id)
+    if row is not None and key in (row.object_key, row.display_key):
+        return False
+    bucket.remove_quietly(key)
+    return True
+
+
+@contextmanager
+def kept_or_discarded(db, bucket, key, attachment_id):
+    """Whatever refuses or fails inside removes the staged object."""
+    try:
+        yield
+    except BaseException:
+        db.rollback()
+        discard_staged(db, bucket, key, attachment_id)
+        raise
+
+
+def _staged_content(bucket, key):
+    content = bucket.get_or_none(key)
+    if content is None:
+        raise bad_staged_file()
+    return content
+
+
+def _put_display(bucket, key, content, content_type):
+    """The upright copy of a rotated photo, beside the original; its key or None."""
+    display = files.upright_copy(content, content_type)
+    if display is None:
+        return None
+    display_key = key + ".upright.jpg"
+    bucket.put(display_key, display, "image/jpeg")
+    return display_key
 
 
 def _commit_or_clean(db, bucket, *keys):
@@ -39,20 +85,21 @@ def _commit_or_clean(db, bucket, *keys):
         raise
 
 
-def store(db, bucket, actor, application_id, section, filename, content):
+def store_staged(db, bucket, actor, application_id, section, filename, key, attachment_id):
+    row = db.get(Attachment, attachment_id)
+    if row is not None:
+        if row.object_key == key:  # recorded by this very request, delivered again
+            return row
+        raise bad_staged_file()
+    content = _staged_content(bucket, key)
     content_type = files.checked_content(content)
-    digest = files.sha256(content)
-    display = files.upright_copy(content, content_type)
-    attachment_id = uuid.uuid4().hex
-    key, display_key = _keys(application_id, attachment_id)
-    display_key = display_key if display is not None else None
-    _put_objects(bucket, key, display_key, content, content_type, display, digest)
+    display_key = _put_display(bucket, key, content, content_type)
     row = Attachment(id=attachment_id, application_id=application_id, section=section,
                      name=files.clean_name(filename, content_type), size=len(content),
-                     content_type=content_type, sha256=digest, object_key=key,
+                     content_type=content_type, sha256=files.sha256(content), object_key=key,
                      display_key=display_key, uploaded_by=actor["id"], stored_at=now())
     db.add(row)
-    _commit_or_clean(db, bucket, key, display_key)
+    _commit_or_clean(db, bucket, display_key)
     return row
 
 
@@ -63,19 +110,18 @@ def find(db, application_id, attachment_id):
     return row
 
 
-def replace(db, bucket, application_id, attachment_id, filename, content):
+def replace_staged(db, bucket, application_id, attachment_id, filename, key):
     row = find(db, application_id, attachment_id)
+    if row.object_key == key:  # replaced by this very request, delivered again
+        return row
+    content = _staged_content(bucket, key)
     content_type = files.checked_content(content)
-    digest = files.sha256(content)
-    display = files.upright_copy(content, content_type)
-    key, display_key = _keys(application_id, attachment_id)
-    display_key = display_key if display is not None else None
-    _put_objects(bucket, key, display_key, content, content_type, display, digest)
+    display_key = _put_display(bucket, key, content, content_type)
     old_keys = (row.object_key, row.display_key)
     row.name = files.clean_name(filename, content_type)
-    row.size, row.content_type, row.sha256 = len(content), content_type, digest
+    row.size, row.content_type, row.sha256 = len(content), content_type, files.sha256(content)
     row.object_key, row.display_key, row.stored_at = key, display_key, now()
-    _commit_or_clean(db, bucket, key, display_key)
+    _commit_or_clean(db, bucket, display_key)
     bucket.remove_quietly(*old_keys)
     return row
 
@@ -88,11 +134,11 @@ def delete(db, bucket, application_id, attachment_id):
     bucket.remove_quietly(*keys)
 
 
-def content(bucket, row, display=False):
-    """(bytes, content type): the original, or the upright copy when asked and there is one."""
+def object_of(row, display=False):
+    """(key, content type): the original, or the upright copy when asked and there is one."""
     if display and row.display_key:
-        return bucket.get(row.display_key), "image/jpeg"
-    return bucket.get(row.object_key), row.content_type
+        return row.display_key, "image/jpeg"
+    return row.object_key, row.content_type
 
 
 def listed(db, application_id):

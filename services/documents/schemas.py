@@ -34,3 +34,8 @@ def encode_b64(content):
 
 def file_body(name, content_type, content, **extra):
     return {"name": name, "content_type": content_type, "content_b64": encode_b64(content), **extra}
+
+
+def object_source(key, name, content_type, **extra):
+    """Which object the gateway streams to the client, and how to name it."""
+    return {"key": key, "name": name, "content_type": content_type, **extra}

@@ -52,19 +52,32 @@ class DocumentsService:
     # -- attachments -----------------------------------------------------------
 
     @rpc(expected_exceptions=DomainError)
-    def store_attachment(self, actor, application_id, section, filename, content_b64):
-        content = schemas.decode_b64(content_b64)
-        application = self._changeable(actor, application_id)
-        rules.ensure_section(application, section)
-        row = attachments.store(self.db, self.bucket, actor, application_id, section, filename, content)
+    def store_staged_attachment(self, actor, application_id, section, filename, staged):
+        """The gateway has put the upload at ``staged["key"]``: checked and recorded
+        there, or removed and refused."""
+        key, attachment_id = attachments.staged_key(staged, application_id)
+        with attachments.kept_or_discarded(self.db, self.bucket, key, attachment_id):
+            application = self._changeable(actor, application_id)
+            rules.ensure_section(application, section)
+            row = attachments.store_staged(self.db, self.bucket, actor, application_id, section,
+                                           filename, key, attachment_id)
         return schemas.receipt(row)
 
     @rpc(expected_exceptions=DomainError)
-    def replace_attachment(self, actor, application_id, attachment_id, filename, content_b64):
-        content = schemas.decode_b64(content_b64)
-        self._changeable(actor, application_id)
-        row = attachments.replace(self.db, self.bucket, application_id, attachment_id, filename, content)
+    def replace_staged_attachment(self, actor, application_id, attachment_id, filename, staged):
+        key, _ = attachments.staged_key(staged, application_id, attachment_id)
+        with attachments.kept_or_discarded(self.db, self.bucket, key, attachment_id):
+            self._changeable(actor, application_id)
+            row = attachments.replace_staged(self.db, self.bucket, application_id, attachment_id,
+                                             filename, key)
         return schemas.receipt(row)
+
+    @rpc(expected_exceptions=DomainError)
+    def discard_staged_attachment(self, key):
+        """The gateway never heard back about an upload it staged: remove the object
+        unless a row holds it."""
+        key, attachment_id = attachments.staged_key({"key": key})
+        return {"key": key, "discarded": attachments.discard_staged(self.db, self.bucket, key, attachment_id)}
 
     @rpc(expected_exceptions=DomainError)
     def delete_attachment(self, actor, application_id, attachment_id):
@@ -73,11 +86,12 @@ class DocumentsService:
         return {"id": attachment_id, "deleted": True}
 
     @rpc(expected_exceptions=DomainError)
-    def read_attachment(self, actor, application_id, attachment_id, display=False):
+    def attachment_object(self, actor, application_id, attachment_id, display=False):
+        """Which object the gateway streams (the bytes never cross RPC)."""
         self._readable(actor, application_id)
         row = attachments.find(self.db, application_id, attachment_id)
-        content, content_type = attachments.content(self.bucket, row, display)
-        return schemas.file_body(row.name, content_type, content, sha256=row.sha256)
+        key, content_type = attachments.object_of(row, display)
+        return schemas.object_source(key, row.name, content_type, sha256=row.sha256)
 
     @rpc(expected_exceptions=DomainError)
     def list_attachments(self, application_id, actor=None):
@@ -93,8 +107,9 @@ class DocumentsService:
     # -- 评审表 -----------------------------------------------------------------
 
     @rpc(expected_exceptions=DomainError)
-    def review_form(self, actor, application_id):
-        """The 评审表 PDF; served from the bucket while nothing it shows has changed."""
+    def review_form_object(self, actor, application_id):
+        """The 评审表 PDF's object: the stored render while nothing it shows has
+        changed (one HEAD to the store), else a new render stored first."""
         application = self._readable(actor, application_id)
         files = [schemas.receipt(r) for r in attachments.listed(self.db, application_id)]
         ce = self._ce_summary(application)
@@ -102,9 +117,8 @@ class DocumentsService:
         key = prefix + review_form.cache_key(application, files, ce) + ".pdf"
         kind = "正式评审表" if rules.is_formal(application) else "评审表-测试表"
         filename = f"{kind}-{application.get('number') or application_id}.pdf"
-        cached = self.bucket.get_or_none(key)
-        if cached is not None:
-            return schemas.file_body(filename, "application/pdf", cached, cached=True)
+        if self.bucket.exists(key):
+            return schemas.object_source(key, filename, "application/pdf", cached=True)
         review = self.review.review_view(application)
         html = review_form.render_html(application, files, review, now().strftime("%Y-%m-%d %H:%M"), ce)
         pdf = render_off_loop(html)
@@ -112,7 +126,7 @@ class DocumentsService:
         self.bucket.put(key, pdf, "application/pdf")
         # Older renders of this application are stale now.
         self.bucket.remove_quietly(*[k for k in self.bucket.keys(prefix) if k != key])
-        return schemas.file_body(filename, "application/pdf", pdf, cached=False)
+        return schemas.object_source(key, filename, "application/pdf", cached=False)
 
     def _ce_summary(self, application):
         """The applicant's 继续教育 records (applications keeps them apart from the
@@ -143,17 +157,16 @@ class DocumentsService:
         return [certificates.holder_view(c) for c in rows]
 
     @rpc(expected_exceptions=DomainError)
-    def certificate_pdf(self, actor, no):
-        """The holder, and staff of the committee that issued it."""
+    def certificate_object(self, actor, no):
+        """The certificate PDF's object, for the holder and staff of the committee
+        that issued it."""
         cert = self.db.get(Certificate, no)
         if cert is None or not (cert.applicant_id == actor.get("id")
                                 or (actor.get("org_id") and actor.get("org_id") == cert.committee_id)):
             raise NotFound("certificate_not_found", "证书不存在")
-        pdf = self.bucket.get_or_none(cert.object_key)
-        if pdf is None:  # lost from the bucket (restored database, new bucket): draw it again
-            pdf = self._render_certificate(cert)
-            self.bucket.put(cert.object_key, pdf, "application/pdf")
-        return schemas.file_body(f"职称证书-{cert.no}.pdf", "application/pdf", pdf)
+        if not self.bucket.exists(cert.object_key):  # lost (restored database, new bucket): draw it again
+            self.bucket.put(cert.object_key, self._render_certificate(cert), "application/pdf")
+        return schemas.object_source(cert.object_key, f"职称证书-{cert.no}.pdf", "application/pdf")
 
     def _render_certificate(self, cert):
         type(self).renders["certificate"] += 1

@@ -7,8 +7,10 @@ import time
 import pytest
 
 from gateway.app import init_app
+from gateway.objects import OBJECTS
 from gateway.rpc import RemoteError
 from gateway.upload_limits import UploadSettings
+from tests.unit.gateway.memory_objects import MemoryObjects
 from tests.unit.gateway.test_core import FakeRpc, raiser
 from zc_common.text import is_storable
 
@@ -21,14 +23,16 @@ def answers():
         ("accounts", "login"): {"token": "t"},
         ("applications", "save_section"): {"id": "a1"},
         ("accounts", "search_units"): [],
-        ("documents", "store_attachment"): lambda *args: {"id": "att", "name": args[3]},
+        ("documents", "store_staged_attachment"): lambda *args: {"id": "att", "name": args[3]},
     }
 
 
 @pytest.fixture
 async def edge(aiohttp_client):
     rpc = FakeRpc(answers())
-    client = await aiohttp_client(init_app(rpc=rpc, settings={"uploads": SLOW}))
+    app = init_app(rpc=rpc, settings={"uploads": SLOW})
+    app[OBJECTS] = MemoryObjects()
+    client = await aiohttp_client(app)
     client.rpc = rpc
     return client
 
@@ -191,7 +195,7 @@ async def test_slow_uploads_hold_no_slot_and_are_cut_off(edge):
     for status, body, elapsed in await asyncio.gather(*slow):
         assert status == 408 and body["error"]["code"] == "upload_too_slow"
         assert elapsed < SLOW.grace + 2  # cut soon after the grace period, not after the trickle
-    stored = [c for c in edge.rpc.calls if c[1] == "store_attachment"]
+    stored = [c for c in edge.rpc.calls if c[1] == "store_staged_attachment"]
     assert len(stored) == 1
 
 
