@@ -59,7 +59,7 @@ def kept_or_discarded(db, bucket, key, attachment_id):
         raise
 
 
-def _staged_content(bucket, key):
+def staged_content(bucket, key):
     content = bucket.get_or_none(key)
     if content is None:
         raise bad_staged_file()
@@ -85,13 +85,13 @@ def _commit_or_clean(db, bucket, *keys):
         raise
 
 
-def store_staged(db, bucket, actor, application_id, section, filename, key, attachment_id):
+def store_staged(db, bucket, actor, application_id, section, filename, key, attachment_id, content):
+    """Record the staged object ``key`` (its bytes: ``content``) as a new attachment."""
     row = db.get(Attachment, attachment_id)
     if row is not None:
         if row.object_key == key:  # recorded by this very request, delivered again
             return row
         raise bad_staged_file()
-    content = _staged_content(bucket, key)
     content_type = files.checked_content(content)
     display_key = _put_display(bucket, key, content, content_type)
     row = Attachment(id=attachment_id, application_id=application_id, section=section,
@@ -110,11 +110,10 @@ def find(db, application_id, attachment_id):
     return row
 
 
-def replace_staged(db, bucket, application_id, attachment_id, filename, key):
+def replace_staged(db, bucket, application_id, attachment_id, filename, key, content):
     row = find(db, application_id, attachment_id)
     if row.object_key == key:  # replaced by this very request, delivered again
         return row
-    content = _staged_content(bucket, key)
     content_type = files.checked_content(content)
     display_key = _put_display(bucket, key, content, content_type)
     old_keys = (row.object_key, row.display_key)

@@ -6,6 +6,7 @@ import logging
 from sqlalchemy import select
 
 from services.documents import attachments, certificates, issuing, review_form, rules, schemas
+from services.documents.calls import Sent
 from services.documents.models import Base, Certificate, PrivateFile  # noqa: F401
 from services.documents.pdf import render_off_loop
 from services.documents.storage import ObjectStore
@@ -57,20 +58,29 @@ class DocumentsService:
         there, or removed and refused."""
         key, attachment_id = attachments.staged_key(staged, application_id)
         with attachments.kept_or_discarded(self.db, self.bucket, key, attachment_id):
-            application = self._changeable(actor, application_id)
+            application, content = self._changeable_with(actor, application_id, key)
             rules.ensure_section(application, section)
             row = attachments.store_staged(self.db, self.bucket, actor, application_id, section,
-                                           filename, key, attachment_id)
+                                           filename, key, attachment_id, content)
         return schemas.receipt(row)
 
     @rpc(expected_exceptions=DomainError)
     def replace_staged_attachment(self, actor, application_id, attachment_id, filename, staged):
         key, _ = attachments.staged_key(staged, application_id, attachment_id)
         with attachments.kept_or_discarded(self.db, self.bucket, key, attachment_id):
-            self._changeable(actor, application_id)
+            _, content = self._changeable_with(actor, application_id, key)
             row = attachments.replace_staged(self.db, self.bucket, application_id, attachment_id,
-                                             filename, key)
+                                             filename, key, content)
         return schemas.receipt(row)
+
+    def _changeable_with(self, actor, application_id, key):
+        """The application (checked: its files may change) and the staged bytes,
+        read from the bucket while applications answers."""
+        application_call = Sent(self.applications.get_application_internal, application_id)
+        content = attachments.staged_content(self.bucket, key)
+        application = application_call.answer()
+        rules.ensure_may_change_files(actor, application)
+        return application, content
 
     @rpc(expected_exceptions=DomainError)
     def discard_staged_attachment(self, key):
@@ -110,9 +120,7 @@ class DocumentsService:
     def review_form_object(self, actor, application_id):
         """The 评审表 PDF's object: the stored render while nothing it shows has
         changed (one HEAD to the store), else a new render stored first."""
-        application = self._readable(actor, application_id)
-        files = [schemas.receipt(r) for r in attachments.listed(self.db, application_id)]
-        ce = self._ce_summary(application)
+        application, files, ce = self._form_inputs(actor, application_id)
         prefix = f"review-forms/{application_id}/"
         key = prefix + review_form.cache_key(application, files, ce) + ".pdf"
         kind = "正式评审表" if rules.is_formal(application) else "评审表-测试表"
@@ -128,14 +136,27 @@ class DocumentsService:
         self.bucket.remove_quietly(*[k for k in self.bucket.keys(prefix) if k != key])
         return schemas.object_source(key, filename, "application/pdf", cached=False)
 
-    def _ce_summary(self, application):
-        """The applicant's 继续教育 records (applications keeps them apart from the
-        application); None when applications hands back nothing usable."""
+    def _form_inputs(self, actor, application_id):
+        """What the form shows: the application (checked readable), its attachment
+        receipts and the applicant's 继续教育 records (applications keeps them apart
+        from the application; None when it hands back nothing usable). The reads go
+        out together: an applicant may read only their own form, so for one the
+        records can be asked for before the application says whose it is."""
+        application_call = Sent(self.applications.get_application_internal, application_id)
+        own = actor.get("id") if actor.get("role") == "applicant" else None
+        ce_call = Sent(self.applications.ce_summary_internal, own) if own else None
+        files = [schemas.receipt(r) for r in attachments.listed(self.db, application_id)]
+        application = application_call.answer()
+        rules.ensure_may_read(actor, application,
+                              lambda org_id: self.review.has_reached(application_id, org_id))
         applicant_id = (application.get("applicant") or {}).get("id")
-        if not applicant_id:
-            return None
-        summary = calling(self.applications.ce_summary_internal)(applicant_id)
-        return summary if isinstance(summary, dict) else None
+        if ce_call is not None and applicant_id == own:
+            summary = ce_call.answer()
+        elif applicant_id:
+            summary = calling(self.applications.ce_summary_internal)(applicant_id)
+        else:
+            summary = None
+        return application, files, (summary if isinstance(summary, dict) else None)
 
     @rpc
     def render_counts(self):

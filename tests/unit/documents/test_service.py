@@ -4,6 +4,7 @@ upload arrives as the gateway sends it: the bytes already in the bucket under a
 staged key, the RPC naming the key."""
 import base64
 import io
+import time
 import uuid
 from unittest import mock
 
@@ -30,11 +31,28 @@ def b64(content):
     return base64.b64encode(content).decode()
 
 
+class Answered:
+    """A reply to ``call_async``: the mocked method runs when the answer is asked for."""
+
+    def __init__(self, method, args):
+        self.method, self.args = method, args
+
+    def result(self):
+        return self.method(*self.args)
+
+
+def also_async(method):
+    method.call_async.side_effect = lambda *args: Answered(method, args)
+    method.deadline = time.time() + 60
+
+
 @pytest.fixture
 def service():
     svc = worker_factory(DocumentsService, db=session_for(Base), bucket=MemoryBucket())
     svc.app = application(status="draft")
     svc.applications.get_application_internal.side_effect = lambda _id: with_status_info(svc.app)
+    also_async(svc.applications.get_application_internal)
+    also_async(svc.applications.ce_summary_internal)
     svc.review.has_reached.return_value = False
     return svc
 
@@ -210,12 +228,19 @@ def test_the_review_form_is_rendered_once_and_then_named_from_the_bucket(service
         assert first["cached"] is False and second["cached"] is True and first["key"] == second["key"]
         assert service.bucket.get(first["key"]) == b"%PDF-1.4 form"
         assert first["content_type"] == "application/pdf" and first["name"].endswith(".pdf")
+        # the owner's 继续教育 records were asked for alongside the application
+        service.applications.ce_summary_internal.assert_called_with(OWNER["id"])
         store(service, images.png())  # what the form shows changed: a new render replaces the old
         third = service.review_form_object(OWNER, service.app["id"])
         assert third["cached"] is False and render.call_count == 2
         assert service.bucket.keys(f"review-forms/{service.app['id']}/") == [third["key"]]
         with pytest.raises(NotFound):
             service.review_form_object(STRANGER, service.app["id"])
+        # a reviewer the application has reached: the applicant's records, asked for once known
+        service.review.has_reached.return_value = True
+        service.applications.ce_summary_internal.reset_mock()
+        assert service.review_form_object(REVIEWER, service.app["id"])["key"] == third["key"]
+        service.applications.ce_summary_internal.assert_called_once_with(service.app["applicant"]["id"])
 
 
 def test_private_files(service):
