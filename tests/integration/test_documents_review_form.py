@@ -61,6 +61,14 @@ def test_a_second_download_is_served_from_the_cache(api, stack, draft):
     second = form(api, app_id, token)
     assert second.headers["X-Render-Cache"] == "hit"
     assert second.content == first.content
+    assert second.headers["Content-Length"] == str(len(second.content))
+    assert "filename*=UTF-8''%E8%AF%84%E5%AE%A1%E8%A1%A8-%E6%B5%8B%E8%AF%95%E8%A1%A8" in \
+        second.headers["Content-Disposition"]  # 评审表-测试表-…
+    # The stored bytes' ETag: asking again with it is 304, no body.
+    unchanged = api.get(f"/applications/{app_id}/review-form.pdf", token=token,
+                        headers={"If-None-Match": second.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert unchanged.headers["ETag"] == second.headers["ETag"]
     cached = bucket_of(stack).keys(f"review-forms/{app_id}/")
     assert len(cached) == 1 and bucket_of(stack).get(cached[0]) == second.content
     # A change to what the form shows renders anew and drops the stale copy.
