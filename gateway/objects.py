@@ -21,6 +21,7 @@ import aiohttp
 from aiohttp import web
 from minio import Minio
 
+from gateway.file_cache import FILE_CACHE, FileCache
 from zc_common.config import s3_settings
 from zc_common.errors import Unavailable
 
@@ -120,7 +121,10 @@ OBJECTS = web.AppKey("objects", ObjectStore)
 
 
 async def object_store(app):
-    """cleanup_ctx: the store client, unless a test injected one."""
+    """cleanup_ctx: the store client (unless a test injected one) and the cache of
+    recently served files."""
+    if FILE_CACHE not in app:
+        app[FILE_CACHE] = FileCache()
     if OBJECTS in app:
         yield
         return

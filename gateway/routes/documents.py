@@ -11,6 +11,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from gateway.api import api
+from gateway.file_cache import FILE_CACHE, quoted
 from gateway.objects import CHUNK, OBJECTS
 from gateway.routes.accounts import client_address
 from gateway.schemas_out import AttachmentOut, CertificateOut, CertificatePublic, Deleted, list_of
@@ -69,30 +70,54 @@ def file_response(result, disposition="inline", headers=None):
 
 
 async def stored_file(request, source_of, extra_headers=lambda source: {}):
-    """The object documents names (``await source_of()``: key, name, content_type),
-    streamed from the store. If it is gone meanwhile (a newer 评审表 replaced it),
-    documents is asked once more."""
-    store = request.app[OBJECTS]
+    """The object documents names (``await source_of()``: key, name, content_type,
+    and its ETag when documents knows it), streamed from the store — or from the
+    gateway's memory while that holds the same ETag (``gateway.file_cache``). If
+    the object is gone meanwhile (a newer 评审表 replaced it), documents is asked
+    once more."""
+    store, cache = request.app[OBJECTS], request.app[FILE_CACHE]
+    if_none_match = request.headers.get("If-None-Match")
     for _attempt in range(2):
         source = await source_of()
-        async with store.reading(source["key"], request.headers.get("If-None-Match")) as stored:
+        headers = {**file_headers(source), **extra_headers(source)}
+        etag = quoted(source.get("etag"))
+        if etag:
+            if if_none_match == etag:
+                return not_modified(headers, etag)
+            kept = cache.get(source["key"], etag)
+            if kept is not None:
+                return web.Response(body=kept, headers={**headers, "ETag": etag})
+        async with store.reading(source["key"], if_none_match) as stored:
             if stored is None:
                 continue
-            headers = {**file_headers(source), **extra_headers(source)}
             if stored.etag:
                 headers["ETag"] = stored.etag
             if stored.status == 304:
-                return web.Response(status=304, headers={k: v for k, v in headers.items()
-                                                         if k in ("ETag", "Cache-Control")})
-            response = web.StreamResponse(headers=headers)
-            if stored.size is not None:
-                response.content_length = stored.size
-            await response.prepare(request)
-            async for chunk in stored.body.iter_chunked(CHUNK):
-                await response.write(chunk)
-            await response.write_eof()
-            return response
+                return not_modified(headers, stored.etag)
+            keep = etag is not None and stored.etag == etag and cache.keeps(stored.size)
+            return await _streamed(request, stored, headers, cache, (source["key"], etag) if keep else None)
     raise file_unavailable()
+
+
+def not_modified(headers, etag):
+    return web.Response(status=304, headers={"ETag": etag, "Cache-Control": headers["Cache-Control"]})
+
+
+async def _streamed(request, stored, headers, cache, keep_as):
+    """Stream ``stored`` to the client; with ``keep_as`` = (key, etag), also keep it."""
+    response = web.StreamResponse(headers=headers)
+    if stored.size is not None:
+        response.content_length = stored.size
+    await response.prepare(request)
+    chunks = []
+    async for chunk in stored.body.iter_chunked(CHUNK):
+        await response.write(chunk)
+        if keep_as:
+            chunks.append(chunk)
+    await response.write_eof()
+    if keep_as:
+        cache.put(*keep_as, b"".join(chunks))
+    return response
 
 
 @api.route("POST", "/applications/{id}/attachments", summary="上传附件（≤2 MB，JPEG/PNG/PDF）",

@@ -118,23 +118,24 @@ class DocumentsService:
 
     @rpc(expected_exceptions=DomainError)
     def review_form_object(self, actor, application_id):
-        """The 评审表 PDF's object: the stored render while nothing it shows has
-        changed (one HEAD to the store), else a new render stored first."""
+        """The 评审表 PDF's object and its ETag: the stored render while nothing it
+        shows has changed (one HEAD to the store), else a new render stored first."""
         application, files, ce = self._form_inputs(actor, application_id)
         prefix = f"review-forms/{application_id}/"
         key = prefix + review_form.cache_key(application, files, ce) + ".pdf"
         kind = "正式评审表" if rules.is_formal(application) else "评审表-测试表"
         filename = f"{kind}-{application.get('number') or application_id}.pdf"
-        if self.bucket.exists(key):
-            return schemas.object_source(key, filename, "application/pdf", cached=True)
+        etag = self.bucket.etag(key)
+        if etag is not None:
+            return schemas.object_source(key, filename, "application/pdf", etag=etag, cached=True)
         review = self.review.review_view(application)
         html = review_form.render_html(application, files, review, now().strftime("%Y-%m-%d %H:%M"), ce)
         pdf = render_off_loop(html)
         type(self).renders["review_form"] += 1
-        self.bucket.put(key, pdf, "application/pdf")
+        etag = self.bucket.put(key, pdf, "application/pdf")
         # Older renders of this application are stale now.
         self.bucket.remove_quietly(*[k for k in self.bucket.keys(prefix) if k != key])
-        return schemas.object_source(key, filename, "application/pdf", cached=False)
+        return schemas.object_source(key, filename, "application/pdf", etag=etag, cached=False)
 
     def _form_inputs(self, actor, application_id):
         """What the form shows: the application (checked readable), its attachment
@@ -185,9 +186,10 @@ class DocumentsService:
         if cert is None or not (cert.applicant_id == actor.get("id")
                                 or (actor.get("org_id") and actor.get("org_id") == cert.committee_id)):
             raise NotFound("certificate_not_found", "证书不存在")
-        if not self.bucket.exists(cert.object_key):  # lost (restored database, new bucket): draw it again
-            self.bucket.put(cert.object_key, self._render_certificate(cert), "application/pdf")
-        return schemas.object_source(cert.object_key, f"职称证书-{cert.no}.pdf", "application/pdf")
+        etag = self.bucket.etag(cert.object_key)
+        if etag is None:  # lost (restored database, new bucket): draw it again
+            etag = self.bucket.put(cert.object_key, self._render_certificate(cert), "application/pdf")
+        return schemas.object_source(cert.object_key, f"职称证书-{cert.no}.pdf", "application/pdf", etag=etag)
 
     def _render_certificate(self, cert):
         type(self).renders["certificate"] += 1

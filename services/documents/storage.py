@@ -38,8 +38,9 @@ class Bucket:
                     raise
 
     def put(self, key, data, content_type="application/octet-stream", metadata=None):
-        self.client.put_object(self.name, key, io.BytesIO(data), len(data),
-                               content_type=content_type, metadata=metadata or None)
+        """Store ``data``; its ETag."""
+        return self.client.put_object(self.name, key, io.BytesIO(data), len(data),
+                                      content_type=content_type, metadata=metadata or None).etag
 
     def get(self, key):
         response = self.client.get_object(self.name, key)
@@ -53,6 +54,15 @@ class Bucket:
         """The object's bytes, or None when there is no such object (one round trip)."""
         try:
             return self.get(key)
+        except S3Error as exc:
+            if exc.code in MISSING:
+                return None
+            raise
+
+    def etag(self, key):
+        """The object's ETag, or None when there is no such object (one HEAD)."""
+        try:
+            return self.client.stat_object(self.name, key).etag
         except S3Error as exc:
             if exc.code in MISSING:
                 return None

@@ -1,5 +1,6 @@
 """An in-memory stand-in for ``storage.Bucket`` in worker_factory unit tests (the
 integration tests use the real SeaweedFS). Same methods, same semantics."""
+import hashlib
 
 
 class MemoryBucket:
@@ -11,6 +12,10 @@ class MemoryBucket:
         if self.fail_puts:
             raise ConnectionError("object store down")
         self.objects[key] = (bytes(data), content_type, dict(metadata or {}))
+        return hashlib.md5(bytes(data)).hexdigest()
+
+    def etag(self, key):
+        return hashlib.md5(self.objects[key][0]).hexdigest() if key in self.objects else None
 
     def get(self, key):
         return self.objects[key][0]

@@ -227,6 +227,7 @@ def test_the_review_form_is_rendered_once_and_then_named_from_the_bucket(service
         assert render.call_count == 1
         assert first["cached"] is False and second["cached"] is True and first["key"] == second["key"]
         assert service.bucket.get(first["key"]) == b"%PDF-1.4 form"
+        assert first["etag"] == second["etag"] == service.bucket.etag(first["key"])  # the gateway keeps by it
         assert first["content_type"] == "application/pdf" and first["name"].endswith(".pdf")
         # the owner's 继续教育 records were asked for alongside the application
         service.applications.ce_summary_internal.assert_called_with(OWNER["id"])

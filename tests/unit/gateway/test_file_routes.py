@@ -127,3 +127,23 @@ async def test_when_documents_never_answers_it_is_asked_later_to_discard_the_obj
             break
         await asyncio.sleep(0.02)
     assert discarded == [staged_key]  # documents decides: it removes the object unless a row holds it
+
+
+async def test_a_file_documents_names_with_its_etag_is_kept_while_the_etag_holds(files):
+    etag = files.store.etag("review-forms/a/k.pdf")
+    source = {"key": "review-forms/a/k.pdf", "name": "f.pdf", "content_type": "application/pdf",
+              "cached": True, "etag": etag.strip('"')}   # as the S3 client hands it out
+    files.rpc.answers[("documents", "review_form_object")] = lambda *_: dict(source)
+    url = f"/api/v1/applications/{APP}/review-form.pdf"
+    for _ in range(3):
+        response = await files.get(url, headers=bearer())
+        assert response.status == 200 and await response.read() == PDF and response.headers["ETag"] == etag
+    assert files.store.reads == ["review-forms/a/k.pdf"]  # once from the store, then from memory
+    response = await files.get(url, headers={**bearer(), "If-None-Match": etag})
+    assert response.status == 304 and files.store.reads == ["review-forms/a/k.pdf"]
+    # The object is replaced: documents names the new ETag, and the new bytes are fetched.
+    files.store.objects["review-forms/a/k.pdf"] = b"%PDF-1.4 new"
+    source["etag"] = files.store.etag("review-forms/a/k.pdf").strip('"')
+    response = await files.get(url, headers=bearer())
+    assert await response.read() == b"%PDF-1.4 new" and len(files.store.reads) == 2
+    assert files.rpc.calls.count(("documents", "review_form_object", ({"id": "u1", "role": "applicant"}, APP))) == 5
