@@ -11,7 +11,10 @@ count sends, closed-loop:
                 acknowledge without effect);
   * forged    — a bad signature (refused and logged).
 Every request is signed afresh (timestamp + nonce + HMAC-SHA256) as the sandbox does.
-The bare RPC echo through the same gateway is printed first, as the floor.
+The bare RPC echo through the same gateway is printed first, as the floor, and each
+run's ratio to it. Under each line, the CPU milliseconds per request spent by the
+processes that took part (from /proc, as bench/surge.py measures them): on a shared
+machine throughput wanders, CPU per request much less.
 """
 import argparse
 import asyncio
@@ -26,6 +29,7 @@ import requests
 
 from bench.common import closed_loop as plain_loop
 from bench.common import start_stack
+from bench.surge import cpu_delta, cpu_snapshot
 from services.payments import signing
 from tests.integration.payments_helpers import publish_formal_review_passed, sandbox_secret
 from tests.stack import ADMIN_PASSWORD
@@ -93,6 +97,24 @@ def show(label, figures):
           flush=True)
 
 
+SHOWN_CPU = ("gateway", "accounts", "payments", "rabbitmq (shared)", "postgres backends", "bench client")
+
+
+def measured(stack, load):
+    """The figures of the ``load`` coroutine, with the CPU each process spent per
+    request meanwhile."""
+    before = cpu_snapshot(stack)
+    figures = asyncio.run(load)
+    spent, _ = cpu_delta(before, cpu_snapshot(stack))
+    figures["cpu_ms"] = {name: 1000 * spent.get(name, 0.0) / max(1, figures["requests"]) for name in SHOWN_CPU}
+    return figures
+
+
+def show_cpu(figures):
+    print("    CPU ms/request: " + ", ".join(f"{name} {ms:.2f}" for name, ms in figures["cpu_ms"].items()),
+          flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=1500)
@@ -127,12 +149,16 @@ def main():
             return signed(body_for(orders[0], "FORGED"), key=b"not the shared secret")
 
         for clients in [int(c) for c in args.clients.split(",")]:
-            floor = asyncio.run(plain_loop(f"{stack.base_url}/api/v1/echo", clients, args.seconds))
+            floor = measured(stack, plain_loop(f"{stack.base_url}/api/v1/echo", clients, args.seconds))
             show(f"(floor: echo, 1 RPC), {clients} clients", {**floor, "statuses": {"errors": floor["errors"]}})
-            show(f"accepted, {clients} clients", asyncio.run(closed_loop(url, clients, args.seconds, first_payment)))
-            repeats = itertools.cycle(list(accepted))
-            show(f"duplicate, {clients} clients", asyncio.run(closed_loop(url, clients, args.seconds, duplicate)))
-            show(f"forged, {clients} clients", asyncio.run(closed_loop(url, clients, args.seconds, forged)))
+            show_cpu(floor)
+            for label, next_request in (("accepted", first_payment), ("duplicate", duplicate), ("forged", forged)):
+                if label == "duplicate":
+                    repeats = itertools.cycle(list(accepted))
+                figures = measured(stack, closed_loop(url, clients, args.seconds, next_request))
+                show(f"{label}, {clients} clients", figures)
+                print(f"    {figures['rps'] / floor['rps']:.2f}x echo", flush=True)
+                show_cpu(figures)
         booked = stack.sql("payments", "SELECT count(*) AS n FROM payments")[0]["n"]
         print(f"payments booked: {booked} for {len(accepted)} accepted callbacks (exactly one per order)", flush=True)
     finally:

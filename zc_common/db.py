@@ -39,7 +39,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
-def make_engine(url):
+def make_engine(url, pool_size=4):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -54,7 +54,9 @@ def make_engine(url):
     _green_psycopg()
     # Few idle connections per process (many processes share one PostgreSQL), room for
     # a burst up to the worker count; recycle instead of a pre-ping query on every checkout.
-    return create_engine(url, pool_size=4, max_overflow=16, pool_recycle=1800)
+    # A connection beyond ``pool_size`` is closed when returned: a service under steady
+    # concurrent load keeps more (``pool_size``), or it reconnects per transaction.
+    return create_engine(url, pool_size=pool_size, max_overflow=max(0, 20 - pool_size), pool_recycle=1800)
 
 
 def _green_psycopg():
@@ -67,15 +69,17 @@ def _green_psycopg():
 
 
 class Database(DependencyProvider):
-    """``db = Database("accounts")`` on a service gives each worker a Session."""
+    """``db = Database("accounts")`` on a service gives each worker a Session;
+    ``pool_size``: connections kept open between bursts (see make_engine)."""
 
-    def __init__(self, service_name):
+    def __init__(self, service_name, pool_size=4):
         self.service_name = service_name
+        self.pool_size = pool_size
         self.engine = None
         self.sessions = {}
 
     def setup(self):
-        self.engine = make_engine(database_url(self.service_name))
+        self.engine = make_engine(database_url(self.service_name), pool_size=self.pool_size)
         self.Session = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def stop(self):

@@ -6,20 +6,28 @@ against our order. Every callback is logged with its outcome. A paid notice is
 booked once: a repeat of the same transaction is acknowledged without effect; a
 second, different transaction for a paid order is refused and left for
 reconciliation (the provider holds money twice).
+
+One callback is one read, one write and one commit: ``stored`` reads everything
+the rules look at in a single query, ``judge`` decides in plain Python, and the
+rows it asks for go in together (``booking.write``: one statement on PostgreSQL).
+Uniqueness in the database is what settles concurrent callbacks: the payment per
+order, the transaction per provider, the nonce per provider. When a write breaks
+one of them, a concurrent callback got there first; the write is rolled back and
+the callback judged again against what is now stored.
 """
 import base64
 import binascii
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import String, and_, bindparam, delete, literal, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from services.payments import signing
+from services.payments import booking, signing
 from services.payments.models import CallbackLog, FeeOrder, Payment, ProviderTransaction, SeenNonce
-from services.payments.orders import announce_paid
+from services.payments.orders import fee_paid_payload
 from services.payments.providers.base import CallbackRefused
 from services.payments.providers.sandbox import TIMESTAMP_WINDOW
 from zc_common import errors
@@ -27,6 +35,7 @@ from zc_common.text import storable
 
 MAX_LOGGED_BODY = 8192
 NONCE_KEEP = timedelta(seconds=2 * TIMESTAMP_WINDOW + 60)
+ATTEMPTS = 3  # a write that loses a race is judged again; a third loss is not a race any more
 
 
 @dataclass
@@ -34,11 +43,26 @@ class Outcome:
     result: str              # accepted | duplicate
     order_no: str
     status: str              # the order's status after this callback
-    callback_id: str
+    callback_id: str = ""
+    event: dict | None = field(default=None, repr=False)  # the fee_paid event queued, if any
 
     def as_dict(self):
         return {"result": self.result, "order_no": self.order_no, "order_status": self.status,
                 "callback_id": self.callback_id}
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the database holds about one notice (None where there is no such row)."""
+
+    nonce_seen: bool
+    order_status: str | None = None
+    order_amount_fen: int | None = None
+    application_id: str | None = None
+    paid_provider: str | None = None
+    paid_txn_id: str | None = None
+    txn_order_no: str | None = None
+    txn_status: str | None = None
 
 
 def decode_body(body_b64):
@@ -51,117 +75,148 @@ def decode_body(body_b64):
 def handle(session, provider, body, headers, now):
     """Process one callback; returns an ``Outcome`` or raises the domain error to
     answer with. The log row (and a fresh nonce) is committed either way."""
-    log = CallbackLog(id=uuid.uuid4().hex, provider=provider.name,
-                      body=_text(body[:MAX_LOGGED_BODY].decode("utf-8", "replace")),
-                      timestamp=_short(signing.header(headers, signing.TIMESTAMP_HEADER), 32),
-                      nonce=_short(signing.header(headers, signing.NONCE_HEADER), 128),
-                      signature=_short(signing.header(headers, signing.SIGNATURE_HEADER), 160),
-                      **_claimed(body))
+    log = {"provider": provider.name, "body": _text(body[:MAX_LOGGED_BODY].decode("utf-8", "replace")),
+           "timestamp": _short(signing.header(headers, signing.TIMESTAMP_HEADER), 32),
+           "nonce": _short(signing.header(headers, signing.NONCE_HEADER), 128),
+           "signature": _short(signing.header(headers, signing.SIGNATURE_HEADER), 160),
+           "order_no": None, "txn_id": None, "status": None, "amount_fen": None, **_claimed(body)}
     try:
         notice = provider.verify_callback(body, headers, now)
-        log.order_no, log.txn_id = notice.order_no, notice.txn_id
-        log.status, log.amount_fen = notice.status, notice.amount_fen
-        _use_nonce(session, provider.name, notice.nonce)
-        outcome = _apply(session, provider.name, notice, log)
     except CallbackRefused as refusal:
-        _refuse(session, log, refusal.code)
+        _write(session, [], log, "refused", refusal.code)
         raise _domain_error(refusal) from None
-    except errors.DomainError as error:
-        _refuse(session, log, error.code)
-        raise
-    log.outcome = outcome.result
-    session.add(log)
+    log.update(order_no=notice.order_no, txn_id=notice.txn_id, status=notice.status,
+               amount_fen=notice.amount_fen)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _once(session, provider.name, notice, log)
+        except DBAPIError as error:
+            session.rollback()
+            if attempt == ATTEMPTS or not _lost_race(error):
+                raise
+
+
+def _once(session, provider_name, notice, log):
+    log_id = uuid.uuid4().hex
+    stored = read_stored(booking.connection(session), provider_name, notice)
     try:
-        session.commit()
-    except IntegrityError:
-        # A concurrent callback for the same order booked first; what we tried is
-        # rolled back. Judge this one again against what is now stored.
-        session.rollback()
-        return handle_after_race(session, provider, notice, log)
-    outcome.callback_id = log.id
+        outcome, rows = judge(stored, provider_name, notice, log_id, _utcnow())
+    except errors.DomainError as error:
+        # The nonce is kept for a refusal of what it signed (not for a replay of it).
+        rows = [] if stored.nonce_seen else [_nonce_row(provider_name, notice.nonce)]
+        _write(session, rows, log, "refused", error.code, log_id)
+        raise
+    _write(session, rows, log, outcome.result, None, log_id)
+    outcome.callback_id = log_id
     return outcome
 
 
-def handle_after_race(session, provider, notice, log):
-    fresh = CallbackLog(id=uuid.uuid4().hex, **{c: getattr(log, c) for c in (
-        "provider", "body", "timestamp", "nonce", "signature", "order_no", "txn_id", "status", "amount_fen")})
-    try:
-        _use_nonce(session, provider.name, notice.nonce)
-        outcome = _apply(session, provider.name, notice, fresh)
-    except errors.DomainError as error:
-        _refuse(session, fresh, error.code)
-        raise
-    fresh.outcome = outcome.result
-    session.add(fresh)
-    session.commit()
-    outcome.callback_id = fresh.id
-    return outcome
+def read_stored(connection, provider_name, notice):
+    """The order, its payment, the transaction and the nonce, in one query."""
+    row = connection.execute(_STORED, {
+        "provider": provider_name, "nonce": notice.nonce, "order_no": notice.order_no, "txn_id": notice.txn_id,
+    }).one()
+    return Stored(row[0] is not None, *row[1:])
 
 
-def _apply(session, provider_name, notice, log):
-    order = session.scalar(select(FeeOrder).where(FeeOrder.order_no == notice.order_no))
-    if order is None or order.status == "pricing":
+def _stored_query():
+    order, payment = FeeOrder.__table__, Payment.__table__
+    txn, nonce = ProviderTransaction.__table__, SeenNonce.__table__
+    provider, order_no = bindparam("provider", type_=String), bindparam("order_no", type_=String)
+    one = select(literal(1).label("one")).subquery("one")
+    return select(
+        nonce.c.nonce, order.c.status, order.c.amount_fen, order.c.application_id,
+        payment.c.provider, payment.c.txn_id, txn.c.order_no, txn.c.status,
+    ).select_from(
+        one.outerjoin(nonce, and_(nonce.c.provider == provider, nonce.c.nonce == bindparam("nonce", type_=String)))
+        .outerjoin(order, order.c.order_no == order_no)
+        .outerjoin(payment, payment.c.order_no == order_no)
+        .outerjoin(txn, and_(txn.c.provider == provider, txn.c.txn_id == bindparam("txn_id", type_=String))))
+
+
+_STORED = _stored_query()  # built once: a new statement per callback costs more CPU than running it
+
+
+def judge(stored, provider_name, notice, log_id, now):
+    """(Outcome, rows to insert or update) for a verified notice against what is
+    stored, or the DomainError to refuse it with. Plain rules, no database."""
+    if stored.nonce_seen:
+        raise errors.Conflict("nonce_replayed", "回调随机串已使用过（重放）")
+    if stored.order_status is None or stored.order_status == "pricing":
         raise errors.Invalid("unknown_order", "回调中的订单号不存在", field="order_no")
-    txn = session.scalar(select(ProviderTransaction).where(
-        ProviderTransaction.provider == provider_name, ProviderTransaction.txn_id == notice.txn_id))
-    if txn is not None and txn.order_no != order.order_no:
+    if stored.txn_status is not None and stored.txn_order_no != notice.order_no:
         raise errors.Conflict("transaction_order_mismatch", "该交易号此前属于另一订单")
+    nonce = _nonce_row(provider_name, notice.nonce)
     if notice.status == "cancelled":
-        return _cancelled(session, provider_name, notice, order, txn)
-    return _paid(session, provider_name, notice, order, txn, log)
+        return _cancelled(stored, provider_name, notice, nonce, now)
+    return _paid(stored, provider_name, notice, nonce, log_id, now)
 
 
-def _cancelled(session, provider_name, notice, order, txn):
-    if txn is not None and txn.status == "paid":
+def _cancelled(stored, provider_name, notice, nonce, now):
+    if stored.txn_status == "paid":
         # The provider already told us this transaction was paid; a late
         # cancellation of it cannot undo the money.
         raise errors.Conflict("transaction_paid", "该交易已支付，不能再取消")
-    if txn is not None and txn.status == "cancelled":
-        return Outcome("duplicate", order.order_no, order.status, "")
-    session.add(ProviderTransaction(provider=provider_name, txn_id=notice.txn_id, order_no=order.order_no,
-                                    amount_fen=notice.amount_fen, status="cancelled"))
+    if stored.txn_status == "cancelled":
+        return Outcome("duplicate", notice.order_no, stored.order_status), [nonce]
     # A cancelled attempt leaves the order as it was: unpaid orders can be paid
     # again, and a late cancellation of an earlier attempt never unpays an order.
-    return Outcome("accepted", order.order_no, order.status, "")
+    return (Outcome("accepted", notice.order_no, stored.order_status),
+            [nonce, _txn_row(provider_name, notice, "cancelled", now)])
 
 
-def _paid(session, provider_name, notice, order, txn, log):
-    if txn is not None and txn.status == "cancelled":
+def _paid(stored, provider_name, notice, nonce, log_id, now):
+    if stored.txn_status == "cancelled":
         raise errors.Conflict("transaction_cancelled", "该交易此前已被取消，不能再记为已支付")
-    payment = session.scalar(select(Payment).where(Payment.order_no == order.order_no))
-    if payment is not None:
-        if payment.provider == provider_name and payment.txn_id == notice.txn_id:
-            return Outcome("duplicate", order.order_no, order.status, "")
+    if stored.paid_provider is not None:
+        if stored.paid_provider == provider_name and stored.paid_txn_id == notice.txn_id:
+            return Outcome("duplicate", notice.order_no, stored.order_status), [nonce]
         raise errors.Conflict("already_paid", "该订单已通过另一笔交易支付")
-    if notice.amount_fen != order.amount_fen:
+    if notice.amount_fen != stored.order_amount_fen:
         raise errors.Invalid("amount_mismatch",
-                             f"回调金额 {notice.amount_fen} 分与订单金额 {order.amount_fen} 分不符",
+                             f"回调金额 {notice.amount_fen} 分与订单金额 {stored.order_amount_fen} 分不符",
                              field="amount_fen")
-    if order.status == "paid":  # paid without a provider (a zero fee)
+    if stored.order_status == "paid":  # paid without a provider (a zero fee)
         raise errors.Conflict("already_paid", "该订单无需支付或已支付")
-    session.add(Payment(order_no=order.order_no, provider=provider_name, txn_id=notice.txn_id,
-                        amount_fen=notice.amount_fen, callback_id=log.id))
-    session.add(ProviderTransaction(provider=provider_name, txn_id=notice.txn_id, order_no=order.order_no,
-                                    amount_fen=notice.amount_fen, status="paid"))
-    order.status = "paid"
-    order.paid_at = datetime.now(timezone.utc)
-    announce_paid(session, order)
-    return Outcome("accepted", order.order_no, "paid", "")
+    event = booking.event_row("fee_paid", fee_paid_payload(
+        stored.application_id, notice.order_no, notice.amount_fen, now), now)
+    rows = [
+        nonce,
+        booking.Insert(Payment, {"id": uuid.uuid4().hex, "order_no": notice.order_no, "provider": provider_name,
+                                 "txn_id": notice.txn_id, "amount_fen": notice.amount_fen, "paid_at": now,
+                                 "callback_id": log_id}),
+        _txn_row(provider_name, notice, "paid", now),
+        booking.Update(FeeOrder, "order_no", notice.order_no, {"status": "paid", "paid_at": now}),
+        event,
+    ]
+    return Outcome("accepted", notice.order_no, "paid", event=event.values), rows
 
 
-def _use_nonce(session, provider_name, nonce):
-    try:
-        with session.begin_nested():
-            session.add(SeenNonce(provider=provider_name, nonce=nonce))
-    except IntegrityError:
-        raise errors.Conflict("nonce_replayed", "回调随机串已使用过（重放）") from None
+def _nonce_row(provider_name, nonce):
+    return booking.Insert(SeenNonce, {"provider": provider_name, "nonce": nonce, "seen_at": _utcnow()})
 
 
-def _refuse(session, log, code):
-    """Log the refusal and keep the nonce if it was taken: commit what stands."""
-    log.outcome, log.reason = "refused", code
-    session.add(log)
+def _txn_row(provider_name, notice, status, now):
+    return booking.Insert(ProviderTransaction, {
+        "id": uuid.uuid4().hex, "provider": provider_name, "txn_id": notice.txn_id, "order_no": notice.order_no,
+        "amount_fen": notice.amount_fen, "status": status, "updated_at": now})
+
+
+def _write(session, rows, log, outcome, reason, log_id=None):
+    """The rows and the log line, in one go, committed."""
+    entry = {**log, "id": log_id or uuid.uuid4().hex, "outcome": outcome, "reason": reason,
+             "received_at": _utcnow()}
+    booking.write(booking.connection(session), [*rows, booking.Insert(CallbackLog, entry)])
     session.commit()
+    session.expire_all()  # rows changed behind the ORM: objects a caller holds are stale
+
+
+def _lost_race(error):
+    """A uniqueness another transaction claimed first, or (PostgreSQL) a deadlock
+    between two of them: judging again settles it."""
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(getattr(error, "orig", None), "pgcode", None) == "40P01"
 
 
 def _domain_error(refusal):
@@ -194,6 +249,10 @@ def _text(value):
 
 def _short(value, limit):
     return None if value is None else _text(str(value)[:limit])
+
+
+def _utcnow():
+    return datetime.now(timezone.utc)
 
 
 def forget_old_nonces(session, now):

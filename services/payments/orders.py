@@ -58,9 +58,13 @@ def price_order(session, order, fee_fen):
 
 
 def announce_paid(session, order):
-    add_event(session, OutboxEvent, "fee_paid", {
-        "application_id": order.application_id, "order_no": order.order_no,
-        "amount_fen": order.amount_fen, "paid_at": clock.iso(order.paid_at)})
+    add_event(session, OutboxEvent, "fee_paid", fee_paid_payload(
+        order.application_id, order.order_no, order.amount_fen, order.paid_at))
+
+
+def fee_paid_payload(application_id, order_no, amount_fen, paid_at):
+    return {"application_id": application_id, "order_no": order_no, "amount_fen": amount_fen,
+            "paid_at": clock.iso(paid_at)}
 
 
 def order_for_application(session, application_id):

@@ -13,7 +13,7 @@ from nameko.events import EventDispatcher
 from nameko.timer import timer
 from sqlalchemy import select
 
-from services.payments import callbacks, orders, reconcile
+from services.payments import booking, callbacks, orders, reconcile
 from services.payments.models import FeeOrder, OutboxEvent, ProcessedEvent
 from services.payments.providers import DEFAULT_PROVIDER, make_providers
 from zc_common.db import Database
@@ -30,7 +30,7 @@ RECONCILE_SECONDS = float(os.environ.get("ZC_RECONCILE_SECONDS", "600"))
 class PaymentsService:
     name = "payments"
 
-    db = Database("payments")
+    db = Database("payments", pool_size=10)
     dispatch = EventDispatcher()
     applications = RpcProxy("applications")
     providers = make_providers()
@@ -72,8 +72,8 @@ class PaymentsService:
             raise NotFound("unknown_provider", "不支持的支付服务商")
         body = callbacks.decode_body(body_b64)
         outcome = callbacks.handle(self.db, provider, body, headers or {}, time.time())
-        if outcome.result == "accepted":
-            self._relay()
+        if outcome.event is not None:
+            booking.send_now(self.db, outcome.event, self.dispatch)
         return outcome.as_dict()
 
     # -- reconciliation -----------------------------------------------------------
