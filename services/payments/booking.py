@@ -54,18 +54,6 @@ class Update:
         return {prefix + "where": self.key_value, **{prefix + name: value for name, value in self.values.items()}}
 
 
-def connection(session):
-    """The session's connection for ``write`` and the reads before it. On PostgreSQL
-    it is in autocommit: the write is one statement, atomic by itself, and the read
-    before it takes no locks, so a transaction around them would add only its BEGIN
-    and COMMIT round trips (races are settled by unique keys either way)."""
-    if session.in_transaction():
-        return session.connection()
-    if session.get_bind().dialect.name == "postgresql":
-        return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return session.connection()
-
-
 def write(connection, rows):
     """Insert and update ``rows`` in the caller's transaction."""
     if connection.dialect.name == "postgresql":

@@ -98,7 +98,7 @@ def handle(session, provider, body, headers, now):
 
 def _once(session, provider_name, notice, log):
     log_id = uuid.uuid4().hex
-    stored = read_stored(booking.connection(session), provider_name, notice)
+    stored = read_stored(session.connection(), provider_name, notice)
     try:
         outcome, rows = judge(stored, provider_name, notice, log_id, _utcnow())
     except errors.DomainError as error:
@@ -206,7 +206,7 @@ def _write(session, rows, log, outcome, reason, log_id=None):
     """The rows and the log line, in one go, committed."""
     entry = {**log, "id": log_id or uuid.uuid4().hex, "outcome": outcome, "reason": reason,
              "received_at": _utcnow()}
-    booking.write(booking.connection(session), [*rows, booking.Insert(CallbackLog, entry)])
+    booking.write(session.connection(), [*rows, booking.Insert(CallbackLog, entry)])
     session.commit()
     session.expire_all()  # rows changed behind the ORM: objects a caller holds are stale
 

@@ -31,8 +31,12 @@ class SandboxProvider(PaymentProvider):
 
     @property
     def secret(self):
-        # Read each time (a small file): the sandbox does the same, so both always agree.
-        return self._secret if self._secret is not None else signing.sandbox_secret()
+        # Read at first use, when the data dir's key is settled, then kept: the key is
+        # fixed for a running system (the gateway reads it once too), and reading and
+        # deriving it again cost more than checking a callback's signature.
+        if self._secret is None:
+            self._secret = signing.sandbox_secret()
+        return self._secret
 
     def checkout_url(self, order: OrderForCheckout) -> str:
         query = signing.checkout_query(self.secret, order.order_no, order.amount_fen, order.subject,
