@@ -30,7 +30,10 @@ RECONCILE_SECONDS = float(os.environ.get("ZC_RECONCILE_SECONDS", "600"))
 class PaymentsService:
     name = "payments"
 
-    db = Database("payments", pool_size=10)
+    # As many connections kept as workers may run at once (deploy/nameko.yaml): under
+    # a stream of callbacks a smaller pool closed and reopened a connection for about
+    # every other one, costing the service and PostgreSQL more than the callback itself.
+    db = Database("payments", pool_size=20)
     dispatch = EventDispatcher()
     applications = RpcProxy("applications")
     providers = make_providers()
