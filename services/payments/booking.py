@@ -104,7 +104,7 @@ _MARK_SENT = (update(_outbox).where(_outbox.c.event_id == bindparam("sent_event_
               .values(published=True))
 
 
-def send_now(session, event, dispatch):
+def send_now(engine, event, dispatch):
     """Publish an event ``write`` queued, right after its commit, and mark it sent:
     one short transaction for this one row instead of a scan of the outbox.
 
@@ -114,16 +114,15 @@ def send_now(session, event, dispatch):
     a publish would stall the process's other writers) it is sent, then marked, as
     zc_common.outbox.relay does there. The booking is committed already: a failure
     here is logged and the timer's relay retries."""
+    marking = {"sent_event_id": event["event_id"]}
     try:
-        connection = session.connection()
-        if connection.dialect.name == "postgresql":
-            if connection.execute(_MARK_SENT, {"sent_event_id": event["event_id"]}).rowcount == 1:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                if connection.execute(_MARK_SENT, marking).rowcount == 1:
+                    dispatch(event["event_type"], event["payload"])
+            else:
                 dispatch(event["event_type"], event["payload"])
-        else:
-            dispatch(event["event_type"], event["payload"])
-            connection.execute(_MARK_SENT, {"sent_event_id": event["event_id"]})
-        session.commit()
+                connection.execute(_MARK_SENT, marking)
     except Exception:  # noqa: BLE001 — logged; the outbox keeps the event for the timer
         log.warning("outbox: sending %s right away failed; the timer will retry", event["event_type"],
                     exc_info=True)
-        session.rollback()

@@ -74,39 +74,51 @@ def decode_body(body_b64):
 
 def handle(session, provider, body, headers, now):
     """Process one callback; returns an ``Outcome`` or raises the domain error to
-    answer with. The log row (and a fresh nonce) is committed either way."""
+    answer with. The log row (and a fresh nonce) is committed either way, each
+    attempt in a transaction of its own."""
     log = {"provider": provider.name, "body": _text(body[:MAX_LOGGED_BODY].decode("utf-8", "replace")),
            "timestamp": _short(signing.header(headers, signing.TIMESTAMP_HEADER), 32),
            "nonce": _short(signing.header(headers, signing.NONCE_HEADER), 128),
            "signature": _short(signing.header(headers, signing.SIGNATURE_HEADER), 160),
            "order_no": None, "txn_id": None, "status": None, "amount_fen": None, **_claimed(body)}
+    # Core statements on a connection of the session's engine, not through the ORM
+    # session: nothing here needs an identity map, and its bookkeeping cost as much
+    # CPU as the SQL. Rows change behind the session: what it holds is stale.
+    session.expire_all()
+    engine = session.get_bind()
     try:
         notice = provider.verify_callback(body, headers, now)
     except CallbackRefused as refusal:
-        _write(session, [], log, "refused", refusal.code)
+        with engine.begin() as connection:
+            _write(connection, [], log, "refused", refusal.code)
         raise _domain_error(refusal) from None
     log.update(order_no=notice.order_no, txn_id=notice.txn_id, status=notice.status,
                amount_fen=notice.amount_fen)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _once(session, provider.name, notice, log)
+            with engine.begin() as connection:
+                outcome = _once(connection, provider.name, notice, log)
         except DBAPIError as error:
-            session.rollback()
             if attempt == ATTEMPTS or not _lost_race(error):
                 raise
+            continue
+        if isinstance(outcome, errors.DomainError):
+            raise outcome
+        return outcome
 
 
-def _once(session, provider_name, notice, log):
+def _once(connection, provider_name, notice, log):
+    """The Outcome, or the DomainError to answer with once its log line is committed."""
     log_id = uuid.uuid4().hex
-    stored = read_stored(session.connection(), provider_name, notice)
+    stored = read_stored(connection, provider_name, notice)
     try:
         outcome, rows = judge(stored, provider_name, notice, log_id, _utcnow())
     except errors.DomainError as error:
         # The nonce is kept for a refusal of what it signed (not for a replay of it).
         rows = [] if stored.nonce_seen else [_nonce_row(provider_name, notice.nonce)]
-        _write(session, rows, log, "refused", error.code, log_id)
-        raise
-    _write(session, rows, log, outcome.result, None, log_id)
+        _write(connection, rows, log, "refused", error.code, log_id)
+        return error
+    _write(connection, rows, log, outcome.result, None, log_id)
     outcome.callback_id = log_id
     return outcome
 
@@ -202,13 +214,11 @@ def _txn_row(provider_name, notice, status, now):
         "amount_fen": notice.amount_fen, "status": status, "updated_at": now})
 
 
-def _write(session, rows, log, outcome, reason, log_id=None):
-    """The rows and the log line, in one go, committed."""
+def _write(connection, rows, log, outcome, reason, log_id=None):
+    """The rows and the log line, in one go (committed by the caller's ``begin``)."""
     entry = {**log, "id": log_id or uuid.uuid4().hex, "outcome": outcome, "reason": reason,
              "received_at": _utcnow()}
-    booking.write(session.connection(), [*rows, booking.Insert(CallbackLog, entry)])
-    session.commit()
-    session.expire_all()  # rows changed behind the ORM: objects a caller holds are stale
+    booking.write(connection, [*rows, booking.Insert(CallbackLog, entry)])
 
 
 def _lost_race(error):

@@ -76,7 +76,7 @@ class PaymentsService:
         body = callbacks.decode_body(body_b64)
         outcome = callbacks.handle(self.db, provider, body, headers or {}, time.time())
         if outcome.event is not None:
-            booking.send_now(self.db, outcome.event, self.dispatch)
+            booking.send_now(self.db.get_bind(), outcome.event, self.dispatch)
         return outcome.as_dict()
 
     # -- reconciliation -----------------------------------------------------------
