@@ -11,10 +11,10 @@ count sends, closed-loop:
                 acknowledge without effect);
   * forged    — a bad signature (refused and logged).
 Every request is signed afresh (timestamp + nonce + HMAC-SHA256) as the sandbox does.
-The bare RPC echo through the same gateway is printed first, as the floor, and each
-run's ratio to it. Under each line, the CPU milliseconds per request spent by the
-processes that took part (from /proc, as bench/surge.py measures them): on a shared
-machine throughput wanders, CPU per request much less.
+The bare RPC echo through the same gateway is measured right before each kind, as
+the floor, and the kind's ratio to it printed. Under each line, the CPU milliseconds
+per request spent by the processes that took part (from /proc, as bench/surge.py
+measures them): on a shared machine throughput wanders, CPU per request much less.
 """
 import argparse
 import asyncio
@@ -150,15 +150,17 @@ def main():
             return signed(body_for(orders[0], "FORGED"), key=b"not the shared secret")
 
         for clients in [int(c) for c in args.clients.split(",")]:
-            floor = measured(stack, plain_loop(f"{stack.base_url}/api/v1/echo", clients, args.seconds))
-            show(f"(floor: echo, 1 RPC), {clients} clients", {**floor, "statuses": {"errors": floor["errors"]}})
-            show_cpu(floor)
             for label, next_request in (("accepted", first_payment), ("duplicate", duplicate), ("forged", forged)):
                 if label == "duplicate":
                     repeats = itertools.cycle(list(accepted))
                 # Unmeasured first: the echo's processes are warm from the setup, the
                 # payments service's connections and caches are not yet.
                 asyncio.run(closed_loop(url, clients, args.warmup, next_request))
+                # The floor right before each kind: on a shared machine the load moves
+                # within a run, and a ratio to an echo of a minute ago measures that.
+                floor = measured(stack, plain_loop(f"{stack.base_url}/api/v1/echo", clients, args.seconds))
+                show(f"(floor: echo, 1 RPC), {clients} clients", {**floor, "statuses": {"errors": floor["errors"]}})
+                show_cpu(floor)
                 figures = measured(stack, closed_loop(url, clients, args.seconds, next_request))
                 show(f"{label}, {clients} clients", figures)
                 print(f"    {figures['rps'] / floor['rps']:.2f}x echo", flush=True)

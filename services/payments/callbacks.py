@@ -80,7 +80,7 @@ def handle(session, provider, body, headers, now):
            "timestamp": _short(signing.header(headers, signing.TIMESTAMP_HEADER), 32),
            "nonce": _short(signing.header(headers, signing.NONCE_HEADER), 128),
            "signature": _short(signing.header(headers, signing.SIGNATURE_HEADER), 160),
-           "order_no": None, "txn_id": None, "status": None, "amount_fen": None, **_claimed(body)}
+           "order_no": None, "txn_id": None, "status": None, "amount_fen": None}
     # Core statements on a connection of the session's engine, not through the ORM
     # session: nothing here needs an identity map, and its bookkeeping cost as much
     # CPU as the SQL. Rows change behind the session: what it holds is stale.
@@ -89,6 +89,7 @@ def handle(session, provider, body, headers, now):
     try:
         notice = provider.verify_callback(body, headers, now)
     except CallbackRefused as refusal:
+        log.update(_claimed(body))  # what it says, untrusted (a verified notice says it below)
         with engine.begin() as connection:
             _write(connection, [], log, "refused", refusal.code)
         raise _domain_error(refusal) from None
