@@ -39,6 +39,9 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
+WORKERS = 20  # deploy/nameko.yaml max_workers: at most one connection each at a time
+
+
 def make_engine(url, pool_size=4):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -56,7 +59,7 @@ def make_engine(url, pool_size=4):
     # a burst up to the worker count; recycle instead of a pre-ping query on every checkout.
     # A connection beyond ``pool_size`` is closed when returned: a service under steady
     # concurrent load keeps more (``pool_size``), or it reconnects per transaction.
-    return create_engine(url, pool_size=pool_size, max_overflow=max(0, 20 - pool_size), pool_recycle=1800)
+    return create_engine(url, pool_size=pool_size, max_overflow=max(0, WORKERS - pool_size), pool_recycle=1800)
 
 
 def _green_psycopg():

@@ -1,8 +1,9 @@
 """The payments service: fee orders, provider callbacks, reconciliation.
 
 The class is the door; the rules live in ``orders``, ``callbacks`` and
-``reconcile``. Events leave through the transactional outbox: ``relay`` right
-after each commit and again on a timer.
+``reconcile``. Events leave through the transactional outbox: right after each
+commit (a callback's fee_paid by its id, ``booking.send_now``; otherwise ``relay``)
+and again on a timer.
 """
 import logging
 import os
