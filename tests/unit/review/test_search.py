@@ -53,14 +53,20 @@ def test_the_name_combines_with_status_year_and_number(session):
     assert found(session, name="伟明", number="RSSQ20260000002") == []
 
 
-def test_paging_reads_the_page_after_the_offset():
+def namesakes(count):
+    """``count`` applications of 张伟 at unit u1, an hour apart."""
     session = session_for(Base)
     start = datetime(2026, 3, 1, tzinfo=timezone.utc)
-    for n in range(45):
+    for n in range(count):
         session.add(ReviewCase(application_id=f"a{n:02d}", number=f"N{n}", year=2026, applicant_name="张伟"))
         session.add(Visit(org_id="u1", application_id=f"a{n:02d}", first_arrived_at=start + timedelta(hours=n),
                           year=2026))
     session.commit()
+    return session
+
+
+def test_paging_reads_the_page_after_the_offset():
+    session = namesakes(45)
     pages = [views.query(session, ADMIN, name="张伟", page=p, page_size=20) for p in (1, 2, 3)]
     assert [len(p["items"]) for p in pages] == [20, 20, 5] and {p["total"] for p in pages} == {45}
     ids = [item["application_id"] for p in pages for item in p["items"]]
@@ -71,13 +77,7 @@ def test_paging_reads_the_page_after_the_offset():
 
 def test_past_the_count_cap_the_total_is_a_lower_bound_and_deep_pages_still_read(monkeypatch):
     monkeypatch.setattr(views, "COUNT_CAP", 10)
-    session = session_for(Base)
-    start = datetime(2026, 3, 1, tzinfo=timezone.utc)
-    for n in range(25):
-        session.add(ReviewCase(application_id=f"a{n:02d}", number=f"N{n}", year=2026, applicant_name="张伟"))
-        session.add(Visit(org_id="u1", application_id=f"a{n:02d}", first_arrived_at=start + timedelta(hours=n),
-                          year=2026))
-    session.commit()
+    session = namesakes(25)
     for filters in ({}, {"name": "张伟"}):
         pages = [views.query(session, ADMIN, page=p, page_size=5, **filters) for p in (1, 2, 3, 5, 6)]
         assert {(p["total"], p["total_is_lower_bound"]) for p in pages} == {(10, True)}
