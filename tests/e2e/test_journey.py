@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import ui
-from tests.e2e.conftest import SHOTS
+from tests.e2e.conftest import DESKTOP, PHONE, SHOTS
 from tests.integration.accounts_helpers import credit_code, id_number
 from tests.stack import ADMIN_PASSWORD
 from tests.unit.applications.helpers import COMPLETE
@@ -298,6 +298,12 @@ def test_unit_comments_and_returns(page, web):
     name_box.fill(J["applicant_name"][1:])
     page.get_by_role("button", name="查询").click()
     expect(page.locator(".el-table__row").filter(has_text=J["number"])).to_have_count(1)
+    ui.snap(page, "review-query")
+    # At phone width the filters stack, one per line, and nothing runs off the screen.
+    page.set_viewport_size(PHONE)
+    expect(name_box).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
     done("returned")
 
 
