@@ -7,8 +7,8 @@ Which RPCs were *synchronous* for the request: the gateway's own calls (they car
 no ``nameko.call_id_stack``) and every call whose call stack holds only RPC
 entrypoints (``service.method.<uuid>`` where ``service.method`` is an RPC method):
 those were made while the caller waited. A call made by an event handler or a timer
-has that entrypoint in its stack and ran after the answer. ``accounts.notify`` is
-sent with ``call_async`` (nobody waits for it): counted apart, as a notice."""
+has that entrypoint in its stack and ran after the answer. Review's notices are
+events (``review.notice_requested``): counted apart as well, as notices."""
 import time
 from collections import Counter
 
@@ -17,7 +17,7 @@ from kombu import Connection, Exchange, Queue, binding
 RPC_EXCHANGE = "nameko-rpc"
 EVENT_SOURCES = ("accounts", "applications", "payments", "review", "documents")
 SERVICES = set(EVENT_SOURCES)
-NOT_AWAITED = {"accounts.notify"}
+NOTICE_EVENT = "review.notice_requested"
 
 
 class Tap:
@@ -64,18 +64,17 @@ def classify(messages):
     rpc = [(key, headers) for exchange, key, headers in messages
            if exchange == RPC_EXCHANGE and key.split(".", 1)[0] in SERVICES]
     rpc_methods = {key for key, _ in rpc}
-    sync, notices, later = Counter(), Counter(), Counter()
+    sync, later = Counter(), Counter()
     for key, headers in rpc:
         stack = headers.get("nameko.call_id_stack") or []
         entries = {".".join(entry.split(".")[:2]) for entry in stack}
-        if key in NOT_AWAITED:
-            notices[key] += 1
-        elif entries <= rpc_methods:
+        if entries <= rpc_methods:
             sync[key] += 1
         else:
             later[key] += 1
     events = Counter(f"{exchange.removesuffix('.events')}.{key}" for exchange, key, _ in messages
                      if exchange.endswith(".events"))
+    notices = Counter({NOTICE_EVENT: events[NOTICE_EVENT]}) if events[NOTICE_EVENT] else Counter()
     return {"sync": sync, "notices": notices, "async": later, "events": events}
 
 

@@ -149,15 +149,12 @@ class AccountsService:
     def get_users(self, ids):
         return organizations.get_users(self.db, ids)
 
-    @rpc(expected_exceptions=DomainError)
-    def notify(self, user_ids=(), org_ids=(), subject="", body="", kind="notice"):
-        return notifications.notify(self.db, user_ids, org_ids, subject, body, kind)
-
     @event_handler("review", "notice_requested")
     def on_notice_requested(self, payload):
         """Review's notices (a task arrived, a status changed, a task overdue) come as
-        events: nobody waits for them (services/review/remote.py)."""
-        notifications.notify(self.db, payload.get("user_ids") or (), payload.get("org_ids") or (),
+        events: nobody waits for them (services/review/remote.py). Returns how many
+        messages were queued."""
+        return notifications.notify(self.db, payload.get("user_ids") or (), payload.get("org_ids") or (),
                              payload.get("subject") or "", payload.get("body") or "",
                              payload.get("kind") or "notice")
 

@@ -161,8 +161,9 @@ def test_notify_queues_one_message_per_recipient(service, admin, db):
         service.add_staff(actor, department["id"], {"username": f"staff{n}x", "password": PASSWORD,
                                                     "name": "员工", "phone": phone()})
     person = service.register_applicant(applicant())
-    assert service.notify(user_ids=[person["user_id"]], org_ids=[department["id"]],
-                          subject="申请书已退回", body="请修改后重新提交", kind="application_returned") == 3
+    assert service.on_notice_requested({"user_ids": [person["user_id"]], "org_ids": [department["id"]],
+                                        "subject": "申请书已退回", "body": "请修改后重新提交",
+                                        "kind": "application_returned"}) == 3
     rows = db.scalars(select(Notification)).all()
     assert len(rows) == 3 and {r.channel for r in rows} == {"sms"} and {r.status for r in rows} == {"pending"}
     sent = []

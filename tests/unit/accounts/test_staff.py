@@ -120,8 +120,9 @@ def test_disabled_staff_get_no_notifications(service, actor, org, db):
     kept = add(service, actor, org, "staff_t")
     gone = add(service, actor, org, "staff_s")
     service.set_staff_disabled(actor, org["id"], gone["user_id"], True)
-    assert service.notify(org_ids=[org["id"]], subject="待审核", body="有新的申请书") == 1
-    assert service.notify(user_ids=[gone["user_id"]], subject="待审核", body="有新的申请书") == 0
+    notice = {"subject": "待审核", "body": "有新的申请书"}
+    assert service.on_notice_requested({**notice, "org_ids": [org["id"]]}) == 1
+    assert service.on_notice_requested({**notice, "user_ids": [gone["user_id"]]}) == 0
     assert [n.user_id for n in db.scalars(select(Notification))] == [kept["user_id"]]
 
 
