@@ -6,7 +6,8 @@
 
 Starts its own copy of the system (tests.stack; it inherits this environment),
 logs the bootstrap admin and a fresh applicant in, and prints throughput and p99
-for each, each as a ratio of the echo floor.
+for each, each as a ratio of the echo floor, and where each request's CPU went
+(milliseconds per request, per process).
 """
 import argparse
 import asyncio
@@ -15,6 +16,7 @@ import os
 import requests
 
 from bench.common import closed_loop, show, start_stack
+from bench.cpu import cpu_delta, cpu_snapshot, per_request
 from tests.client import ApiClient
 from tests.stack import ADMIN_PASSWORD
 
@@ -27,6 +29,18 @@ def applicant_with_application(stack, admin_token):
     person = new_applicant(api)
     application = new_application(api, make_committee(api, admin_token), register_unit(api), person)
     return person["token"], application["id"]
+
+
+def measured(stack, url, clients, seconds, headers=None):
+    before = cpu_snapshot(stack)
+    figures = asyncio.run(closed_loop(url, clients, seconds, headers=headers))
+    figures["cpu_ms"] = per_request(cpu_delta(before, cpu_snapshot(stack))[0], figures["requests"])
+    return figures
+
+
+def show_cpu(figures):
+    print("  CPU ms per request: " + ", ".join(f"{name} {ms:.2f}" for name, ms in figures["cpu_ms"].items()
+                                               if ms >= 0.05), flush=True)
 
 
 def main():
@@ -46,11 +60,13 @@ def main():
                  ("GET /applications/{id}", f"{stack.base_url}/api/v1/applications/{application_id}", applicant)]
         for clients in [int(c) for c in args.clients.split(",")]:
             asyncio.run(closed_loop(f"{stack.base_url}/api/v1/echo", clients, 2))  # warm-up
-            echo = asyncio.run(closed_loop(f"{stack.base_url}/api/v1/echo", clients, args.seconds))
+            echo = measured(stack, f"{stack.base_url}/api/v1/echo", clients, args.seconds)
             show(f"echo (1 RPC), {clients} clients", echo)
+            show_cpu(echo)
             for label, url, headers in reads:
-                figures = asyncio.run(closed_loop(url, clients, args.seconds, headers=headers))
+                figures = measured(stack, url, clients, args.seconds, headers)
                 show(f"{label}, {clients} clients", figures)
+                show_cpu(figures)
                 print(f"  {label} ÷ echo throughput: {figures['rps'] / echo['rps']:.2f}   "
                       f"p99 ratio: {figures['p99_ms'] / echo['p99_ms']:.2f}", flush=True)
     finally:

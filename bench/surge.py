@@ -36,7 +36,6 @@ import asyncio
 import copy
 import io
 import json
-import os
 import random
 import resource
 import statistics
@@ -54,7 +53,8 @@ import jwt
 from sqlalchemy import func, insert, select
 
 from bench.common import closed_loop
-from deploy import launcher, processes
+from bench.cpu import cpu_delta, cpu_snapshot
+from deploy import launcher
 from tests.client import ApiClient
 from tests.integration import test_applications_world as world_builders
 from tests.integration.accounts_helpers import id_number, login, phone, register_unit
@@ -225,74 +225,6 @@ def _clone(stack, n, templates, units):
     for engine in engines.values():
         engine.dispose()
     return applicants
-
-
-# -- CPU from /proc ------------------------------------------------------------------------
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_of(pid):
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def _broker_pids():
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == "beam.smp":
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
-def _postgres_backends(stack):
-    if not stack.databases:
-        return []
-    from tests.stack import _pg_admin
-    connection = _pg_admin()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s)",
-                           (list(stack.databases.values()),))
-            return [row[0] for row in cursor.fetchall()]
-    finally:
-        connection.close()
-
-
-def cpu_snapshot(stack):
-    """CPU seconds so far, per supervised process (its replicas and their children
-    summed), the broker (shared by the machine), and this copy's PostgreSQL backends
-    (those alive at the moment: a lower bound)."""
-    figures, pids = {}, {}
-    for name, _ in processes.read_procfile():
-        own = stack.pids_of(name)
-        every = own + [child for pid in own for child in launcher.descendants(pid)]
-        figures[name] = sum(_cpu_of(pid) for pid in every)
-        pids[name] = tuple(own)
-    figures["rabbitmq (shared)"] = sum(_cpu_of(pid) for pid in _broker_pids())
-    backends = _postgres_backends(stack)
-    figures["postgres backends"] = {pid: _cpu_of(pid) for pid in backends}
-    figures["bench client"] = sum(os.times()[:2])
-    return figures, pids
-
-
-def cpu_delta(before, after):
-    (first, first_pids), (last, last_pids) = before, after
-    delta = {}
-    for name, value in last.items():
-        if name == "postgres backends":
-            delta[name] = sum(cpu - first[name].get(pid, 0.0) for pid, cpu in value.items())
-        else:
-            delta[name] = value - first.get(name, 0.0)
-    restarted = [name for name in last_pids if last_pids[name] != first_pids.get(name)]
-    return delta, restarted
 
 
 # -- the surge ---------------------------------------------------------------------------------
