@@ -293,5 +293,6 @@ def banner(base_url, env, admin_password, generated, logins, seconds):
     lines += [f"  Data:        {env['ZC_DATA_DIR']}",
               f"  Logs:        {processes.logs_dir(env['ZC_DATA_DIR'])}/<process>.log "
               "(crashed processes are restarted)",
+              f"  Processes:   {processes.describe(processes.parse_replicas(env.get('ZC_REPLICAS')))}",
               "  Stop:        Ctrl-C", "=" * 64]
     return "\n".join(lines)

@@ -17,9 +17,11 @@ from zc_common.config import SERVICES
 ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "deploy" / "Procfile"
 
-# Only the Nameko services may run several copies: they share their RPC queue. The
-# gateway, the sandbox and the object store each bind fixed ports.
-REPLICABLE = tuple(SERVICES)
+# The Nameko services may run several copies (they share their RPC queue), and so may
+# the gateway: its copies share one port (SO_REUSEPORT; the kernel spreads the
+# connections). The sandbox and the object store each bind fixed ports of their own.
+REPLICABLE = (*SERVICES, "gateway")
+SHARED_PORT = {"gateway": "ZC_GATEWAY_REUSE_PORT"}   # set for a program with several copies
 
 # A process must stay up this long to count as started (a Nameko service needs a
 # few seconds to import and connect on a busy machine; one that crashes on start
@@ -124,6 +126,7 @@ def supervisord_config(data_dir, programs, replicas=None, root=ROOT):
             "stopasgroup=true",
             "killasgroup=true",
             "umask=077",   # the data dir's files are the owner's only (launcher.PROCESS_UMASK)
+            *([f'environment={SHARED_PORT[name]}="1"'] if count > 1 and name in SHARED_PORT else []),
             "redirect_stderr=true",
             f"stdout_logfile={_quoted(logs)}/{process_name}.log",
             "stdout_logfile_maxbytes=10MB",
@@ -133,6 +136,12 @@ def supervisord_config(data_dir, programs, replicas=None, root=ROOT):
     # by program would wait for each in turn).
     sections += ["", f"[group:{GROUP}]", "programs=" + ",".join(name for name, _ in programs)]
     return "\n".join(sections) + "\n"
+
+
+def describe(replicas, programs=None):
+    """What runs, for the banner: ``accounts, applications ×2, …``."""
+    names = [name for name, _ in (programs or read_procfile())]
+    return ", ".join(name + (f" ×{replicas[name]}" if replicas.get(name, 1) > 1 else "") for name in names)
 
 
 def write_config(env, programs=None):

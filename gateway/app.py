@@ -65,7 +65,11 @@ def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s gateway %(levelname)s %(message)s")
     port = int(os.environ.get("ZC_PORT", "8080"))
     host = os.environ.get("ZC_HOST", "127.0.0.1")
-    web.run_app(init_app(), host=host, port=port, access_log=None, print=None)
+    # Several gateway processes share the port when make run starts replicas
+    # (deploy/processes.py sets this); otherwise a second gateway on a taken port
+    # fails at once, as it should.
+    shared = os.environ.get("ZC_GATEWAY_REUSE_PORT") == "1"
+    web.run_app(init_app(), host=host, port=port, access_log=None, print=None, reuse_port=shared or None)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,20 @@ def test_replicas_are_numbered_processes_with_logs_of_their_own(tmp_path):
     assert config.get("program:accounts", "numprocs") == "1"
 
 
-@pytest.mark.parametrize("text", ["gateway=2", "objectstore=2", "nosuch=2", "review=0", "review=x", "review"])
+def test_gateway_replicas_share_the_port_and_a_single_gateway_does_not(tmp_path):
+    shared = rendered(tmp_path, processes.parse_replicas("gateway=2"))
+    assert shared.get("program:gateway", "numprocs") == "2"
+    assert shared.get("program:gateway", "environment") == 'ZC_GATEWAY_REUSE_PORT="1"'
+    assert not rendered(tmp_path).has_option("program:gateway", "environment")
+    assert not shared.has_option("program:review", "environment")
+
+
+def test_the_banner_names_what_runs():
+    programs = [("objectstore", "x"), ("review", "y"), ("gateway", "z")]
+    assert processes.describe({"review": 2}, programs) == "objectstore, review ×2, gateway"
+
+
+@pytest.mark.parametrize("text", ["sandbox_pay=2", "objectstore=2", "nosuch=2", "review=0", "review=x", "review"])
 def test_replicas_only_for_services_and_with_a_sane_count(text):
     with pytest.raises(processes.ProcessConfigError):
         processes.parse_replicas(text)
