@@ -13,8 +13,10 @@ def main():
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name not in ("all", "common"))
     failed = []
     for name in names:
-        print(f"\n== bench/{name}.py {' '.join(ARGS.get(name, []))}", flush=True)
         module = importlib.import_module(f"bench.{name}")
+        if not hasattr(module, "main"):   # a shared part (bench/cpu.py), not a bench
+            continue
+        print(f"\n== bench/{name}.py {' '.join(ARGS.get(name, []))}", flush=True)
         sys.argv = [name, *ARGS.get(name, [])]
         try:
             module.main()
