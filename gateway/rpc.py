@@ -72,6 +72,7 @@ class RpcClient:
         self.services = tuple(services)
         self.probe_every = probe_every
         self.idle = set()  # services whose queue exists with no consumer (last probe)
+        self.consumers = {}  # service -> consumers of its queue (last probe; instances)
         self._probe_task = None
 
     async def start(self):
@@ -127,6 +128,7 @@ class RpcClient:
         """The services whose ``rpc-<service>`` queue exists but has no consumer.
         (A missing queue is left to ``mandatory``: the publish comes back.)"""
         idle = set()
+        counts = {}
         channel = None
         try:
             for service in self.services:
@@ -135,12 +137,15 @@ class RpcClient:
                 try:
                     queue = await channel.declare_queue(f"rpc-{service}", passive=True, timeout=2)
                 except aio_pika.exceptions.ChannelClosed:  # NOT_FOUND closes the channel
+                    counts[service] = 0
                     continue
-                if queue.declaration_result.consumer_count == 0:
+                counts[service] = queue.declaration_result.consumer_count
+                if counts[service] == 0:
                     idle.add(service)
         finally:
             if channel is not None and not channel.is_closed:
                 await channel.close()
+        self.consumers = counts
         return idle
 
     async def _on_reply(self, message):

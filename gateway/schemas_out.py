@@ -279,9 +279,20 @@ class PublicityEntry(BaseModel):
 
 # -- system ---------------------------------------------------------------------------------------------
 
+class HealthCheckOut(BaseModel):
+    ok: bool
+    ms: float
+    error: str | None = None
+
+
 class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
-    services: dict[str, Literal["ok", "unavailable", "timeout", "error"]]
+    # unhealthy: the service answered, but a check (its database, object store) failed
+    services: dict[str, Literal["ok", "unhealthy", "unavailable", "timeout", "error"]]
+    # consumers of each service's rpc-<service> queue (null before the first count)
+    instances: dict[str, int | None]
+    # each answering service's checks: {"database": {"ok", "ms", "error"?}, ...}
+    checks: dict[str, dict[str, HealthCheckOut]]
 
 
 class Echo(BaseModel):

@@ -32,6 +32,7 @@ from services.accounts.remote import Documents
 from services.accounts.schemas import require_role
 from zc_common.db import Database
 from zc_common.errors import DomainError
+from zc_common.health import Health
 from zc_common.outbox import ProcessRelay
 from zc_common.rpc import RpcProxy, event_handler, rpc
 
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 _outbox = ProcessRelay(OutboxEvent)
 
 
-class AccountsService:
+class AccountsService(Health):
     name = "accounts"
 
     db = Database("accounts")

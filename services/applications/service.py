@@ -12,6 +12,7 @@ from services.applications.models import Application, IdempotencyKey, OutboxEven
 from zc_common import idempotency
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden
+from zc_common.health import Health
 from zc_common.outbox import ProcessRelay, first_time
 from zc_common.remote import calling
 from zc_common.rpc import RpcProxy, event_handler, rpc
@@ -26,7 +27,7 @@ def _admin(actor):
         raise Forbidden("forbidden", "只有平台管理员可以维护资格目录")
 
 
-class ApplicationsService:
+class ApplicationsService(Health):
     name = "applications"
 
     db = Database("applications")

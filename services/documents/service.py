@@ -13,17 +13,19 @@ from services.documents.storage import ObjectStore
 from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, NotFound
+from zc_common.health import Health, database, object_store
 from zc_common.remote import calling  # also: remote domain errors arrive as themselves
 from zc_common.rpc import RpcProxy, rpc
 
 log = logging.getLogger(__name__)
 
 
-class DocumentsService:
+class DocumentsService(Health):
     name = "documents"
 
     db = Database("documents")
     bucket = ObjectStore()
+    health_checks = {"database": database, "object_store": object_store}
     applications = RpcProxy("applications")
     review = RpcProxy("review")
 

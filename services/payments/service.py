@@ -19,6 +19,7 @@ from services.payments.models import FeeOrder, OutboxEvent, ProcessedEvent
 from services.payments.providers import DEFAULT_PROVIDER, make_providers
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
+from zc_common.health import Health
 from zc_common.outbox import first_time, relay
 from zc_common.remote import calling
 from zc_common.rpc import RpcProxy, event_handler, rpc
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 RECONCILE_SECONDS = float(os.environ.get("ZC_RECONCILE_SECONDS", "600"))
 
 
-class PaymentsService:
+class PaymentsService(Health):
     name = "payments"
 
     # As many connections kept as workers may run at once (deploy/nameko.yaml): under

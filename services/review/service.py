@@ -13,6 +13,7 @@ from zc_common import idempotency
 from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden
+from zc_common.health import Health
 from zc_common.outbox import first_time
 from zc_common.rpc import RpcProxy, event_handler, rpc
 
@@ -31,7 +32,7 @@ def committee_staff(actor):
     return actor
 
 
-class ReviewService:
+class ReviewService(Health):
     name = "review"
 
     db = Database("review")

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from gateway.api import Api, openapi_document
 from gateway.app import init_app
 from gateway.rpc import RemoteError, ServiceTimeout, ServiceUnavailable
+from zc_common.config import SERVICES
 
 
 class FakeRpc:
@@ -45,15 +46,44 @@ def make_client(aiohttp_client):
     return make
 
 
+def healthy(service):
+    return {"service": service, "ok": True, "instance": "h-1", "checks": {"database": {"ok": True, "ms": 0.4}}}
+
+
 async def test_health_is_503_naming_the_service_that_is_down(make_client):
-    answers = {(s, "ping"): "ok" for s in ("accounts", "applications", "review", "documents")}
-    answers[("payments", "ping")] = raiser(ServiceUnavailable("payments"))
+    answers = {(s, "health"): healthy(s) for s in ("accounts", "applications", "review", "documents")}
+    answers[("payments", "health")] = raiser(ServiceUnavailable("payments"))
     client = await make_client(answers)
     response = await client.get("/api/v1/health")
     assert response.status == 503
     body = await response.json()
     assert body["services"]["payments"] == "unavailable"
     assert body["services"]["accounts"] == "ok"
+    assert body["checks"]["accounts"] == {"database": {"ok": True, "ms": 0.4}}
+    assert "payments" not in body["checks"]
+
+
+async def test_health_is_503_with_the_reason_when_a_service_answers_not_ok(make_client):
+    answers = {(s, "health"): healthy(s) for s in ("accounts", "applications", "review", "payments")}
+    answers[("documents", "health")] = {
+        "service": "documents", "ok": False, "instance": "h-2",
+        "checks": {"database": {"ok": True, "ms": 1.0},
+                   "object_store": {"ok": False, "ms": 2.0, "error": "LookupError: bucket 'zhicheng' does not exist"}}}
+    client = await make_client(answers)
+    response = await client.get("/api/v1/health")
+    assert response.status == 503
+    body = await response.json()
+    assert body["status"] == "degraded"
+    assert body["services"]["documents"] == "unhealthy"
+    assert "does not exist" in body["checks"]["documents"]["object_store"]["error"]
+
+
+async def test_health_checks_are_shared_by_requests_within_a_second(aiohttp_client):
+    fake = FakeRpc({(s, "health"): healthy(s) for s in SERVICES})
+    client = await aiohttp_client(init_app(rpc=fake))
+    for _ in range(5):
+        assert (await client.get("/api/v1/health")).status == 200
+    assert sorted(c[0] for c in fake.calls if c[1] == "health") == sorted(SERVICES)
 
 
 async def test_remote_domain_error_maps_through_the_one_table(make_client):
