@@ -13,6 +13,7 @@ import xmlrpc.client
 from pathlib import Path
 
 from zc_common.config import SERVICES
+from zc_common.logs import QUIET_WARNINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "deploy" / "Procfile"
@@ -76,6 +77,11 @@ def _quoted(value):
     return str(value).replace("%", "%%")
 
 
+def python_warnings(environ=os.environ):
+    """The processes' PYTHONWARNINGS: the caller's filters, then ours."""
+    return ",".join(filter(None, (environ.get("PYTHONWARNINGS", "").strip(), QUIET_WARNINGS)))
+
+
 def supervisord_config(data_dir, programs, replicas=None, root=ROOT):
     """The text of a supervisord.conf that runs ``programs`` in the foreground."""
     data_dir, logs = Path(data_dir), logs_dir(data_dir)
@@ -91,6 +97,8 @@ def supervisord_config(data_dir, programs, replicas=None, root=ROOT):
         "logfile_backups=3",
         f"pidfile={_quoted(data_dir / 'supervisord.pid')}",
         f"childlogdir={_quoted(logs)}",
+        # Every process: no EventletDeprecationWarning at start (zc_common.logs.QUIET_WARNINGS).
+        f'environment=PYTHONWARNINGS="{_quoted(python_warnings())}"',
         # As root, say so: supervisord otherwise warns that it could not drop privileges.
         *(["user=root"] if os.geteuid() == 0 else []),
         "",

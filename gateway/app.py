@@ -1,6 +1,5 @@
 """The aiohttp application: ``init_app(settings)`` wires the RPC client, the error
 middleware and every route module; ``main`` serves it on ``ZC_PORT``."""
-import logging
 import os
 
 from aiohttp import web
@@ -11,10 +10,12 @@ from gateway.api import api
 from gateway.keys import ACTORS, RPC, SETTINGS
 from gateway.middleware import errors
 from gateway.objects import object_store
+from gateway.request_log import request_log, setup_request_log
 from gateway.rpc import RpcClient
 from gateway.security import setup_security_headers
 from gateway.upload_limits import UPLOAD_LIMITS, UploadLimits, UploadSettings
 from gateway.web import setup_frontend
+from zc_common import logs
 from zc_common.config import SERVICES, amqp_uri, rpc_timeout, secret_key
 
 MAX_JSON_BODY = 1024 * 1024  # JSON bodies; uploads stream with their own limit
@@ -47,10 +48,11 @@ async def actors(app):
 
 def init_app(settings=None, rpc=None):
     settings = {"amqp_uri": amqp_uri(), "rpc_timeout": rpc_timeout(), **(settings or {})}
-    app = web.Application(middlewares=[errors], client_max_size=MAX_JSON_BODY)
+    app = web.Application(middlewares=[request_log, errors], client_max_size=MAX_JSON_BODY)
     app[SETTINGS] = settings
     app[UPLOAD_LIMITS] = UploadLimits(settings.get("uploads") or UploadSettings.from_env())
     setup_security_headers(app)
+    setup_request_log(app)
     if rpc is not None:
         app[RPC] = rpc
     app.cleanup_ctx.append(rpc_client)
@@ -62,7 +64,7 @@ def init_app(settings=None, rpc=None):
 
 
 def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s gateway %(levelname)s %(message)s")
+    logs.configure("gateway")
     port = int(os.environ.get("ZC_PORT", "8080"))
     host = os.environ.get("ZC_HOST", "127.0.0.1")
     # Several gateway processes share the port when make run starts replicas

@@ -13,7 +13,9 @@ its consumer; while it is down, calls fail at once with ``ServiceUnavailable``
 way — their replies would never arrive on the new reply queue. Every request
 carries its deadline (header ``nameko.deadline``, epoch seconds; a margin before
 the gateway stops waiting: ``start_margin``) and expires in the queue then, so a
-service that comes back late never runs it (zc_common.rpc).
+service that comes back late never runs it (zc_common.rpc); and the id of the HTTP
+request it serves (header ``nameko.request_id``: nameko's context data, passed on to
+every call and event that follows — zc_common.logs).
 A background probe counts each service's consumers; calls to a service whose
 queue has none (restarting, crashed) are 503 at once instead of 504 after the
 timeout.
@@ -29,8 +31,11 @@ import aio_pika
 from aio_pika.exceptions import DeliveryError
 from pamqp.commands import Basic
 
+from zc_common import logs
+
 EXCHANGE = "nameko-rpc"
 DEADLINE_HEADER = "nameko.deadline"   # read by zc_common.rpc in every service
+REQUEST_ID_HEADER = logs.REQUEST_ID_HEADER  # the request's id, nameko context data (zc_common.logs)
 PROBE_EVERY = 1.0                     # seconds between consumer counts
 RECONNECT_EVERY = 1                   # seconds between reconnection attempts
 
@@ -161,6 +166,9 @@ class RpcClient:
         future = asyncio.get_running_loop().create_future()
         self.pending[correlation_id] = future
         headers = {f"nameko.{k}": v for k, v in (context or {}).items()}
+        request_id = logs.current_request_id()   # the HTTP request being served (gateway/request_log.py)
+        if request_id and REQUEST_ID_HEADER not in headers:
+            headers[REQUEST_ID_HEADER] = request_id
         # The service must start the work by the deadline, which comes a margin before
         # this wait ends: a request taken off a long queue at the last moment still has
         # the margin to answer, instead of being applied after its user got a 504.

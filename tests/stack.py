@@ -60,7 +60,10 @@ class Stack:
             "ZC_AMQP_URI": self.amqp_uri,
             "ZC_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "ZC_WEED_BASE": str(launcher.free_port_block(size=20, start=22000, end=32700)),
-            "ZC_LOG_LEVEL": "WARNING",
+            # One line per request and per RPC/event worker, JSON: tests follow a request
+            # through them (tests/integration/test_request_trace.py).
+            "ZC_LOG_LEVEL": "INFO",
+            "ZC_LOG_FORMAT": "json",
             # Slow uploads are cut off after seconds, not minutes (tests/integration/test_slow_uploads.py).
             "ZC_UPLOAD_RATE_GRACE": "3",
         }

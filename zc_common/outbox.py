@@ -8,6 +8,12 @@ loses them). Every payload carries ``event_id``; consumers record it in their
 
     class OutboxEvent(OutboxMixin, Base): __tablename__ = "outbox"
     class ProcessedEvent(InboxMixin, Base): __tablename__ = "processed_events"
+
+An event leaves under the request that queued it, not the one that runs the relay (a
+timer's, or another request's that relays a batch): ``add_event`` keeps the current
+request id (zc_common.logs) in the stored payload under ``CONTEXT_KEY``, and ``relay``
+takes it out again and publishes the event with it as its context header
+(zc_common.rpc.EventDispatcher). Consumers never see the key.
 """
 import logging
 import threading
@@ -18,9 +24,12 @@ from sqlalchemy import JSON, Boolean, Integer, String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zc_common import logs
 from zc_common.db import UTCDateTime
 
 log = logging.getLogger(__name__)
+
+CONTEXT_KEY = "_context"   # in a stored payload only: {"request_id": …}
 
 
 def _utcnow():
@@ -45,9 +54,21 @@ class InboxMixin:
 def add_event(session, model, event_type, payload):
     """Queue an event in the caller's transaction; it leaves after the commit."""
     event_id = str(uuid.uuid4())
-    session.add(model(event_id=event_id, event_type=event_type,
-                      payload={**payload, "event_id": event_id}))
+    payload = {**payload, "event_id": event_id}
+    request_id = logs.current_request_id()
+    if request_id:
+        payload[CONTEXT_KEY] = {"request_id": request_id}
+    session.add(model(event_id=event_id, event_type=event_type, payload=payload))
     return event_id
+
+
+def dispatch_stored(dispatch, event_type, stored):
+    """Publish a stored payload: without ``CONTEXT_KEY``, under the request id it kept
+    (none if it kept none)."""
+    payload = dict(stored)
+    context = payload.pop(CONTEXT_KEY, None) or {}
+    with logs.publishing_as(logs.valid_request_id(context.get("request_id"))):
+        dispatch(event_type, payload)
 
 
 def relay(session, model, dispatch, batch=100):
@@ -63,7 +84,7 @@ def relay(session, model, dispatch, batch=100):
     sent = []
     for row in session.scalars(query).all():
         try:
-            dispatch(row.event_type, row.payload)
+            dispatch_stored(dispatch, row.event_type, row.payload)
         except Exception:  # broker down: leave it for the next relay
             log.warning("outbox: publishing %s failed; will retry", row.event_type, exc_info=True)
             break

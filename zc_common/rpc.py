@@ -25,6 +25,10 @@ What nameko 2.14 does by itself, and what this module changes:
   queue costs RabbitMQ about three times the CPU of a transient one (1.2 ms against
   0.4 ms, with publisher confirms, measured here). Requests and replies are sent
   transient; events stay persistent (``zc_common.outbox`` stands behind them).
+- The request id (context header ``nameko.request_id``, zc_common.logs) rides along
+  with every call and event as nameko's context data does; ``EventDispatcher`` sends
+  each event under the request current when it is sent, so the outbox relay can send
+  events queued by other requests under their own ids.
 """
 import logging
 import os
@@ -38,6 +42,7 @@ from nameko.amqp.publish import Publisher
 from nameko.constants import NON_PERSISTENT
 from nameko.messaging import QueueConsumer
 
+from zc_common import logs
 from zc_common.errors import TimedOut
 
 log = logging.getLogger(__name__)
@@ -189,6 +194,29 @@ class EventHandler(events.EventHandler):
 
 
 event_handler = EventHandler.decorator
+
+
+class EventDispatcher(events.EventDispatcher):
+    """``dispatch = EventDispatcher()``: nameko's, but the request id it sends is the one
+    current at the publish (``zc_common.logs.publishing_as``), not the worker's own —
+    the outbox relay publishes events other requests queued. In a worker no one bound
+    a request in (a service without ``WorkerLog``) it is nameko's as it was."""
+
+    def get_dependency(self, worker_ctx):
+        headers = self.get_message_headers(worker_ctx)
+        request_header = self._get_header_name(logs.REQUEST_ID)
+
+        def dispatch(event_type, event_data):
+            extra_headers = headers
+            if logs.bound():
+                extra_headers = {k: v for k, v in headers.items() if k != request_header}
+                request_id = logs.current_request_id()
+                if request_id:
+                    extra_headers[request_header] = request_id
+            self.publisher.publish(event_data, exchange=self.exchange, routing_key=event_type,
+                                   extra_headers=extra_headers)
+
+        return dispatch
 
 
 # -- calling -------------------------------------------------------------------------

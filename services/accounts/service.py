@@ -6,7 +6,6 @@ Changes to sessions and actors are broadcast to every gateway after their commit
 for what a broker outage held back."""
 import logging
 
-from nameko.events import EventDispatcher
 from nameko.timer import timer
 
 from services.accounts import (
@@ -33,8 +32,9 @@ from services.accounts.schemas import require_role
 from zc_common.db import Database
 from zc_common.errors import DomainError
 from zc_common.health import Health
+from zc_common.logs import WorkerLog
 from zc_common.outbox import ProcessRelay
-from zc_common.rpc import RpcProxy, event_handler, rpc
+from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class AccountsService(Health):
     name = "accounts"
 
     db = Database("accounts")
+    worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     bootstrap = BootstrapAdmin()
     sender = NotificationSender()
     documents_rpc = RpcProxy("documents")

@@ -3,7 +3,6 @@ dossier, and the one writer of an application's status. Thin door: the rules
 live in catalog.py, dossier.py, status.py, validation.py and rules.py."""
 import logging
 
-from nameko.events import EventDispatcher
 from nameko.timer import timer
 from sqlalchemy import select
 
@@ -13,9 +12,10 @@ from zc_common import idempotency
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden
 from zc_common.health import Health
+from zc_common.logs import WorkerLog
 from zc_common.outbox import ProcessRelay, first_time
 from zc_common.remote import calling
-from zc_common.rpc import RpcProxy, event_handler, rpc
+from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ class ApplicationsService(Health):
     name = "applications"
 
     db = Database("applications")
+    worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     dispatch = EventDispatcher()
     accounts = RpcProxy("accounts")
     review = RpcProxy("review")

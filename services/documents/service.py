@@ -14,6 +14,7 @@ from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, NotFound
 from zc_common.health import Health, database, object_store
+from zc_common.logs import WorkerLog
 from zc_common.remote import calling  # also: remote domain errors arrive as themselves
 from zc_common.rpc import RpcProxy, rpc
 
@@ -24,6 +25,7 @@ class DocumentsService(Health):
     name = "documents"
 
     db = Database("documents")
+    worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     bucket = ObjectStore()
     health_checks = {"database": database, "object_store": object_store}
     applications = RpcProxy("applications")

@@ -10,7 +10,6 @@ import os
 import time
 from datetime import datetime, timezone
 
-from nameko.events import EventDispatcher
 from nameko.timer import timer
 from sqlalchemy import select
 
@@ -20,9 +19,10 @@ from services.payments.providers import DEFAULT_PROVIDER, make_providers
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
 from zc_common.health import Health
+from zc_common.logs import WorkerLog
 from zc_common.outbox import first_time, relay
 from zc_common.remote import calling
-from zc_common.rpc import RpcProxy, event_handler, rpc
+from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ class PaymentsService(Health):
     # a stream of callbacks a smaller pool closed and reopened a connection for about
     # every other one, costing the service and PostgreSQL more than the callback itself.
     db = Database("payments", pool_size=20)
+    worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     dispatch = EventDispatcher()
     applications = RpcProxy("applications")
     providers = make_providers()

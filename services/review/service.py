@@ -2,7 +2,6 @@
 the committee's meetings, publicity, objections and approvals. A thin door: the
 rules live in routing / rules / decisions / views / committee / reminders."""
 import eventlet
-from nameko.events import EventDispatcher
 from nameko.timer import timer
 
 from services.review import committee, copies, decisions, reminders, views
@@ -14,8 +13,9 @@ from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden
 from zc_common.health import Health
+from zc_common.logs import WorkerLog
 from zc_common.outbox import first_time
-from zc_common.rpc import RpcProxy, event_handler, rpc
+from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
 REVIEWERS = ("unit_admin", "department_staff", "committee_staff")
 
@@ -36,6 +36,7 @@ class ReviewService(Health):
     name = "review"
 
     db = Database("review")
+    worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     accounts = RpcProxy("accounts")
     applications = RpcProxy("applications")
     documents = RpcProxy("documents")

@@ -11,7 +11,6 @@ import base64
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import time
 
@@ -24,6 +23,7 @@ from services.payments.providers.sandbox import TIMESTAMP_WINDOW
 from services.payments.sandbox import pages
 from services.payments.sandbox.notifier import Notifier
 from services.payments.sandbox.store import AlreadyPaid, Store
+from zc_common import logs
 from zc_common.config import data_dir
 
 SETTINGS = web.AppKey("settings", dict)
@@ -148,8 +148,7 @@ def init_app(settings=None):
 
 
 def main():
-    logging.basicConfig(level=os.environ.get("ZC_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s sandbox %(levelname)s %(message)s")
+    logs.configure("sandbox_pay")
     port = int(os.environ.get("ZC_SANDBOX_PORT", "8081"))
     web.run_app(init_app(), host="127.0.0.1", port=port, access_log=None, print=None)
 
