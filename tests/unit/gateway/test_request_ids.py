@@ -11,8 +11,6 @@ from tests.unit.gateway.test_core import FakeRpc, raiser
 from tests.unit.gateway.test_rpc_client import client as offline_client
 from zc_common import logs
 
-SERVICES = ("accounts", "applications", "review", "documents", "payments")
-
 
 class SeeingRpc(FakeRpc):
     """Records the request id current during each call."""
@@ -26,39 +24,43 @@ class SeeingRpc(FakeRpc):
         return await super().call(service, method, *args, **kwargs)
 
 
+STATUSES = "/api/v1/statuses"   # one RPC, no login
+
+
 @pytest.fixture
-def health(aiohttp_client):
-    async def make(down=()):
-        rpc = SeeingRpc({(s, "ping"): raiser(ServiceUnavailable(s)) if s in down else "ok" for s in SERVICES})
+def statuses(aiohttp_client):
+    async def make(down=False):
+        answer = raiser(ServiceUnavailable("applications")) if down else []
+        rpc = SeeingRpc({("applications", "list_statuses"): answer})
         return await aiohttp_client(init_app(rpc=rpc)), rpc
     return make
 
 
-async def test_a_well_formed_request_id_is_kept_through_the_calls_and_answered(health, caplog):
-    client, rpc = await health()
-    with caplog.at_level(logging.DEBUG, logger="gateway.requests"):
-        response = await client.get("/api/v1/health", headers={"X-Request-ID": "client-42.a:b_c"})
+async def test_a_well_formed_request_id_is_kept_through_the_calls_and_answered(statuses, caplog):
+    client, rpc = await statuses()
+    with caplog.at_level(logging.INFO, logger="gateway.requests"):
+        response = await client.get(STATUSES, headers={"X-Request-ID": "client-42.a:b_c"})
     assert response.status == 200
     assert response.headers["X-Request-ID"] == "client-42.a:b_c"
-    assert rpc.seen == ["client-42.a:b_c"] * len(SERVICES)
+    assert rpc.seen == ["client-42.a:b_c"]
     [line] = [r for r in caplog.records if r.name == "gateway.requests"]
-    assert (line.status, line.path, line.method) == (200, "/api/v1/health", "GET")
+    assert (line.status, line.path, line.method) == (200, STATUSES, "GET")
     assert logs.current_request_id() is None   # unbound after the request
 
 
 @pytest.mark.parametrize("sent", [None, "", "x" * 65, "has space", "semi;colon", "引号", "a\tb"])
-async def test_a_missing_or_malformed_request_id_is_replaced_by_a_fresh_one(health, sent):
-    client, rpc = await health()
+async def test_a_missing_or_malformed_request_id_is_replaced_by_a_fresh_one(statuses, sent):
+    client, rpc = await statuses()
     headers = {} if sent is None else {"X-Request-ID": sent}
-    response = await client.get("/api/v1/health", headers=headers)
+    response = await client.get(STATUSES, headers=headers)
     answered = response.headers["X-Request-ID"]
     assert answered != sent and logs.valid_request_id(answered) == answered
     assert set(rpc.seen) == {answered}
 
 
-async def test_errors_answer_the_request_id_too(health):
-    client, _rpc = await health(down=("payments",))
-    down = await client.get("/api/v1/health", headers={"X-Request-ID": "r-503"})
+async def test_errors_answer_the_request_id_too(statuses):
+    client, _rpc = await statuses(down=True)
+    down = await client.get(STATUSES, headers={"X-Request-ID": "r-503"})
     assert down.status == 503 and down.headers["X-Request-ID"] == "r-503"
     missing = await client.get("/api/v1/no/such/thing", headers={"X-Request-ID": "r-404"})
     assert missing.status == 404 and missing.headers["X-Request-ID"] == "r-404"
