@@ -197,8 +197,9 @@ def test_settings_come_from_the_config_map_and_secrets_only_by_name(rendered):
                 assert re.fullmatch(r"\$\(\w+\):\$\(\w+\)", credentials), variable
             elif variable["name"] in SECRET_SETTINGS:
                 assert "secretKeyRef" in variable["valueFrom"], variable
-    assert {"zhicheng-broker", "zhicheng-platform", "zhicheng-s3", "zhicheng-tls",
-            *(f"zhicheng-db-{s}" for s in SERVICES)} <= validator.secret_names(objects)
+    assert validator.secret_names(objects) == {
+        "zc-rabbitmq-default-user", "zhicheng-platform", "zhicheng-payment-provider", "zhicheng-s3",
+        "zhicheng-minio-config", "zhicheng-backup-s3", "zhicheng-tls", *(f"zhicheng-db-{s}" for s in SERVICES)}
 
 
 # -- network policies, evaluated -----------------------------------------------------
@@ -317,7 +318,9 @@ def test_a_broken_kustomization_fails_rendering(copy_of_k8s, file, old, new, exp
 
 def test_the_command_line_validator_reports_a_broken_overlay(copy_of_k8s, capsys):
     assert validator.main([str(K8S / "overlays" / "xinjiang")]) == 0
-    assert "Secrets to create: zhicheng-backup-s3, zhicheng-broker" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Secrets to create: zhicheng-backup-s3, zhicheng-db-accounts" in out
+    assert "zc-rabbitmq-default-user" not in out   # the RabbitMQ operator makes that one
     edit(copy_of_k8s / "base/broker.yaml", "replicas: 3", "replicas: three")
     assert validator.main([str(copy_of_k8s / "overlays" / "xinjiang")]) == 1
     assert "spec.replicas: 'three' is not of type 'integer'" in capsys.readouterr().err
