@@ -138,3 +138,12 @@ def test_wait_reports_an_unreachable_database(monkeypatch, capsys):
     monkeypatch.setenv("ZC_PAYMENTS_DB", "postgresql+psycopg2://nobody@127.0.0.1:9/none")
     assert entrypoint.wait_for_schema("payments", timeout=0) == 1
     assert "database not reachable (OperationalError" in capsys.readouterr().err
+
+
+def test_the_module_runs_as_the_images_entrypoint_does():
+    # `python -m deploy.entrypoint …` from the repository root, as the image's ENTRYPOINT
+    result = subprocess.run([sys.executable, "-m", "deploy.entrypoint", "nosuch"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "deploy.entrypoint: unknown command 'nosuch'" in result.stderr
+    assert "probe SERVICE" in result.stderr
