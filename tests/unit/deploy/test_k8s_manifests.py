@@ -106,7 +106,8 @@ def test_each_service_scales_on_its_rpc_queue_and_every_event_queue(rendered):
     for service in SERVICES:
         triggers = scaled[service]["spec"]["triggers"]
         assert {t["type"] for t in triggers} == {"rabbitmq"}
-        assert all(t["metadata"]["mode"] == "QueueLength" and t["metadata"]["protocol"] == "amqp" for t in triggers)
+        assert all(t["metadata"]["mode"] == "QueueLength" and t["metadata"]["protocol"] == "amqp"
+                   and t["metadata"]["vhostName"] == "/" for t in triggers)
         assert {t["metadata"]["queueName"] for t in triggers} == {f"rpc-{service}", *event_queues(service)}
         assert scaled[service]["spec"]["scaleTargetRef"]["name"] == service
 
