@@ -108,7 +108,10 @@ def test_each_service_scales_on_its_rpc_queue_and_every_event_queue(rendered):
         assert {t["type"] for t in triggers} == {"rabbitmq"}
         assert all(t["metadata"]["mode"] == "QueueLength" and t["metadata"]["protocol"] == "amqp"
                    and t["metadata"]["vhostName"] == "/" for t in triggers)
-        assert {t["metadata"]["queueName"] for t in triggers} == {f"rpc-{service}", *event_queues(service)}
+        watched, consumed = {t["metadata"]["queueName"] for t in triggers}, {f"rpc-{service}", *event_queues(service)}
+        assert watched == consumed, (f"deploy/k8s/base/{service}.yaml: its ScaledObject's triggers must watch "
+                                     f"exactly the queues {service} consumes: add {sorted(consumed - watched)}, "
+                                     f"remove {sorted(watched - consumed)}")
         assert scaled[service]["spec"]["scaleTargetRef"]["name"] == service
 
 
