@@ -2,8 +2,9 @@
 the settings each committee makes for itself. ``organizations`` is
 ``accounts.get_organizations`` (ids → {id: org})."""
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from services.applications import rules
@@ -12,8 +13,38 @@ from services.applications.schemas import qualification_dict, settings_dict
 from zc_common.clock import parse
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
 from zc_common.outbox import add_event
+from zc_common.recent import Recent
 
 NODES = ("unit", "department", "committee")
+
+# What the application view shows of its qualification and committee settings, as
+# read in the last seconds by this process (zc_common.recent). Submit's own checks
+# read the settings row itself.
+SHOWN_QUALIFICATIONS = Recent()
+SHOWN_SETTINGS = Recent()
+
+
+def _snapshot(row):
+    """A row's columns as a plain, read-only object that outlives its session."""
+    return None if row is None else SimpleNamespace(
+        **{column.key: getattr(row, column.key) for column in inspect(row).mapper.column_attrs})
+
+
+def shown_qualification(session, qualification_id):
+    found = SHOWN_QUALIFICATIONS.get(qualification_id)
+    if found is None:
+        found = _snapshot(session.get(Qualification, qualification_id))
+        SHOWN_QUALIFICATIONS.put(qualification_id, found)
+    return found
+
+
+def shown_settings(session, committee_id):
+    """None while the committee has set none (not remembered: asked again)."""
+    found = SHOWN_SETTINGS.get(committee_id)
+    if found is None:
+        found = _snapshot(session.get(CommitteeSettings, committee_id))
+        SHOWN_SETTINGS.put(committee_id, found)
+    return found
 
 
 def _committee(organizations, committee_id, field="committee_id"):
@@ -58,6 +89,7 @@ def set_conditions(session, qualification_id, text):
         raise Invalid("invalid_field", "任职资格条件应为不超过 20000 字的文本", field="conditions")
     qualification.conditions = text.strip()
     session.commit()
+    SHOWN_QUALIFICATIONS.drop(qualification_id)
     return qualification_dict(qualification)
 
 
@@ -146,6 +178,7 @@ def put_settings(session, organizations, actor, committee_id, data):
               {"committee_id": committee_id, "settings": answer,
                "changed_at": datetime.now(timezone.utc).isoformat()})
     session.commit()
+    SHOWN_SETTINGS.drop(committee_id)
     return answer
 
 

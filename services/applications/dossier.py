@@ -30,8 +30,8 @@ def _duplicate():
 
 def view(session, app, moment=None):
     """The application's own fields, as other services and the gateway get them."""
-    qualification = session.get(Qualification, app.qualification_id)
-    settings = session.get(CommitteeSettings, app.committee_id)
+    qualification = catalog.shown_qualification(session, app.qualification_id)
+    settings = catalog.shown_settings(session, app.committee_id)
     history = session.scalars(select(Transition).where(Transition.application_id == app.id)
                               .order_by(Transition.id)).all()
     return application_dict(app, qualification, settings, history, moment or now())

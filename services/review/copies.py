@@ -11,15 +11,25 @@ missed event can cost: the next decision after it refreshes.
 Ordering: each copy keeps ``changed_at`` — the owner's time of the change for an
 event, the time the RPC was sent for a fetched copy — and a write older than the
 copy's is ignored, so a late, older event never overwrites a newer copy. Writes
-are upserts: two workers storing the same copy at once must not fail a decision."""
+are upserts: two workers storing the same copy at once must not fail a decision.
+
+In front of the tables, each process remembers what it read for a few seconds
+(``zc_common.recent``): on a deadline day every read of a route asks for the same few units,
+departments and committees, and a query per call for data that changes a few times
+a year is most of what a route costs. An event this process handles drops its
+entry at once; another replica's entry lives out its few seconds — the same kind
+of bound as the TTL above, much shorter."""
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.review.models import OrgCopy, SettingsCopy
+from zc_common.recent import Recent
 
 TTL = timedelta(minutes=10)
+ORGS = Recent()
+SETTINGS = Recent()
 
 
 def wall_now():
@@ -71,15 +81,23 @@ def store_settings(session, committee_id, settings, changed_at=None):
 
 # -- read by decisions ------------------------------------------------------------------
 
-def org_lookup(session, get_organizations):
-    """A ``lookup(ids) -> {id: org}`` for ``routing.Orgs``: the copies, and for the
-    ids missing or stale one ``get_organizations`` call whose answer is kept.
-    (An id accounts does not know is not remembered: it may be created later.)"""
+def org_lookup(session, get_organizations, recent=ORGS):
+    """A ``lookup(ids) -> {id: org}`` for ``routing.Orgs``: what this process read
+    in the last seconds, else the copies, and for the ids missing or stale one
+    ``get_organizations`` call whose answer is kept. (An id accounts does not know
+    is not remembered: it may be created later.)"""
     def lookup(ids):
+        found = {i: org for i in ids if (org := recent.get(i)) is not None}
+        wanted = [i for i in ids if i not in found]
+        if not wanted:
+            return found
         now = wall_now()
-        rows = {r.org_id: r for r in session.scalars(select(OrgCopy).where(OrgCopy.org_id.in_(list(ids))))}
-        found = {i: rows[i].data for i in ids if _fresh(rows.get(i), now)}
-        missing = [i for i in ids if i not in found]
+        rows = {r.org_id: r for r in session.scalars(select(OrgCopy).where(OrgCopy.org_id.in_(wanted)))}
+        for org_id in wanted:
+            if _fresh(rows.get(org_id), now):
+                found[org_id] = rows[org_id].data
+                recent.put(org_id, rows[org_id].data)
+        missing = [i for i in wanted if i not in found]
         if missing:
             asked_at = wall_now()
             fetched = get_organizations(missing) or {}
@@ -87,18 +105,25 @@ def org_lookup(session, get_organizations):
                 _upsert(session, OrgCopy, "org_id", {"org_id": org_id, "data": org,
                                                      "changed_at": asked_at, "fetched_at": asked_at})
                 found[org_id] = org
+                recent.put(org_id, org)   # the owner's own answer, whatever becomes of this transaction
         return found
     return lookup
 
 
-def settings_for(session, get_committee_settings, committee_id):
-    """The committee's settings ({} while it has set none): the copy, or one
-    ``get_committee_settings`` call when it is missing or stale."""
+def settings_for(session, get_committee_settings, committee_id, recent=SETTINGS):
+    """The committee's settings ({} while it has set none): what this process read
+    in the last seconds, else the copy, or one ``get_committee_settings`` call when
+    it is missing or stale."""
+    remembered = recent.get(committee_id)
+    if remembered is not None:
+        return remembered
     row = session.get(SettingsCopy, committee_id, populate_existing=True)
     if _fresh(row, wall_now()):
+        recent.put(committee_id, row.data or {})
         return row.data or {}
     asked_at = wall_now()
     settings = get_committee_settings(committee_id)
     _upsert(session, SettingsCopy, "committee_id", {"committee_id": committee_id, "data": settings,
                                                     "changed_at": asked_at, "fetched_at": asked_at})
+    recent.put(committee_id, settings or {})
     return settings or {}

@@ -184,11 +184,14 @@ class ReviewService(Health):
     def on_organization_changed(self, payload):
         copies.store_org(self.db, payload["organization"], payload.get("changed_at"))
         self.db.commit()
+        # After the commit: a read in between would otherwise remember the old copy.
+        copies.ORGS.drop(payload["organization"]["id"])
 
     @event_handler("applications", "committee_settings_changed")
     def on_committee_settings_changed(self, payload):
         copies.store_settings(self.db, payload["committee_id"], payload.get("settings"), payload.get("changed_at"))
         self.db.commit()
+        copies.SETTINGS.drop(payload["committee_id"])
 
     # -- timers ------------------------------------------------------------------------
     @timer(interval=3600)

@@ -59,3 +59,15 @@ def service(fake_now):
     worker.review.claim_withdraw.return_value = None
     yield worker
     session.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_memos():
+    """Each test starts with nothing remembered (services/applications/catalog.py's
+    per-process memos would carry one test's committee settings into the next)."""
+    from services.applications import catalog
+    for memo in (catalog.SHOWN_QUALIFICATIONS, catalog.SHOWN_SETTINGS):
+        memo.clear()
+    yield
+    for memo in (catalog.SHOWN_QUALIFICATIONS, catalog.SHOWN_SETTINGS):
+        memo.clear()

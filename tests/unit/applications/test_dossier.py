@@ -266,3 +266,29 @@ def test_a_past_years_application_is_read_only_and_keeps_its_template(service, f
             attempt()
         assert caught.value.code == "read_only_year"
     assert snapshot(service, old["id"]) == before
+
+
+def test_a_read_again_within_seconds_reuses_the_qualification_and_settings_and_a_change_shows_at_once(service):
+    """The view's qualification and committee settings come from the process memo
+    (catalog.SHOWN_*): a second read asks only for the application and its history;
+    the owner's own change of the settings or the conditions is read on the next call."""
+    from sqlalchemy import event
+    settings(service, closes="2026-06-30T23:59:59+08:00")
+    app = new(service)
+    service.get_application(ME, app["id"])
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+    event.listen(service.db.bind, "before_cursor_execute", count)
+    try:
+        service.get_application(ME, app["id"])
+        assert statements and not [s for s in statements if "qualifications" in s.split("FROM")[-1]
+                                    or "committee_settings" in s], statements
+    finally:
+        event.remove(service.db.bind, "before_cursor_execute", count)
+    settings(service, closes="2026-06-20T23:59:59+08:00")
+    service.set_qualification_conditions(ADMIN, app["qualification"]["id"], "从事本专业工作满5年")
+    again = service.get_application(ME, app["id"])
+    assert again["submit_closes_at"].startswith("2026-06-20T23:59:59")
+    assert again["qualification"]["conditions"] == "从事本专业工作满5年"

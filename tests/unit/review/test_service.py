@@ -186,3 +186,27 @@ def test_the_applicant_hears_of_every_status_change_and_only_of_those(service):
                                "status_info": vocabulary.status_info("submitted")})
     sent = [m for m in service.accounts.sent if m["kind"] == "application_status"]
     assert [(m["user_ids"], "已退回" in m["subject"]) for m in sent] == [(["p9"], True)]
+
+
+def test_a_route_read_again_within_seconds_asks_no_table_and_an_event_is_seen_at_once(service):
+    """The process memo of copies (services/review/copies.py): a second read of the
+    same organisations and settings costs no query; the organisation_changed this
+    process handles is read on the very next call."""
+    from sqlalchemy import event
+    submitted(service)
+    service.application_detail(ADMIN, "a1")   # remembers u1 and the committee's settings
+    statements = []
+
+    def count(*_args):
+        statements.append(_args[2])
+    event.listen(service.db.bind, "before_cursor_execute", count)
+    try:
+        service.application_detail(ADMIN, "a1")
+        assert statements and not [s for s in statements if "_copies" in s], statements
+        org_changed(service, "u1", complete=False)
+        with pytest.raises(Conflict) as incomplete:
+            service.forward_application(ADMIN, "a1", "同意推荐")
+        assert incomplete.value.code == "unit_incomplete"
+    finally:
+        event.remove(service.db.bind, "before_cursor_execute", count)
+
