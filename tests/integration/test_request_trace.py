@@ -93,12 +93,20 @@ def test_an_event_sent_through_the_outbox_keeps_the_request_id(api, applied, sta
     assert handled["method"] == "review.on_application_submitted"
 
 
-def test_the_start_noise_is_gone_and_errors_carry_the_id(api, stack):
-    response = api.get("/no/such/thing", headers={"X-Request-ID": "bad id with spaces"})
-    expect(response, 404, "not_found")
-    assert response.headers["X-Request-ID"] != "bad id with spaces"   # replaced, not echoed
+def test_a_refusal_is_one_line_with_its_code_and_the_start_noise_is_gone(api, applied, stack):
+    person, _application = applied
+    response = api.get(f"/applications/{uuid.uuid4().hex}", token=person["token"],
+                       headers={"X-Request-ID": "bad id with spaces"})
+    expect(response, 404, "application_not_found")
+    request_id = response.headers["X-Request-ID"]
+    assert request_id != "bad id with spaces"   # replaced, not echoed
+
+    def refused():
+        return worker_lines(lines_of(stack, request_id), "applications") or None
+    [line] = wait_for(refused, what="applications' line for the refused request")
+    assert (line["outcome"], line["error"], line["level"]) == ("refused", "NotFound:application_not_found", "INFO")
     for process in PYTHON_PROCESSES:
         text = "\n".join(log_lines(stack, process))
         assert "EventletDeprecationWarning" not in text, process
         assert "Fetching and parsing CSS" not in text, process   # WeasyPrint's progress
-        assert "(expected) error handling worker" not in text, process
+        assert "(expected) error handling worker" not in text, process   # nameko's traceback per refusal
