@@ -250,3 +250,60 @@ def test_an_outbox_event_keeps_the_request_that_queued_it_and_leaves_under_it(co
     assert [h.get(logs.REQUEST_ID_HEADER) for h in headers] == ["rid-queued", None]
     assert all(CONTEXT_KEY not in payload for payload in sent)  # consumers never see it
     assert [p["x"] for p in sent] == [1, 2]
+
+
+# -- every process is set up so ------------------------------------------------------
+
+SERVICE_CLASSES = [
+    ("services.accounts.service", "AccountsService"),
+    ("services.applications.service", "ApplicationsService"),
+    ("services.review.service", "ReviewService"),
+    ("services.documents.service", "DocumentsService"),
+    ("services.payments.service", "PaymentsService"),
+]
+
+
+@pytest.mark.parametrize("module, name", SERVICE_CLASSES)
+def test_every_service_logs_its_workers_and_sends_events_under_their_request(module, name):
+    """A service without WorkerLog logs no line per call and loses the request id of
+    the events its outbox relays; nameko's own EventDispatcher would send them under
+    whichever request runs the relay."""
+    import importlib
+
+    from nameko import events as nameko_events
+    container = ServiceContainer(getattr(importlib.import_module(module), name), CONFIG)
+    assert [d for d in container.dependencies if isinstance(d, logs.WorkerLog)]
+    dispatchers = [d for d in container.dependencies if isinstance(d, nameko_events.EventDispatcher)]
+    assert all(isinstance(d, EventDispatcher) for d in dispatchers)
+
+
+def run_python(code, **env):
+    import os
+    import subprocess
+    import sys
+    environ = {**os.environ, "PYTHONPATH": os.getcwd(), **env}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=60)
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_the_gateway_s_setup_writes_one_line_per_event_in_the_chosen_format(fmt):
+    done = run_python("import logging; from zc_common import logs; logs.configure('gateway'); "
+                      "t = logs.bind('rid-5'); logging.getLogger('gateway.x').info('已受理 %s', 1); "
+                      "logging.getLogger('fontTools.subset').info('chatter'); "
+                      "logging.getLogger('weasyprint.progress').info('Step 2 - chatter')",
+                      ZC_LOG_FORMAT=fmt, ZC_LOG_LEVEL="INFO", PYTHONWARNINGS=logs.QUIET_WARNINGS)
+    [line] = done.stderr.splitlines()
+    if fmt == "json":
+        data = json.loads(line)
+        assert (data["service"], data["message"], data["request_id"]) == ("gateway", "已受理 1", "rid-5")
+    else:
+        assert " gateway INFO gateway.x: 已受理 1" in line and "request_id=rid-5" in line
+
+
+def test_the_gateway_starts_without_eventlet_s_deprecation_warning():
+    """The gateway imports nameko (for zc_common.db), which imports eventlet: with the
+    processes' PYTHONWARNINGS its nine-line warning is not printed."""
+    done = run_python("import gateway.app", PYTHONWARNINGS=logs.QUIET_WARNINGS)
+    assert done.returncode == 0 and "Eventlet" not in done.stderr, done.stderr
+    loud = run_python("import gateway.app", PYTHONWARNINGS="")
+    assert "EventletDeprecationWarning" in loud.stderr   # what the filter is for
