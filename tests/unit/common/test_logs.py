@@ -307,3 +307,15 @@ def test_the_gateway_starts_without_eventlet_s_deprecation_warning():
     assert done.returncode == 0 and "Eventlet" not in done.stderr, done.stderr
     loud = run_python("import gateway.app", PYTHONWARNINGS="")
     assert "EventletDeprecationWarning" in loud.stderr   # what the filter is for
+
+
+def test_what_only_formats_logs_does_not_import_eventlet():
+    """``make run`` itself and the payment sandbox import zc_common.logs (the first
+    through deploy/processes.py): WorkerLog, the one part needing nameko and so
+    eventlet, is loaded only by the services that declare it."""
+    done = run_python("import sys, deploy.run, services.payments.sandbox.app\n"
+                      "assert 'eventlet' not in sys.modules, 'eventlet imported'\n"
+                      "from zc_common.logs import WorkerLog\n"
+                      "assert 'eventlet' in sys.modules and WorkerLog.__name__ == 'WorkerLog'",
+                      PYTHONWARNINGS=logs.QUIET_WARNINGS)
+    assert done.returncode == 0, done.stderr
