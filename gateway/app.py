@@ -8,6 +8,7 @@ from gateway import routes  # noqa: F401  (importing registers every endpoint)
 from gateway.actors import Actors, start_actors
 from gateway.api import api
 from gateway.keys import ACTORS, RPC, SETTINGS
+from gateway.metrics import setup_metrics
 from gateway.middleware import errors
 from gateway.objects import object_store
 from gateway.request_log import request_log, setup_request_log
@@ -58,6 +59,7 @@ def init_app(settings=None, rpc=None):
     app.cleanup_ctx.append(rpc_client)
     app.cleanup_ctx.append(actors)
     app.cleanup_ctx.append(object_store)
+    setup_metrics(app)  # after the RPC client's context: it times the client's calls
     api.setup(app)
     setup_frontend(app)
     return app

@@ -33,6 +33,7 @@ from zc_common.db import Database
 from zc_common.errors import DomainError
 from zc_common.health import Health
 from zc_common.logs import WorkerLog
+from zc_common.metrics import Metrics
 from zc_common.outbox import ProcessRelay
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
@@ -46,6 +47,7 @@ class AccountsService(Health):
 
     db = Database("accounts")
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
+    metrics = Metrics(outbox=OutboxEvent)
     bootstrap = BootstrapAdmin()
     sender = NotificationSender()
     documents_rpc = RpcProxy("documents")

@@ -13,6 +13,7 @@ from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden
 from zc_common.health import Health
 from zc_common.logs import WorkerLog
+from zc_common.metrics import Metrics
 from zc_common.outbox import ProcessRelay, first_time
 from zc_common.remote import calling
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
@@ -32,6 +33,7 @@ class ApplicationsService(Health):
 
     db = Database("applications")
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
+    metrics = Metrics(outbox=OutboxEvent)
     dispatch = EventDispatcher()
     accounts = RpcProxy("accounts")
     review = RpcProxy("review")

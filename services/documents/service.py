@@ -15,6 +15,7 @@ from zc_common.db import Database
 from zc_common.errors import DomainError, NotFound
 from zc_common.health import Health, database, object_store
 from zc_common.logs import WorkerLog
+from zc_common.metrics import Metrics
 from zc_common.remote import calling  # also: remote domain errors arrive as themselves
 from zc_common.rpc import RpcProxy, rpc
 
@@ -26,6 +27,7 @@ class DocumentsService(Health):
 
     db = Database("documents")
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
+    metrics = Metrics()
     bucket = ObjectStore()
     health_checks = {"database": database, "object_store": object_store}
     applications = RpcProxy("applications")

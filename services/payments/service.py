@@ -20,6 +20,7 @@ from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
 from zc_common.health import Health
 from zc_common.logs import WorkerLog
+from zc_common.metrics import Metrics
 from zc_common.outbox import first_time, relay
 from zc_common.remote import calling
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
@@ -37,6 +38,7 @@ class PaymentsService(Health):
     # every other one, costing the service and PostgreSQL more than the callback itself.
     db = Database("payments", pool_size=20)
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
+    metrics = Metrics(outbox=OutboxEvent)
     dispatch = EventDispatcher()
     applications = RpcProxy("applications")
     providers = make_providers()

@@ -14,6 +14,7 @@ from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden
 from zc_common.health import Health
 from zc_common.logs import WorkerLog
+from zc_common.metrics import Metrics
 from zc_common.outbox import first_time
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
@@ -37,6 +38,7 @@ class ReviewService(Health):
 
     db = Database("review")
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
+    metrics = Metrics()
     accounts = RpcProxy("accounts")
     applications = RpcProxy("applications")
     documents = RpcProxy("documents")
