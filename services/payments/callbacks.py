@@ -7,13 +7,14 @@ booked once: a repeat of the same transaction is acknowledged without effect; a
 second, different transaction for a paid order is refused and left for
 reconciliation (the provider holds money twice).
 
-One callback is one read, one write and one commit: ``stored`` reads everything
-the rules look at in a single query, ``judge`` decides in plain Python, and the
-rows it asks for go in together (``booking.write``: one statement on PostgreSQL).
-Uniqueness in the database is what settles concurrent callbacks: the payment per
-order, the transaction per provider, the nonce per provider. When a write breaks
-one of them, a concurrent callback got there first; the write is rolled back and
-the callback judged again against what is now stored.
+One callback is one read and one write: ``stored`` reads everything the rules
+look at in a single query, ``judge`` decides in plain Python, and the rows it asks
+for go in together (``booking.write``: one statement on PostgreSQL, committing by
+itself — two round trips in all). Uniqueness in the database is what settles
+concurrent callbacks: the payment per order, the transaction per provider, the
+nonce per provider. When a write breaks one of them, a concurrent callback got
+there first; the write fails whole and the callback is judged again against what
+is now stored.
 """
 import base64
 import binascii
@@ -72,20 +73,17 @@ def decode_body(body_b64):
         raise errors.BadRequest("malformed_callback", "回调内容编码不正确") from None
 
 
-def handle(session, provider, body, headers, now):
-    """Process one callback; returns an ``Outcome`` or raises the domain error to
-    answer with. The log row (and a fresh nonce) is committed either way, each
-    attempt in a transaction of its own."""
+def handle(engine, provider, body, headers, now):
+    """Process one callback on ``engine`` (``booking.CallbackEngine``); returns an
+    ``Outcome`` or raises the domain error to answer with. The log row (and a fresh
+    nonce) is committed either way, each attempt's write by itself."""
     log = {"provider": provider.name, "body": _text(body[:MAX_LOGGED_BODY].decode("utf-8", "replace")),
            "timestamp": _short(signing.header(headers, signing.TIMESTAMP_HEADER), 32),
            "nonce": _short(signing.header(headers, signing.NONCE_HEADER), 128),
            "signature": _short(signing.header(headers, signing.SIGNATURE_HEADER), 160),
            "order_no": None, "txn_id": None, "status": None, "amount_fen": None}
-    # Core statements on a connection of the session's engine, not through the ORM
-    # session: nothing here needs an identity map, and its bookkeeping cost as much
-    # CPU as the SQL. Rows change behind the session: what it holds is stale.
-    session.expire_all()
-    engine = session.get_bind()
+    # Core statements, not the ORM session: nothing here needs an identity map, and
+    # its bookkeeping cost as much CPU as the SQL.
     try:
         notice = provider.verify_callback(body, headers, now)
     except CallbackRefused as refusal:

@@ -1,9 +1,10 @@
 """The payments service: fee orders, provider callbacks, reconciliation.
 
 The class is the door; the rules live in ``orders``, ``callbacks`` and
-``reconcile``. Events leave through the transactional outbox: right after each
-commit (a callback's fee_paid by its id, ``booking.send_now``; otherwise ``relay``)
-and again on a timer.
+``reconcile``. Events leave through the transactional outbox: a callback's fee_paid
+by its id, batched with other callbacks' by the dispatcher's sender (``sending``;
+on SQLite right away, ``booking.send_now``), others by ``relay`` right after their
+commit, and whatever is left by ``relay`` on a timer.
 """
 import logging
 import os
@@ -14,8 +15,10 @@ from nameko.timer import timer
 from sqlalchemy import select
 
 from services.payments import booking, callbacks, orders, reconcile
+from services.payments.booking import CallbackEngine
 from services.payments.models import FeeOrder, OutboxEvent, ProcessedEvent
 from services.payments.providers import DEFAULT_PROVIDER, make_providers
+from services.payments.sending import OutboxDispatcher
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
 from zc_common.health import Health
@@ -23,7 +26,7 @@ from zc_common.logs import WorkerLog
 from zc_common.metrics import Metrics
 from zc_common.outbox import first_time, relay
 from zc_common.remote import calling
-from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
+from zc_common.rpc import RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +36,13 @@ RECONCILE_SECONDS = float(os.environ.get("ZC_RECONCILE_SECONDS", "600"))
 class PaymentsService(Health):
     name = "payments"
 
-    # As many connections kept as workers may run at once (deploy/nameko.yaml): under
-    # a stream of callbacks a smaller pool closed and reopened a connection for about
-    # every other one, costing the service and PostgreSQL more than the callback itself.
-    db = Database("payments", pool_size=20)
+    db = Database("payments")
+    # Callbacks' statements, committing one by one (booking.CallbackEngine), on a pool
+    # of their own: one connection per worker, as Database keeps.
+    callback_engine = CallbackEngine("payments")
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics(outbox=OutboxEvent)
-    dispatch = EventDispatcher()
+    dispatch = OutboxDispatcher()
     applications = RpcProxy("applications")
     providers = make_providers()
 
@@ -79,9 +82,16 @@ class PaymentsService(Health):
         if provider is None:
             raise NotFound("unknown_provider", "不支持的支付服务商")
         body = callbacks.decode_body(body_b64)
-        outcome = callbacks.handle(self.db, provider, body, headers or {}, time.time())
+        outcome = callbacks.handle(self.callback_engine, provider, body, headers or {}, time.time())
         if outcome.event is not None:
-            booking.send_now(self.db.get_bind(), outcome.event, self.dispatch)
+            if self.callback_engine.dialect.name == "postgresql":
+                # Committed with the payment; the sender publishes it with others'
+                # in one transaction, and the caller need not wait for the broker.
+                self.dispatch.soon(outcome.event["event_id"])
+            else:
+                # SQLite (one process, ``make run``'s default): no row locks to keep
+                # the relay off a batch, and no commit worth sharing.
+                booking.send_now(self.callback_engine, outcome.event, self.dispatch)
         return outcome.as_dict()
 
     # -- reconciliation -----------------------------------------------------------

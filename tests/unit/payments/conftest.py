@@ -16,7 +16,8 @@ SECRET = b"unit-test-secret"
 
 @pytest.fixture
 def service():
-    worker = worker_factory(PaymentsService, db=session_for(Base))
+    session = session_for(Base)
+    worker = worker_factory(PaymentsService, db=session, callback_engine=session.get_bind())
     worker.providers = {"sandbox": SandboxProvider(secret=SECRET, base_url="http://sandbox.test",
                                                    notify_url="http://gw.test/api/v1/payments/callbacks/sandbox")}
     worker.applications.get_committee_settings.return_value = {"fee_fen": 30000}

@@ -11,7 +11,11 @@ from zc_common.errors import BadRequest, Conflict, Invalid, NotFound, Unauthoriz
 @pytest.fixture
 def order(service):
     service.on_formal_review_passed(passed_event())
-    return service.db.scalar(select(FeeOrder))
+    order = service.db.scalar(select(FeeOrder))
+    # Callbacks write on their own engine, behind this session: the tests' later
+    # reads must load the order afresh, not get this copy back.
+    service.db.expunge(order)
+    return order
 
 
 def count(service, model, *where):

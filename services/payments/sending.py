@@ -1,0 +1,138 @@
+"""The payments service's event dispatcher, which also sends booked callbacks'
+events in batches, off the callback's path.
+
+A booked callback's fee_paid row is committed together with the payment (the
+outbox, zc_common.outbox). Sending it then, one callback at a time, cost a second
+transaction per callback (BEGIN, an UPDATE, the broker's confirm, a COMMIT with its
+WAL flush) while the caller waited. Here the callback hands the row's event to one
+sender greenthread per process and answers at once; the sender takes whatever has
+queued meanwhile and sends it in one transaction: under a stream of callbacks, one
+commit for many events. Reliability is the outbox's: the row was committed before
+it was queued, so if this process dies with events queued, or the broker refuses
+one, the timer's ``relay`` sends what is still unpublished.
+
+On PostgreSQL the batch's ``UPDATE … RETURNING`` marks and locks its rows while they
+are published, so the timer's relay (SKIP LOCKED) cannot send them too, and rows the
+relay took first come back with ``published`` already true and are not sent again.
+"""
+import logging
+
+import eventlet
+from eventlet.queue import LightQueue
+from sqlalchemy import bindparam, update
+
+from services.payments.models import OutboxEvent
+from zc_common import logs
+from zc_common.config import database_url
+from zc_common.db import make_engine
+from zc_common.outbox import dispatch_stored
+from zc_common.rpc import EventDispatcher
+
+log = logging.getLogger(__name__)
+
+BATCH = 100  # events per transaction; more wait for the next one
+_STOP = object()
+
+_outbox = OutboxEvent.__table__
+_MARK_BATCH = (update(_outbox)
+               .where(_outbox.c.event_id.in_(bindparam("event_ids", expanding=True)), _outbox.c.published.is_(False))
+               .values(published=True)
+               .returning(_outbox.c.event_id, _outbox.c.event_type, _outbox.c.payload))
+
+
+def send_batch(connection, event_ids, publish):
+    """Mark the still-unpublished events among ``event_ids`` and publish them, in the
+    caller's transaction (PostgreSQL: its row locks keep the relay off them until the
+    commit). Returns how many were published. A publish that fails raises: the caller
+    rolls back, so nothing of the batch is marked and the relay sends it all (a
+    consumer's inbox drops the ones that did go out)."""
+    rows = connection.execute(_MARK_BATCH, {"event_ids": list(event_ids)}).all()
+    by_id = {row.event_id: row for row in rows}
+    sent = 0
+    for event_id in event_ids:  # in booking order
+        row = by_id.get(event_id)
+        if row is not None:
+            dispatch_stored(publish, row.event_type, row.payload)  # under the request that booked it
+            sent += 1
+    return sent
+
+
+class Dispatch:
+    """What the service sees as ``self.dispatch``: called as nameko's dispatch
+    (``self.dispatch(event_type, payload)``), plus ``soon(event_id)``."""
+
+    def __init__(self, dispatch, queue):
+        self._dispatch = dispatch
+        self._queue = queue
+
+    def __call__(self, event_type, payload):
+        self._dispatch(event_type, payload)
+
+    def soon(self, event_id):
+        """Queue a committed outbox row's event for the sender; returns at once."""
+        self._queue.put(event_id)
+
+
+class OutboxDispatcher(EventDispatcher):
+    """zc_common.rpc's ``EventDispatcher`` plus the batching sender (see the module)."""
+
+    def setup(self):
+        super().setup()
+        self.queue = LightQueue()
+        self.engine = None
+        self.sender = None
+
+    def start(self):
+        super().start()
+        # A connection of its own: the workers' pool stays theirs. PostgreSQL only:
+        # the service sends synchronously on SQLite (see PaymentsService.handle_callback).
+        url = database_url(self.container.service_name)
+        if not url.startswith("sqlite"):
+            self.engine = make_engine(url, pool_size=1)
+            self.sender = self.container.spawn_managed_thread(self._run, identifier="outbox_sender")
+
+    def stop(self):
+        if self.sender is not None:
+            self.queue.put(_STOP)  # send what is queued, then end
+            self.sender.wait()
+            self.sender = None
+        if self.engine is not None:
+            self.engine.dispose()
+        super().stop()
+
+    def kill(self):
+        if self.sender is not None:
+            self.sender.kill()  # what was queued is in the outbox: the relay sends it
+            self.sender = None
+        if self.engine is not None:
+            self.engine.dispose()
+        super().kill()
+
+    def get_dependency(self, worker_ctx):
+        return Dispatch(super().get_dependency(worker_ctx), self.queue)
+
+    def _publish(self, event_type, payload):
+        # Outside any worker: only the request id ``dispatch_stored`` makes current
+        # goes along (as zc_common.rpc.EventDispatcher sends it from a worker).
+        request_id = logs.current_request_id()
+        headers = {self._get_header_name(logs.REQUEST_ID): request_id} if request_id else {}
+        self.publisher.publish(payload, exchange=self.exchange, routing_key=event_type, extra_headers=headers)
+
+    def _run(self):
+        stopping = False
+        while not stopping:
+            batch = [self.queue.get()]
+            while len(batch) < BATCH and not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            stopping = _STOP in batch
+            event_ids = [item for item in batch if item is not _STOP]
+            if event_ids:
+                self._send(event_ids)
+
+    def _send(self, event_ids):
+        try:
+            with self.engine.begin() as connection:
+                send_batch(connection, event_ids, self._publish)
+        except Exception:  # noqa: BLE001 — the thread must live on; the outbox keeps the events
+            log.warning("outbox: sending %d event(s) failed; the timer will retry", len(event_ids), exc_info=True)
+            eventlet.sleep(0.1)  # a broker or database outage: don't spin on the next batch

@@ -1,0 +1,49 @@
+"""The batch sender's one transaction: which outbox rows it marks and publishes, in
+what order, and that a failed publish leaves the whole batch to the timer's relay."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import insert, select
+
+from services.payments.models import Base, OutboxEvent
+from services.payments.sending import send_batch
+from tests.unit.dbutil import session_for
+
+
+@pytest.fixture
+def engine():
+    engine = session_for(Base).get_bind()
+    now = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(insert(OutboxEvent), [
+            {"event_id": f"e{n}", "event_type": "fee_paid", "payload": {"n": n, "event_id": f"e{n}"},
+             "created_at": now, "published": n == 2}  # e2: the timer's relay sent it already
+            for n in range(1, 5)])
+    return engine
+
+
+def published(engine):
+    with engine.connect() as connection:
+        return set(connection.scalars(select(OutboxEvent.event_id).where(OutboxEvent.published)))
+
+
+def test_a_batch_publishes_its_unsent_events_in_booking_order_and_marks_them(engine):
+    sent = []
+
+    def publish(kind, payload):
+        sent.append((kind, payload["n"]))
+
+    with engine.begin() as connection:
+        count = send_batch(connection, ["e3", "e1", "e2", "e9"], publish)
+    assert count == 2 and sent == [("fee_paid", 3), ("fee_paid", 1)]  # e2 not again, e9 unknown
+    assert published(engine) == {"e1", "e2", "e3"}
+
+
+def test_a_failed_publish_leaves_the_whole_batch_unmarked(engine):
+    def publish(kind, payload):
+        if payload["n"] == 3:
+            raise ConnectionError("broker gone")
+
+    with pytest.raises(ConnectionError), engine.begin() as connection:
+        send_batch(connection, ["e1", "e3", "e4"], publish)
+    assert published(engine) == {"e2"}  # the relay sends e1, e3, e4 (a consumer's inbox drops e1's repeat)
