@@ -112,6 +112,29 @@ def test_the_same_paid_callback_racing_itself_books_once(stack, api, order):
     assert len(fee_paid_events(stack, order["order_no"])) == 1
 
 
+def test_a_transaction_id_another_order_was_paid_with_is_refused(stack, api, admin_token, order):
+    first = notice(order)
+    assert expect(send_signed(api, stack, first)[0], 200)["result"] == "accepted"
+    other = open_order(stack, api, admin_token, fee_fen=30000)
+    expect(send_signed(api, stack, notice(other, txn_id=first["txn_id"]))[0], 409, "transaction_order_mismatch")
+    assert payments_of(stack, other["order_no"]) == [] and order_status(stack, other["order_no"]) == "unpaid"
+    assert fee_paid_events(stack, other["order_no"]) == []
+    assert [(r["outcome"], r["reason"]) for r in callback_log(stack, other["order_no"])] == [
+        ("refused", "transaction_order_mismatch")]
+
+
+def test_a_booked_callback_is_logged_with_what_it_said(stack, api, order):
+    payload = notice(order)
+    response, body, headers = send_signed(api, stack, payload)
+    callback_id = expect(response, 200)["callback_id"]
+    [row] = stack.sql("payments", "SELECT * FROM callback_log WHERE order_no = %s", order["order_no"])
+    assert row["id"] == callback_id and row["outcome"] == "accepted" and row["reason"] is None
+    assert row["body"] == body.decode() and row["nonce"] == headers[signing.NONCE_HEADER]
+    assert row["signature"] == headers[signing.SIGNATURE_HEADER] and row["amount_fen"] == 30000
+    [payment] = payments_of(stack, order["order_no"])
+    assert payment["callback_id"] == callback_id and payment["txn_id"] == payload["txn_id"]
+
+
 def test_an_amount_mismatch_is_refused(stack, api, order):
     body = expect(send_signed(api, stack, notice(order, amount_fen=order["amount_fen"] - 1))[0],
                   422, "amount_mismatch")
