@@ -8,6 +8,8 @@ from sqlalchemy import insert, select
 from services.payments.models import Base, OutboxEvent
 from services.payments.sending import send_batch
 from tests.unit.dbutil import session_for
+from zc_common import logs
+from zc_common.outbox import CONTEXT_KEY
 
 
 @pytest.fixture
@@ -47,3 +49,19 @@ def test_a_failed_publish_leaves_the_whole_batch_unmarked(engine):
     with pytest.raises(ConnectionError), engine.begin() as connection:
         send_batch(connection, ["e1", "e3", "e4"], publish)
     assert published(engine) == {"e2"}  # the relay sends e1, e3, e4 (a consumer's inbox drops e1's repeat)
+
+
+def test_an_event_goes_out_under_the_request_that_booked_it_without_the_key(engine):
+    now = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(insert(OutboxEvent).values(
+            event_id="e7", event_type="fee_paid", created_at=now, published=False,
+            payload={"n": 7, "event_id": "e7", CONTEXT_KEY: {"request_id": "req-7"}}))
+    seen = []
+
+    def publish(kind, payload):
+        seen.append((payload, logs.current_request_id()))
+
+    with engine.begin() as connection:
+        send_batch(connection, ["e7"], publish)
+    assert seen == [({"n": 7, "event_id": "e7"}, "req-7")]
