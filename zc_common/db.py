@@ -42,6 +42,7 @@ class UTCDateTime(TypeDecorator):
 
 
 WORKERS = 20  # deploy/nameko.yaml max_workers (ZC_MAX_WORKERS): at most one connection each at a time
+KEPT = 10             # connections a busy process keeps open between transactions
 KEPT_WHEN_QUIET = 4   # connections a quiet process keeps open
 TRIM_EVERY = 10.0     # seconds: how often a process looks whether it has been quiet
 
@@ -51,10 +52,11 @@ def workers():
 
 
 def pool_size_setting(default=None):
-    """Connections a service process keeps open to its database: by default one per
-    worker (``ZC_MAX_WORKERS``), so a busy process never opens one per transaction;
-    ``ZC_DB_POOL_SIZE`` lowers it (a small ``max_connections`` without a pooler in front)."""
-    return int(os.environ.get("ZC_DB_POOL_SIZE") or default or workers())
+    """Connections a service process keeps open to its database between transactions
+    (``ZC_DB_POOL_SIZE``, by default ``KEPT``, at most one per worker): a busy process
+    reuses them instead of opening one per transaction. Up to ``ZC_MAX_WORKERS`` may be
+    open at once; those beyond are closed when their transaction ends."""
+    return min(workers(), int(os.environ.get("ZC_DB_POOL_SIZE") or default or KEPT))
 
 
 def make_engine(url, pool_size=KEPT_WHEN_QUIET):
@@ -75,8 +77,9 @@ def make_engine(url, pool_size=KEPT_WHEN_QUIET):
     # is smaller than its concurrency opens a PostgreSQL connection per transaction — a
     # new backend with cold catalog caches, dearer than the query it serves (50
     # concurrent readers of one application: 3× the throughput with a pool of 20 than
-    # with 4). Services therefore keep one per worker and give back, when quiet, what
-    # a burst opened (``Database.trim``).
+    # with 4). Services keep ``KEPT`` (not one per worker: every process of every
+    # replica shares one ``max_connections``), hold one only while a worker runs, and
+    # give back, when quiet, what a burst opened (``Database.trim``).
     return create_engine(url, pool_size=pool_size, max_overflow=max(2, workers() - pool_size), pool_recycle=1800)
 
 
@@ -138,6 +141,13 @@ class Database(DependencyProvider):
         self.sessions[worker_ctx] = session
         self.busiest = max(self.busiest, len(self.sessions))
         return session
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        # The method is done: its connection goes back to the pool now, before the
+        # reply is serialised and sent (under load, workers wait for the CPU there).
+        session = self.sessions.get(worker_ctx)
+        if session is not None:
+            session.close()
 
     def worker_teardown(self, worker_ctx):
         session = self.sessions.pop(worker_ctx, None)

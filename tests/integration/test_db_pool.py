@@ -10,10 +10,10 @@ from zc_common.db import Database, make_engine, pool_size_setting
 PG_URL = PG_ADMIN_DSN.replace("postgresql://", "postgresql+psycopg2://")   # SELECT 1 needs no tables
 
 
-def test_the_pool_holds_one_connection_per_worker_unless_told(monkeypatch):
+def test_the_pool_keeps_ten_at_most_one_per_worker_unless_told(monkeypatch):
     monkeypatch.delenv("ZC_DB_POOL_SIZE", raising=False)
     monkeypatch.delenv("ZC_MAX_WORKERS", raising=False)
-    assert pool_size_setting() == 20
+    assert pool_size_setting() == 10
     monkeypatch.setenv("ZC_MAX_WORKERS", "8")
     assert pool_size_setting() == 8
     monkeypatch.setenv("ZC_DB_POOL_SIZE", "5")
@@ -38,18 +38,28 @@ def burst(provider, count):
     for session in sessions:
         session.execute(text("SELECT 1"))
     for ctx in contexts:
+        provider.worker_result(ctx)
         provider.worker_teardown(ctx)
+
+
+def test_a_workers_connection_is_back_in_the_pool_before_its_reply_is_sent(provider):
+    ctx = object()
+    provider.get_dependency(ctx).execute(text("SELECT 1"))
+    assert provider.engine.pool.checkedout() == 1
+    provider.worker_result(ctx)
+    assert provider.engine.pool.checkedout() == 0
+    provider.worker_teardown(ctx)
 
 
 def test_a_burst_keeps_its_connections_until_a_quiet_interval_passes(provider):
     def idle():
         return provider.engine.pool.checkedin()   # dispose() gives the engine a new pool
-    burst(provider, 12)
-    assert idle() == 12                    # kept, not closed on return
-    burst(provider, 12)
-    assert idle() == 12                    # the second burst opened none
+    burst(provider, 14)
+    assert idle() == 10                    # ten kept, the four beyond closed on return
+    burst(provider, 10)
+    assert idle() == 10                    # the second burst opened none
     assert provider.trim() is False        # that interval was busy: nothing closed
-    assert idle() == 12
+    assert idle() == 10
     burst(provider, 2)
     assert provider.trim() is True         # a quiet interval: the idle ones go
     assert idle() == 0
