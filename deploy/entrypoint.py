@@ -159,6 +159,8 @@ def main(argv=None):
         print(f"deploy.entrypoint: {exc}\n\n{USAGE}", file=sys.stderr)
         return 2
     os.chdir(processes.ROOT)   # the Procfile's paths (deploy/nameko.yaml) are the repo root's
+    # The same warning filters as under make run (eventlet's deprecation notice at every start).
+    os.environ["PYTHONWARNINGS"] = processes.python_warnings()
     os.execvp(exec_argv[0], exec_argv)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from deploy import entrypoint, processes
 from zc_common.config import SERVICES
+from zc_common.logs import QUIET_WARNINGS
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -86,6 +87,17 @@ def test_each_process_is_the_procfile_command(name):
     else:
         assert argv == command.split()
         assert argv[:4] == ["nameko", "run", "--config", "deploy/nameko.yaml"]
+
+
+def test_a_process_starts_with_the_warning_filters_make_run_gives(monkeypatch):
+    started = {}
+    monkeypatch.setattr(entrypoint.os, "execvp", lambda path, argv: started.update(argv=argv))
+    monkeypatch.setattr(entrypoint.os, "chdir", lambda _path: None)
+    monkeypatch.setenv("PYTHONWARNINGS", "error::ResourceWarning")
+    entrypoint.main(["review"])
+    assert started["argv"][:2] == ["nameko", "run"]
+    assert entrypoint.os.environ["PYTHONWARNINGS"].startswith("error::ResourceWarning,")   # the caller's kept
+    assert entrypoint.os.environ["PYTHONWARNINGS"].endswith(QUIET_WARNINGS)   # eventlet's notice, via nameko
 
 
 def test_probe_runs_deploy_probe_for_a_service():
