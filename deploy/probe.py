@@ -1,5 +1,5 @@
-"""``python -m deploy.probe <service> [--timeout S] [--any]``: the exec readiness and
-liveness probe of a Nameko service.
+"""``python -m deploy.probe <service> [--timeout S] [--any] [--live]``: the exec
+readiness and liveness probe of a Nameko service.
 
 It calls the service's ``health`` RPC over the broker (``ZC_AMQP_URI``, as the
 services read it) and exits 0 when the answer is ok, 1 with one line saying why
@@ -15,6 +15,10 @@ hostname is its name); answers from other hosts are skipped and the call repeate
 instance answers or the timeout ends — a hung instance next to healthy ones
 therefore fails its own probe. ``--any`` accepts any instance (a probe run from
 elsewhere, or a service-wide check). Locally every replica is on one host.
+
+``--live`` asks for no checks (``health(deep=False)``): the instance takes and
+answers RPCs. A liveness probe should not fail while only the database is down —
+restarting every replica would not bring it back.
 """
 import argparse
 import asyncio
@@ -45,7 +49,7 @@ def summary(answer):
     failed = {name: c for name, c in checks.items() if not c.get("ok")}
     if failed:
         return "; ".join(f"{name}: {c.get('error', 'not ok')}" for name, c in failed.items())
-    return ", ".join(f"{name} {c.get('ms', 0):g} ms" for name, c in checks.items())
+    return ", ".join(f"{name} {c.get('ms', 0):g} ms" for name, c in checks.items()) or "answers"
 
 
 async def consumers(client, service):
@@ -60,7 +64,7 @@ async def consumers(client, service):
     return queue.declaration_result.consumer_count
 
 
-async def probe(service, timeout, any_instance=False, uri=None):
+async def probe(service, timeout, any_instance=False, uri=None, deep=True):
     """The healthy answer, or ProbeFailed with the reason."""
     deadline = time.monotonic() + timeout
     client = RpcClient(uri or amqp_uri(), timeout=timeout)
@@ -75,10 +79,10 @@ async def probe(service, timeout, any_instance=False, uri=None):
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise ProbeFailed(f"timeout: no answer from {service} on this host within {timeout:g} s"
-                                  f" (answered by {', '.join(sorted(others))})")
+                elsewhere = f" on this host (answered by {', '.join(sorted(others))})" if others else ""
+                raise ProbeFailed(f"timeout: no answer from {service}{elsewhere} within {timeout:g} s")
             try:
-                answer = await client.call(service, "health", timeout=left)
+                answer = await client.call(service, "health", deep=deep, timeout=left)
             except ServiceTimeout:
                 raise ProbeFailed(f"timeout: no answer from {service} within {timeout:g} s") from None
             except ServiceUnavailable:
@@ -103,10 +107,12 @@ def main(argv=None):
                         help=f"seconds for the whole probe (default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--any", action="store_true", dest="any_instance",
                         help="accept an answer from any instance, not only one on this host")
+    parser.add_argument("--live", action="store_true",
+                        help="no database or object store checks: only that the instance answers")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        answer = asyncio.run(probe(args.service, args.timeout, args.any_instance))
+        answer = asyncio.run(probe(args.service, args.timeout, args.any_instance, deep=not args.live))
     except ProbeFailed as exc:
         print(f"{args.service}: {exc}", file=sys.stderr)
         return 1

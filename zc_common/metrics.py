@@ -130,11 +130,11 @@ class ServiceState:
                                         "Database connections checked out of the pool", labels=labels)
         opened = GaugeMetricFamily("zc_service_db_connections_open",
                                    "Database connections held by the pool (in use or idle)", labels=labels)
-        for engine in self.provider.engines():
-            pool = engine.pool
-            if hasattr(pool, "checkedout"):   # QueuePool (PostgreSQL, SQLite files)
-                checked_out.add_metric([service], pool.checkedout())
-                opened.add_metric([service], pool.checkedout() + pool.checkedin())
+        # every pool of the process together (payments has a second Database: its callbacks')
+        pools = [e.pool for e in self.provider.engines() if hasattr(e.pool, "checkedout")]  # QueuePool
+        if pools:
+            checked_out.add_metric([service], sum(p.checkedout() for p in pools))
+            opened.add_metric([service], sum(p.checkedout() + p.checkedin() for p in pools))
         yield from (checked_out, opened)
 
         backlog = self.provider.outbox_backlog()
@@ -184,7 +184,8 @@ class Metrics(DependencyProvider):
     def outbox_backlog(self):
         """(unpublished events, age of the oldest in seconds), or None (no outbox,
         or the database did not answer: the scrape still gets everything else)."""
-        engines = self.engines()
+        engines = [d.engine for d in self.container.dependencies
+                   if type(d) is Database and d.engine is not None]   # the service's own, not a subclass
         if self.outbox is None or not engines:
             return None
         model = self.outbox

@@ -98,3 +98,21 @@ def test_the_check_leaves_no_transaction_open():
     svc = worker_factory(AccountsService, db=session)
     svc.health()
     assert not session.in_transaction()
+
+
+def test_a_shallow_health_checks_nothing_and_still_names_the_instance():
+    svc = worker_factory(PaymentsService, db=unreachable_session())
+    answer = svc.health(deep=False)
+    assert answer["ok"] is True and answer["checks"] == {}
+    assert answer["instance"].endswith(f"-{os.getpid()}")
+
+
+def test_the_probe_counts_only_this_hosts_instances_and_says_why_in_one_line():
+    from deploy.probe import on_this_host, summary
+    assert on_this_host("review-7c9f-x2-4411", host="review-7c9f-x2")
+    assert not on_this_host("review-7c9f-x3-4411", host="review-7c9f-x2")
+    failed = {"checks": {"database": {"ok": True, "ms": 1.0},
+                         "object_store": {"ok": False, "ms": 2.0, "error": "LookupError: bucket 'z' does not exist"}}}
+    assert summary(failed) == "object_store: LookupError: bucket 'z' does not exist"
+    assert summary({"checks": {"database": {"ok": True, "ms": 1.5}}}) == "database 1.5 ms"
+    assert summary({"checks": {}}) == "answers"
