@@ -36,9 +36,12 @@ RECONCILE_SECONDS = float(os.environ.get("ZC_RECONCILE_SECONDS", "600"))
 class PaymentsService(Health):
     name = "payments"
 
-    db = Database("payments")
-    # Callbacks' statements, committing one by one (booking.CallbackEngine), on a pool
-    # of their own: one connection per worker, as Database keeps.
+    # Callbacks' statements, committing one by one (booking.CallbackEngine), have a pool
+    # of their own, kept as Database keeps one (zc_common.db.pool_size_setting). The
+    # sessions' pool serves the rest (event handlers, timers, the fee view), rarely many
+    # at once: it keeps a few, so a stream of callbacks does not hold a second set of
+    # connections on a PostgreSQL that every service shares.
+    db = Database("payments", pool_size=4)
     callback_engine = CallbackEngine("payments")
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics(outbox=OutboxEvent)
