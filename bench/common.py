@@ -14,7 +14,7 @@ def start_stack():
 
 async def closed_loop(url, clients, seconds, headers=None, method="GET", body=None):
     """``clients`` concurrent loops hitting ``url`` for ``seconds``; returns figures."""
-    latencies, errors = [], 0
+    latencies, errors, statuses = [], 0, {}
     deadline = time.perf_counter() + seconds
     connector = aiohttp.TCPConnector(limit=clients + 5)
     async with aiohttp.ClientSession(connector=connector, headers=headers or {}) as session:
@@ -24,6 +24,7 @@ async def closed_loop(url, clients, seconds, headers=None, method="GET", body=No
                 started = time.perf_counter()
                 async with session.request(method, url, json=body) as response:
                     await response.read()
+                    statuses[response.status] = statuses.get(response.status, 0) + 1
                     if response.status >= 400:
                         errors += 1
                 latencies.append(time.perf_counter() - started)
@@ -34,6 +35,7 @@ async def closed_loop(url, clients, seconds, headers=None, method="GET", body=No
     return {
         "requests": len(latencies),
         "errors": errors,
+        "statuses": statuses,
         "rps": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
@@ -42,5 +44,7 @@ async def closed_loop(url, clients, seconds, headers=None, method="GET", body=No
 
 def show(label, figures):
     print(f"{label:<34} {figures['rps']:8.0f} req/s   p50 {figures['p50_ms']:6.1f} ms   "
-          f"p99 {figures['p99_ms']:6.1f} ms   ({figures['requests']} requests, {figures['errors']} errors)",
+          f"p99 {figures['p99_ms']:6.1f} ms   ({figures['requests']} requests, {figures['errors']} errors"
+          + (f": {sorted((k, v) for k, v in figures['statuses'].items() if k >= 400)}" if figures["errors"] else "")
+          + ")",
           flush=True)
