@@ -9,12 +9,17 @@ so a machine busy with other work weighs on both alike.
 
     .venv/bin/python -m bench.metrics_overhead [--seconds 3] [--rounds 4] [--clients 20]
 
-Prints each copy's figures, the on ÷ off throughput ratio, and how long one
-scrape of the gateway's /metrics took (median).
+Prints each copy's figures, the on ÷ off throughput ratio, how long one scrape of
+the gateway's /metrics took (median), and the exec probe's latency:
+``python -m deploy.probe`` as a pod runs it (a new interpreter each time) and the
+health RPC round trip inside it.
 """
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -22,6 +27,7 @@ import urllib.request
 from bench.common import closed_loop, show
 from bench.log_overhead import combined, prepared
 from deploy.launcher import free_port_block
+from deploy.probe import probe
 from tests.stack import Stack
 from zc_common.config import SERVICES
 from zc_common.metrics import PORTS_PER_SERVICE
@@ -55,6 +61,22 @@ class Scraper(threading.Thread):
                     self.gateway_ms.append(1000 * (time.perf_counter() - started))
 
 
+def probe_latency(stack, times=7):
+    """Median milliseconds of the whole exec probe (interpreter start included) and of
+    the health RPC round trip alone (connect, consumer count, call)."""
+    env = {**stack.env, "PYTHONPATH": os.getcwd()}
+    whole, inside = [], []
+    for _ in range(times):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "deploy.probe", "applications"], env=env, check=True,
+                       capture_output=True)
+        whole.append(1000 * (time.perf_counter() - started))
+        started = time.perf_counter()
+        asyncio.run(probe("applications", 5, uri=stack.amqp_uri))
+        inside.append(1000 * (time.perf_counter() - started))
+    return statistics.median(whole), statistics.median(inside)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3)
@@ -79,6 +101,7 @@ def main():
             for mode in MODES:
                 for kind, (url, headers) in targets[mode].items():
                     runs[mode, kind].append(asyncio.run(closed_loop(url, args.clients, args.seconds, headers=headers)))
+        probe_ms = probe_latency(stacks["on"])
     finally:
         if scraper is not None:
             scraper.done.set()
@@ -90,11 +113,15 @@ def main():
         show(f"GET /applications/{{id}}, metrics {mode}", figures[mode, "read"])
         print(f"  GET ÷ echo throughput, metrics {mode}: "
               f"{figures[mode, 'read']['rps'] / figures[mode, 'echo']['rps']:.2f}", flush=True)
+    if any(f["errors"] for f in figures.values()):
+        print("  (some requests failed — see the error counts: the ratios are not comparable; run again)", flush=True)
     print(f"metrics on ÷ off throughput: echo {figures['on', 'echo']['rps'] / figures['off', 'echo']['rps']:.2f}, "
           f"GET /applications/{{id}} {figures['on', 'read']['rps'] / figures['off', 'read']['rps']:.2f}", flush=True)
     if scraper.gateway_ms:
         print(f"gateway /metrics scrape: median {statistics.median(scraper.gateway_ms):.1f} ms over "
               f"{len(scraper.gateway_ms)} scrapes ({scraper.failures} failed scrapes of any endpoint)", flush=True)
+    print(f"python -m deploy.probe applications: median {probe_ms[0]:.0f} ms (a new interpreter); "
+          f"its connect + health RPC {probe_ms[1]:.0f} ms", flush=True)
 
 
 if __name__ == "__main__":

@@ -188,6 +188,9 @@ class Metrics(DependencyProvider):
                    if type(d) is Database and d.engine is not None]   # the service's own, not a subclass
         if self.outbox is None or not engines:
             return None
+        pool = engines[0].pool
+        if hasattr(pool, "overflow") and pool.checkedout() >= pool.size() + pool._max_overflow:
+            return None   # every connection is a worker's: a scrape must not make one wait
         model = self.outbox
         query = select(func.count(), func.min(model.created_at)).where(model.published.is_(False))
         try:

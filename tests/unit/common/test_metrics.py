@@ -129,3 +129,15 @@ def test_replicas_and_services_get_ports_apart():
     ports = {metrics_port(s, {**base, "SUPERVISOR_PROCESS_NAME": f"{s}-{n}"})
              for s in ("accounts", "applications", "review", "documents", "payments") for n in range(16)}
     assert len(ports) == 80
+
+
+def test_a_scrape_never_takes_the_last_connection_from_the_workers(container):
+    engine = get_extension(container, Database).engine
+    held = [engine.connect() for _ in range(engine.pool.size() + engine.pool._max_overflow)]
+    try:
+        assert REGISTRY.get_sample_value("zc_service_outbox_backlog", {"service": "zcmetrics"}) is None
+        assert sample("zc_service_db_connections_in_use") == len(held)
+    finally:
+        for connection in held:
+            connection.close()
+    assert REGISTRY.get_sample_value("zc_service_outbox_backlog", {"service": "zcmetrics"}) == 0
