@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections import Counter
 
 from bench.common import closed_loop, show
 from bench.log_overhead import combined, prepared
@@ -59,6 +60,13 @@ class Scraper(threading.Thread):
                     continue
                 if url == self.urls[0]:
                     self.gateway_ms.append(1000 * (time.perf_counter() - started))
+
+
+def merged(parts):
+    """log_overhead's ``combined``, with the statuses that ``show`` lists for errors."""
+    figures = combined(parts)
+    figures["statuses"] = dict(sum((Counter(p.get("statuses", {})) for p in parts), Counter()))
+    return figures
 
 
 def probe_latency(stack, times=7):
@@ -107,7 +115,7 @@ def main():
             scraper.done.set()
         for stack in stacks.values():
             stack.stop()
-    figures = {key: combined(parts) for key, parts in runs.items()}
+    figures = {key: merged(parts) for key, parts in runs.items()}
     for mode in MODES:
         show(f"echo, metrics {mode}", figures[mode, "echo"])
         show(f"GET /applications/{{id}}, metrics {mode}", figures[mode, "read"])
