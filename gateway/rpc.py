@@ -114,6 +114,7 @@ class RpcClient:
         """The replies to what is pending were bound for a reply queue that died with
         the connection: fail those calls now rather than at their timeout."""
         self.idle.clear()
+        self.consumers = {}   # counted again once the connection is back
         lost = [future for future in self.pending.values() if not future.done()]
         for future in lost:
             future.set_exception(ConnectionError("broker connection lost"))
