@@ -43,8 +43,9 @@ async def closed_loop(url, clients, seconds, headers=None, method="GET", body=No
 
 
 def show(label, figures):
+    failed = sorted((k, v) for k, v in figures.get("statuses", {}).items() if k >= 400)
     print(f"{label:<34} {figures['rps']:8.0f} req/s   p50 {figures['p50_ms']:6.1f} ms   "
           f"p99 {figures['p99_ms']:6.1f} ms   ({figures['requests']} requests, {figures['errors']} errors"
-          + (f": {sorted((k, v) for k, v in figures['statuses'].items() if k >= 400)}" if figures["errors"] else "")
+          + (f": {failed}" if failed else "")
           + ")",
           flush=True)
