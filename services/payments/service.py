@@ -19,7 +19,7 @@ from services.payments.booking import CallbackEngine
 from services.payments.models import FeeOrder, OutboxEvent, ProcessedEvent
 from services.payments.providers import DEFAULT_PROVIDER, make_providers
 from services.payments.sending import OutboxDispatcher
-from zc_common.db import Database
+from zc_common.db import Database, workers
 from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
 from zc_common.health import Health
 from zc_common.logs import WorkerLog
@@ -37,12 +37,14 @@ class PaymentsService(Health):
     name = "payments"
 
     # Callbacks' statements, committing one by one (booking.CallbackEngine), have a pool
-    # of their own, kept as Database keeps one (zc_common.db.pool_size_setting). The
-    # sessions' pool serves the rest (event handlers, timers, the fee view), rarely many
-    # at once: it keeps a few, so a stream of callbacks does not hold a second set of
-    # connections on a PostgreSQL that every service shares.
+    # of their own that keeps one connection per worker (ZC_DB_POOL_SIZE still caps it):
+    # under a stream of callbacks every worker is in one, and with fewer kept, those
+    # beyond were closed after each statement and a new backend opened for the next —
+    # dearer than the callback. The sessions' pool serves the rest (event handlers,
+    # timers, the fee view), rarely many at once: it keeps a few, so the stream does not
+    # hold a second set of connections on a PostgreSQL that every service shares.
     db = Database("payments", pool_size=4)
-    callback_engine = CallbackEngine("payments")
+    callback_engine = CallbackEngine("payments", pool_size=workers())
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics(outbox=OutboxEvent)
     dispatch = OutboxDispatcher()
