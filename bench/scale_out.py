@@ -90,8 +90,9 @@ def _unit_admin(stack, unit_id):
 
 
 async def rpc_loop(call, clients, seconds):
-    """``clients`` calls in flight for ``seconds``: calls per second and errors."""
+    """``clients`` calls in flight for ``seconds``: calls per second and errors (by kind)."""
     done = errors = 0
+    kinds = {}
     deadline = time.perf_counter() + seconds
 
     async def one():
@@ -99,12 +100,14 @@ async def rpc_loop(call, clients, seconds):
         while time.perf_counter() < deadline:
             try:
                 await call()
-            except Exception:   # noqa: BLE001 — counted, shown; the bench goes on
+            except Exception as exc:   # noqa: BLE001 — counted, shown; the bench goes on
                 errors += 1
+                kind = f"{type(exc).__name__}: {str(exc)[:80]}"
+                kinds[kind] = kinds.get(kind, 0) + 1
             done += 1
     began = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(clients)))
-    return {"requests": done, "errors": errors, "rps": done / (time.perf_counter() - began)}
+    return {"requests": done, "errors": errors, "error_kinds": kinds, "rps": done / (time.perf_counter() - began)}
 
 
 async def consumers(amqp_uri, queue_name):
@@ -201,6 +204,8 @@ def main():
                 print(f"{name:<13} ×{count}: ping {ping['rps']:6.0f}/s   typical {typical['rps']:6.0f}/s "
                       f"({typical['rps'] / floor['rps']:.2f}× echo; errors {typical['errors']})   "
                       f"CPU ms/call: {cpu_line(typical, (name, 'rabbitmq (shared)', 'bench client'))}", flush=True)
+                for kind, count in {**ping["error_kinds"], **typical["error_kinds"]}.items():
+                    print(f"    {count} × {kind}", flush=True)
             set_instances(stack, name, MOST, MOST)
         gateway_rows = []
         for count in range(1, GATEWAYS + 1):
