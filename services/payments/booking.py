@@ -10,9 +10,10 @@ defaults, which a WITH clause would not apply.
 Callbacks run their statements on ``CallbackEngine``: on PostgreSQL its connections
 commit each statement by itself, so a callback's read and its write are two round
 trips, not four (psycopg2 sends BEGIN as a round trip of its own, and COMMIT is
-another). Nothing is lost by it: the write is one statement, atomic on its own, and
-under READ COMMITTED a read in the same transaction held nothing still anyway; the
-unique keys settle races (callbacks.py).
+another), and a first paid callback one (``callbacks._book_or_read``). Nothing is
+lost by it: the write is one statement, atomic on its own, and under READ COMMITTED
+a read in the same transaction held nothing still anyway; the unique keys settle
+races (callbacks.py).
 """
 import logging
 import uuid
