@@ -168,6 +168,10 @@ def write_private(path, text):
 
 
 def migrate_all(env):
+    # The migrations import the services' models (and so nameko and eventlet): the same
+    # warning filters as the services get, or eventlet's notice opens make run's output.
+    from deploy.processes import python_warnings
+    env = {**env, "PYTHONWARNINGS": python_warnings(env)}
     subprocess.run([sys.executable, "-m", "zc_common.migrate"], cwd=ROOT, env=env, check=True,
                    umask=PROCESS_UMASK)
 

@@ -69,3 +69,14 @@ def test_a_percent_sign_in_a_path_survives_supervisords_expansion(tmp_path):
 def test_a_socket_path_too_long_for_unix_sockets_is_refused(tmp_path):
     with pytest.raises(processes.ProcessConfigError):
         processes.supervisord_config(tmp_path / ("x" * 120), [("web", "python -m gateway.app")])
+
+
+def test_migrations_run_with_the_services_warning_filters(monkeypatch):
+    """make run's migration step imports nameko (the models): without the filters,
+    eventlet's deprecation notice opened make run's output."""
+    from deploy import launcher
+    seen = {}
+    monkeypatch.setattr(launcher.subprocess, "run", lambda argv, **kwargs: seen.update(kwargs))
+    launcher.migrate_all({"ZC_DATA_DIR": "/nowhere"})
+    assert seen["env"]["PYTHONWARNINGS"] == processes.python_warnings({})
+    assert seen["env"]["ZC_DATA_DIR"] == "/nowhere"
