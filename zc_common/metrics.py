@@ -40,16 +40,14 @@ from weakref import WeakKeyDictionary
 
 import eventlet
 import eventlet.wsgi
-from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
-from nameko.rpc import Rpc
-from nameko.timer import Timer
 from prometheus_client import REGISTRY, Counter, Histogram, make_wsgi_app
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
 from zc_common.config import SERVICES
 from zc_common.db import Database
+from zc_common.worker_log import entrypoint_kind
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +61,7 @@ CALLS = Counter("zc_service_calls_total", "Workers finished, by outcome (ok, ref
                 ["service", "kind", "method", "outcome"])
 
 
-def kind_of(entrypoint):
-    if isinstance(entrypoint, Rpc):
-        return "rpc"
-    if isinstance(entrypoint, EventHandler):
-        return "event"
-    if isinstance(entrypoint, Timer):
-        return "timer"
-    return type(entrypoint).__name__.lower()
+kind_of = entrypoint_kind   # rpc | event | timer, as the log lines name them
 
 
 def outcome_of(entrypoint, exc_info):

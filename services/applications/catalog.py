@@ -30,21 +30,21 @@ def _snapshot(row):
         **{column.key: getattr(row, column.key) for column in inspect(row).mapper.column_attrs})
 
 
-def shown_qualification(session, qualification_id):
-    found = SHOWN_QUALIFICATIONS.get(qualification_id)
+def _shown(memo, session, model, key):
+    found = memo.get(key)
     if found is None:
-        found = _snapshot(session.get(Qualification, qualification_id))
-        SHOWN_QUALIFICATIONS.put(qualification_id, found)
+        found = _snapshot(session.get(model, key))
+        memo.put(key, found)
     return found
+
+
+def shown_qualification(session, qualification_id):
+    return _shown(SHOWN_QUALIFICATIONS, session, Qualification, qualification_id)
 
 
 def shown_settings(session, committee_id):
     """None while the committee has set none (not remembered: asked again)."""
-    found = SHOWN_SETTINGS.get(committee_id)
-    if found is None:
-        found = _snapshot(session.get(CommitteeSettings, committee_id))
-        SHOWN_SETTINGS.put(committee_id, found)
-    return found
+    return _shown(SHOWN_SETTINGS, session, CommitteeSettings, committee_id)
 
 
 def _committee(organizations, committee_id, field="committee_id"):
