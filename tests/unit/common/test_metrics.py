@@ -112,10 +112,18 @@ def test_state_is_read_when_scraped(container):
 def test_a_stopped_container_leaves_the_registry():
     container = ServiceContainer(Sample, {"AMQP_URI": "memory://localhost"})
     metrics = get_extension(container, Metrics)
+    from prometheus_client import REGISTRY
+
+    def registered():
+        return metrics.collector in REGISTRY._collector_to_names
     metrics.setup()
+    assert registered()
     metrics.stop()
+    assert not registered()
     metrics.setup()   # a second start in the same process registers again without a clash
+    assert registered()
     metrics.stop()
+    assert not registered()
 
 
 def test_replicas_and_services_get_ports_apart():
