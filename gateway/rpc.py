@@ -37,6 +37,7 @@ EXCHANGE = "nameko-rpc"
 DEADLINE_HEADER = "nameko.deadline"   # read by zc_common.rpc in every service
 REQUEST_ID_HEADER = logs.REQUEST_ID_HEADER  # the request's id, nameko context data (zc_common.logs)
 PROBE_EVERY = 1.0                     # seconds between consumer counts
+RECHECK_EVERY = 0.2                   # an idle service asked about again at most this often
 RECONNECT_EVERY = 1                   # seconds between reconnection attempts
 
 log = logging.getLogger("gateway.rpc")
@@ -78,6 +79,7 @@ class RpcClient:
         self.probe_every = probe_every
         self.idle = set()  # services whose queue exists with no consumer (last probe)
         self.consumers = {}  # service -> consumers of its queue (last probe; instances)
+        self._rechecked = {}  # service -> when a call last counted its consumers itself
         self._probe_task = None
 
     async def start(self):
@@ -159,8 +161,29 @@ class RpcClient:
         if future is not None and not future.done():
             future.set_result(json.loads(message.body))
 
+    async def still_idle(self, service):
+        """The last probe found no consumer: count again now (at most every
+        ``RECHECK_EVERY`` s), so a service that has just come back is not refused for
+        up to a probe interval after it reported healthy."""
+        now = time.monotonic()
+        if now - self._rechecked.get(service, 0.0) < RECHECK_EVERY:
+            return True
+        self._rechecked[service] = now
+        channel = await self.connection.channel(publisher_confirms=False)
+        try:
+            queue = await channel.declare_queue(f"rpc-{service}", passive=True, timeout=2)
+            back = queue.declaration_result.consumer_count > 0
+        except (TimeoutError, aio_pika.exceptions.AMQPError):
+            back = False
+        finally:
+            if not channel.is_closed:
+                await channel.close()
+        if back:
+            self.idle = self.idle - {service}
+        return not back
+
     async def call(self, service, method, *args, timeout=None, context=None, **kwargs):
-        if service in self.idle or not self.broker_up():
+        if not self.broker_up() or (service in self.idle and await self.still_idle(service)):
             raise ServiceUnavailable(service)
         timeout = timeout or self.timeout
         correlation_id = str(uuid.uuid4())

@@ -10,13 +10,27 @@ from gateway.rpc import DEADLINE_HEADER, RpcClient, ServiceTimeout, ServiceUnava
 
 
 class Up:
-    """A connection/channel that is (or is not) up, as aio-pika reports it."""
+    """A connection/channel that is (or is not) up, as aio-pika reports it; its
+    channels count ``consumers`` of a queue as a passive declare does."""
 
-    def __init__(self, up=True):
+    def __init__(self, up=True, consumers=None):
         self.connected = asyncio.Event()
         if up:
             self.connected.set()
         self.is_closed = not up
+        self.consumers = consumers if consumers is not None else {}
+        self.declared = []
+
+    async def channel(self, publisher_confirms=True):
+        return self
+
+    async def declare_queue(self, name, passive=False, timeout=None):
+        self.declared.append(name)
+        result = type("Declared", (), {"consumer_count": self.consumers.get(name, 0)})()
+        return type("Queue", (), {"declaration_result": result})()
+
+    async def close(self):
+        pass
 
 
 class Exchange:
@@ -59,9 +73,23 @@ async def test_a_call_while_the_broker_is_away_is_503_at_once():
 async def test_a_call_to_a_service_without_consumers_is_503_at_once():
     rpc = client(timeout=30)
     rpc.idle = {"applications"}
-    with pytest.raises(ServiceUnavailable) as caught:
-        await rpc.call("applications", "submit", "x")
-    assert caught.value.service == "applications" and rpc.exchange.sent == []
+    for _ in range(3):
+        with pytest.raises(ServiceUnavailable) as caught:
+            await rpc.call("applications", "submit", "x")
+        assert caught.value.service == "applications" and rpc.exchange.sent == []
+    assert rpc.connection.declared == ["rpc-applications"]   # counted again at most every 0.2 s
+
+
+async def test_a_service_back_before_the_next_probe_is_served():
+    """The last probe found review without consumers; it has restarted since (its
+    health already answers): the call counts again and goes through, instead of a
+    503 until the next probe."""
+    rpc = client(timeout=0.2)
+    rpc.idle = {"review"}
+    rpc.connection.consumers["rpc-review"] = 1
+    with pytest.raises(ServiceTimeout):   # sent: nobody answers in this test
+        await rpc.call("review", "list_tasks")
+    assert [key for key, _ in rpc.exchange.sent] == ["review.list_tasks"] and "review" not in rpc.idle
 
 
 async def test_calls_waiting_when_the_connection_drops_fail_at_once():
