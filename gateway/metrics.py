@@ -31,6 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Histogram, generate
 from prometheus_client.core import GaugeMetricFamily
 
 from gateway.keys import RPC
+from gateway.request_log import Outcome, through
 from gateway.responses import json_response
 from gateway.rpc import RemoteError, ServiceTimeout, ServiceUnavailable
 from gateway.upload_limits import UPLOAD_LIMITS
@@ -77,16 +78,11 @@ def route_of(request):
 async def observe(request, handler):
     """Outermost: times what the client waited for, errors included."""
     started = time.perf_counter()
-    status = 500
+    outcome = Outcome()
     try:
-        response = await handler(request)
-        status = response.status
-        return response
-    except web.HTTPException as exc:
-        status = exc.status
-        raise
+        return await through(request, handler, outcome)
     finally:
-        REQUEST_SECONDS.labels(request.method, route_of(request), str(status)).observe(
+        REQUEST_SECONDS.labels(request.method, route_of(request), str(outcome.status)).observe(
             time.perf_counter() - started)
 
 

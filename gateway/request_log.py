@@ -23,21 +23,33 @@ QUIET_PATHS = ("/api/v1/health", "/metrics")   # probes, every few seconds: DEBU
 log = logging.getLogger("gateway.requests")
 
 
+class Outcome:
+    status = 500   # what the client gets if the handler fails past every middleware
+
+
+async def through(request, handler, outcome):
+    """The rest of the chain, noting in ``outcome`` the status the client gets (an
+    HTTPException's too, which goes on up): what the access log and the metrics record."""
+    try:
+        response = await handler(request)
+        outcome.status = response.status
+        return response
+    except web.HTTPException as exc:
+        outcome.status = exc.status
+        raise
+
+
 @web.middleware
 async def request_log(request, handler):
     request_id = logs.valid_request_id(request.headers.get(logs.HTTP_HEADER)) or logs.new_request_id()
     request[REQUEST_ID] = request_id
     token = logs.bind(request_id)
     started = time.perf_counter()
-    status = 500   # what the client gets if the handler fails past every middleware
+    outcome = Outcome()
     try:
-        response = await handler(request)
-        status = response.status
-        return response
-    except web.HTTPException as exc:
-        status = exc.status
-        raise
+        return await through(request, handler, outcome)
     finally:
+        status = outcome.status
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         user = request.get(USER)
         user_id = user.get("id") if isinstance(user, dict) else None
