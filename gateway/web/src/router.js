@@ -1,4 +1,6 @@
+import { watch } from 'vue'
 import { createRouter, createWebHistory } from 'vue-router'
+import { locale, t } from './i18n/index.js'
 import { session, setSession, homeFor, mustChangePassword } from './lib/session.js'
 import { setUnauthorizedHandler, setPasswordChangeHandler } from './lib/api.js'
 
@@ -7,40 +9,40 @@ const v = (p) => pages[`./views/${p}.vue`]
 const REVIEWERS = ['unit_admin', 'department_staff', 'committee_staff']
 
 const routes = [
-  { path: '/', name: 'home', component: v('public/Portal'), meta: { public: true, title: '首页' } },
-  { path: '/verify', name: 'verify', component: v('public/Verify'), meta: { public: true, title: '证书查验' } },
-  { path: '/login', name: 'login', component: v('public/Login'), meta: { public: true, bare: true, title: '登录' } },
-  { path: '/register/applicant', component: v('public/RegisterApplicant'), meta: { public: true, bare: true, title: '个人注册' } },
-  { path: '/register/unit', component: v('public/RegisterUnit'), meta: { public: true, bare: true, title: '单位注册' } },
-  { path: '/recovery', component: v('public/Recovery'), meta: { public: true, bare: true, title: '找回用户名和密码' } },
-  { path: '/appeal', component: v('public/Appeal'), meta: { public: true, bare: true, title: '账号申诉' } },
+  { path: '/', name: 'home', component: v('public/Portal'), meta: { public: true, title: '首页', key: 'route.home' } },
+  { path: '/verify', name: 'verify', component: v('public/Verify'), meta: { public: true, title: '证书查验', key: 'route.verify' } },
+  { path: '/login', name: 'login', component: v('public/Login'), meta: { public: true, bare: true, title: '登录', key: 'route.login' } },
+  { path: '/register/applicant', component: v('public/RegisterApplicant'), meta: { public: true, bare: true, title: '个人注册', key: 'route.registerApplicant' } },
+  { path: '/register/unit', component: v('public/RegisterUnit'), meta: { public: true, bare: true, title: '单位注册', key: 'route.registerUnit' } },
+  { path: '/recovery', component: v('public/Recovery'), meta: { public: true, bare: true, title: '找回用户名和密码', key: 'route.recovery' } },
+  { path: '/appeal', component: v('public/Appeal'), meta: { public: true, bare: true, title: '账号申诉', key: 'route.appeal' } },
 
-  { path: '/me', component: v('applicant/MyHome'), meta: { roles: [], title: '我的主页' } },
-  { path: '/password', name: 'password', component: v('account/ChangePassword'), meta: { roles: [], title: '修改密码' } },
-  { path: '/my/applications', component: v('applicant/MyApplications'), meta: { roles: ['applicant'], title: '我的申请书' } },
-  { path: '/my/applications/new', component: v('applicant/NewApplication'), meta: { roles: ['applicant'], title: '新增申请书' } },
-  { path: '/my/applications/:id', component: v('applicant/ApplicationEdit'), meta: { roles: ['applicant'], title: '申请书' } },
-  { path: '/my/certificates', component: v('applicant/Certificates'), meta: { roles: ['applicant'], title: '我的职称电子证书' } },
-  { path: '/my/continuing-education', component: v('applicant/ContinuingEducation'), meta: { roles: ['applicant'], title: '继续教育' } },
+  { path: '/me', component: v('applicant/MyHome'), meta: { roles: [], title: '我的主页', key: 'route.me' } },
+  { path: '/password', name: 'password', component: v('account/ChangePassword'), meta: { roles: [], title: '修改密码', key: 'route.password' } },
+  { path: '/my/applications', component: v('applicant/MyApplications'), meta: { roles: ['applicant'], title: '我的申请书', key: 'route.myApplications' } },
+  { path: '/my/applications/new', component: v('applicant/NewApplication'), meta: { roles: ['applicant'], title: '新增申请书', key: 'route.newApplication' } },
+  { path: '/my/applications/:id', component: v('applicant/ApplicationEdit'), meta: { roles: ['applicant'], title: '申请书', key: 'route.application' } },
+  { path: '/my/certificates', component: v('applicant/Certificates'), meta: { roles: ['applicant'], title: '我的职称电子证书', key: 'route.certificates' } },
+  { path: '/my/continuing-education', component: v('applicant/ContinuingEducation'), meta: { roles: ['applicant'], title: '继续教育', key: 'route.continuingEducation' } },
 
-  { path: '/unit', component: v('review/UnitInfo'), meta: { roles: ['unit_admin'], title: '单位信息' } },
-  { path: '/review/tasks', component: v('review/Tasks'), meta: { roles: REVIEWERS, title: '申请书审核' } },
-  { path: '/review/query', component: v('review/Query'), meta: { roles: REVIEWERS, title: '申请书查询' } },
-  { path: '/review/applications/:id', component: v('review/Handle'), meta: { roles: REVIEWERS, title: '办理' } },
+  { path: '/unit', component: v('review/UnitInfo'), meta: { roles: ['unit_admin'], title: '单位信息', key: 'route.unit' } },
+  { path: '/review/tasks', component: v('review/Tasks'), meta: { roles: REVIEWERS, title: '申请书审核', key: 'route.reviewTasks' } },
+  { path: '/review/query', component: v('review/Query'), meta: { roles: REVIEWERS, title: '申请书查询', key: 'route.reviewQuery' } },
+  { path: '/review/applications/:id', component: v('review/Handle'), meta: { roles: REVIEWERS, title: '办理', key: 'route.handle' } },
 
-  { path: '/committee/settings', component: v('committee/Settings'), meta: { roles: ['committee_staff'], title: '评审设置' } },
-  { path: '/committee/meetings', component: v('committee/Meetings'), meta: { roles: ['committee_staff'], title: '评审会议与公示' } },
-  { path: '/committee/objections', component: v('committee/Objections'), meta: { roles: ['committee_staff'], title: '异议处理' } },
+  { path: '/committee/settings', component: v('committee/Settings'), meta: { roles: ['committee_staff'], title: '评审设置', key: 'route.committeeSettings' } },
+  { path: '/committee/meetings', component: v('committee/Meetings'), meta: { roles: ['committee_staff'], title: '评审会议与公示', key: 'route.meetings' } },
+  { path: '/committee/objections', component: v('committee/Objections'), meta: { roles: ['committee_staff'], title: '异议处理', key: 'route.objections' } },
 
-  { path: '/admin/organizations', component: v('admin/Organizations'), meta: { roles: ['platform_admin'], title: '机构与人员' } },
-  { path: '/admin/qualifications', component: v('admin/Qualifications'), meta: { roles: ['platform_admin'], title: '资格目录' } },
-  { path: '/admin/settings', component: v('committee/Settings'), meta: { roles: ['platform_admin'], title: '评审委员会设置' } },
-  { path: '/admin/appeals', component: v('admin/Appeals'), meta: { roles: ['platform_admin'], title: '申诉处理' } },
-  { path: '/admin/impersonate', component: v('admin/Impersonate'), meta: { roles: ['platform_admin'], title: '模拟用户' } },
-  { path: '/notices', component: v('admin/Notices'), meta: { roles: ['platform_admin', 'committee_staff'], title: '通知发布' } },
-  { path: '/admin/audit', component: v('admin/Audit'), meta: { roles: ['platform_admin'], title: '审计日志' } },
+  { path: '/admin/organizations', component: v('admin/Organizations'), meta: { roles: ['platform_admin'], title: '机构与人员', key: 'route.organizations' } },
+  { path: '/admin/qualifications', component: v('admin/Qualifications'), meta: { roles: ['platform_admin'], title: '资格目录', key: 'route.qualifications' } },
+  { path: '/admin/settings', component: v('committee/Settings'), meta: { roles: ['platform_admin'], title: '评审委员会设置', key: 'route.adminSettings' } },
+  { path: '/admin/appeals', component: v('admin/Appeals'), meta: { roles: ['platform_admin'], title: '申诉处理', key: 'route.appeals' } },
+  { path: '/admin/impersonate', component: v('admin/Impersonate'), meta: { roles: ['platform_admin'], title: '模拟用户', key: 'route.impersonate' } },
+  { path: '/notices', component: v('admin/Notices'), meta: { roles: ['platform_admin', 'committee_staff'], title: '通知发布', key: 'route.notices' } },
+  { path: '/admin/audit', component: v('admin/Audit'), meta: { roles: ['platform_admin'], title: '审计日志', key: 'route.audit' } },
 
-  { path: '/:rest(.*)*', component: v('public/NotFound'), meta: { public: true, title: '页面不存在' } },
+  { path: '/:rest(.*)*', component: v('public/NotFound'), meta: { public: true, title: '页面不存在', key: 'route.notFound' } },
 ]
 
 const router = createRouter({ history: createWebHistory(), routes, scrollBehavior: () => ({ top: 0 }) })
@@ -54,7 +56,11 @@ router.beforeEach((to) => {
   if (roles && roles.length && !roles.includes(session.user.role)) return homeFor(session.user.role)
   return true
 })
-router.afterEach((to) => { document.title = `${to.meta.title || ''} - 职称评审申报平台` })
+// The tab's title in the user's language (meta.key names the catalog entry; meta.title is
+// the Chinese fallback for pages without one), and again when the language changes.
+const pageTitle = (to) => `${(to.meta.key && t(to.meta.key)) || to.meta.title || ''} - ${t('app.name')}`
+router.afterEach((to) => { document.title = pageTitle(to) })
+watch(locale, () => { document.title = pageTitle(router.currentRoute.value) })
 
 // An expired session: back to login, and afterwards back to where the user was.
 setUnauthorizedHandler(() => {

@@ -1,13 +1,17 @@
 // The one way pages talk to the gateway (/api/v1). Errors come back as ApiError
-// carrying the server's code, message (shown to the user as is), field and missing.
+// carrying the server's code, message, field and missing. Every request says the user's
+// language (Accept-Language), so the server's message comes in it; the page also knows
+// the stable codes (err.<code> in the catalog, filled from error.params) and uses its own
+// wording when it has one, falling back to the server's message.
 import { ElMessage } from 'element-plus'
 import { session, clearSession } from './session.js'
+import { i18n, locale, t } from '../i18n/index.js'
 
 export const BASE = '/api/v1'
 
 export class ApiError extends Error {
   constructor(status, error) {
-    super(error?.message || `请求失败（${status}）`)
+    super(errorText(error) || t('api.failed', { status }))
     this.status = status
     this.code = error?.code
     this.field = error?.field
@@ -21,8 +25,17 @@ export function setUnauthorizedHandler(fn) { onUnauthorized = fn }
 let onPasswordChangeRequired = () => {}
 export function setPasswordChangeHandler(fn) { onPasswordChangeRequired = fn }
 
+/** The text of an API error in the user's language: the catalog's by code, else the server's. */
+export function errorText(error) {
+  const key = error?.code && `err.${error.code}`
+  if (key && i18n.global.te(key, locale.value)) {
+    return t(key, { ...(error.params || {}), field: error.field ?? '', missing: (error.missing || []).join('、') })
+  }
+  return error?.message
+}
+
 function headers(extra = {}) {
-  const h = { ...extra }
+  const h = { 'Accept-Language': locale.value, ...extra }
   if (session.token) h.Authorization = `Bearer ${session.token}`
   return h
 }
@@ -41,7 +54,7 @@ function url(path, query) {
 async function fail(res, quiet) {
   let body = null
   try { body = await res.json() } catch { /* not JSON: keep the status text */ }
-  const err = new ApiError(res.status, body?.error || { message: res.status === 413 ? '文件过大' : `请求失败（${res.status} ${res.statusText}）` })
+  const err = new ApiError(res.status, body?.error || { message: res.status === 413 ? t('api.tooLarge') : t('api.failedText', { status: res.status, text: res.statusText }) })
   if (res.status === 401 && session.token) {
     clearSession()
     onUnauthorized()
@@ -64,7 +77,7 @@ export async function api(method, path, opts = {}) {
   try {
     res = await fetch(url(path, opts.query), init)
   } catch (e) {
-    const err = new ApiError(0, { message: '无法连接服务器，请检查网络后重试' })
+    const err = new ApiError(0, { message: t('api.offline') })
     if (!opts.quiet) ElMessage.error(err.message)
     throw err
   }
@@ -119,16 +132,17 @@ export function upload(path, form, onProgress) {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', BASE + path)
     if (session.token) xhr.setRequestHeader('Authorization', `Bearer ${session.token}`)
+    xhr.setRequestHeader('Accept-Language', locale.value)
     xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100)) }
     xhr.onload = () => {
       let body = null
       try { body = JSON.parse(xhr.responseText) } catch { /* empty or HTML */ }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body)
-      const err = new ApiError(xhr.status, body?.error || { message: xhr.status === 413 ? '文件过大，单个文件不能超过 2 MB' : `上传失败（${xhr.status}）` })
+      const err = new ApiError(xhr.status, body?.error || { message: xhr.status === 413 ? t('api.uploadTooLarge') : t('api.uploadFailed', { status: xhr.status }) })
       if (xhr.status === 401) { clearSession(); onUnauthorized() }
       reject(err)
     }
-    xhr.onerror = () => reject(new ApiError(0, { message: '上传失败：无法连接服务器' }))
+    xhr.onerror = () => reject(new ApiError(0, { message: t('api.uploadOffline') }))
     xhr.send(form)
   })
 }

@@ -1,4 +1,7 @@
-export const NODE_NAMES = { applicant: '申请人', unit: '基层工作单位', department: '材料接收部门', committee: '评审机构' }
+import { t, te } from '../i18n/index.js'
+
+// Read in the user's language at render time (a lookup inside a template is reactive).
+export const NODE_NAMES = new Proxy({}, { get: (_o, k) => (typeof k === 'string' && te(`node.${k}`) ? t(`node.${k}`) : undefined) })
 
 export const yuan = (fen) => (fen === undefined || fen === null ? '—' : `¥${(fen / 100).toFixed(2)}`)
 
@@ -15,7 +18,7 @@ export const date = (iso) => (iso ? dateTime(iso).slice(0, 10) : '—')
 export function countdown(app) {
   const n = app.days_to_close
   if (n === undefined || n === null) return ''
-  return n >= 0 ? `距提交截止还有${n}天` : `提交已截止${-n}天`
+  return n >= 0 ? t('format.daysLeft', { n }) : t('format.daysOver', { n: -n })
 }
 
 export function size(bytes) {

@@ -1,32 +1,33 @@
-// The side menu per role (the real platform's names where it has them).
+// The side menu per role (the real platform's names where it has them). `key` names the
+// catalog entry shown in the user's language; `title` is the Chinese fallback.
 const REVIEW = [
-  { path: '/review/tasks', title: '申请书审核' },
-  { path: '/review/query', title: '申请书查询' },
+  { path: '/review/tasks', title: '申请书审核', key: 'route.reviewTasks' },
+  { path: '/review/query', title: '申请书查询', key: 'route.reviewQuery' },
 ]
 export const MENUS = {
   applicant: [
-    { path: '/me', title: '我的主页' },
-    { path: '/my/applications', title: '我的申请书' },
-    { path: '/my/applications/new', title: '新增申请书' },
-    { path: '/my/continuing-education', title: '继续教育' },
-    { path: '/my/certificates', title: '我的职称电子证书' },
+    { path: '/me', title: '我的主页', key: 'route.me' },
+    { path: '/my/applications', title: '我的申请书', key: 'route.myApplications' },
+    { path: '/my/applications/new', title: '新增申请书', key: 'route.newApplication' },
+    { path: '/my/continuing-education', title: '继续教育', key: 'route.continuingEducation' },
+    { path: '/my/certificates', title: '我的职称电子证书', key: 'route.certificates' },
   ],
-  unit_admin: [{ path: '/me', title: '我的主页' }, { path: '/unit', title: '单位信息' }, ...REVIEW],
-  department_staff: [{ path: '/me', title: '我的主页' }, ...REVIEW],
+  unit_admin: [{ path: '/me', title: '我的主页', key: 'route.me' }, { path: '/unit', title: '单位信息', key: 'route.unit' }, ...REVIEW],
+  department_staff: [{ path: '/me', title: '我的主页', key: 'route.me' }, ...REVIEW],
   committee_staff: [
-    { path: '/me', title: '我的主页' }, ...REVIEW,
-    { path: '/committee/settings', title: '评审设置' },
-    { path: '/committee/meetings', title: '评审会议与公示' },
-    { path: '/committee/objections', title: '异议处理' },
-    { path: '/notices', title: '通知发布' },
+    { path: '/me', title: '我的主页', key: 'route.me' }, ...REVIEW,
+    { path: '/committee/settings', title: '评审设置', key: 'route.committeeSettings' },
+    { path: '/committee/meetings', title: '评审会议与公示', key: 'route.meetings' },
+    { path: '/committee/objections', title: '异议处理', key: 'route.objections' },
+    { path: '/notices', title: '通知发布', key: 'route.notices' },
   ],
   platform_admin: [
-    { path: '/admin/organizations', title: '机构与人员' },
-    { path: '/admin/qualifications', title: '资格目录' },
-    { path: '/admin/settings', title: '评审委员会设置' },
-    { path: '/admin/appeals', title: '申诉处理' },
-    { path: '/notices', title: '通知发布' },
-    { path: '/admin/impersonate', title: '模拟用户' },
-    { path: '/admin/audit', title: '审计日志' },
+    { path: '/admin/organizations', title: '机构与人员', key: 'route.organizations' },
+    { path: '/admin/qualifications', title: '资格目录', key: 'route.qualifications' },
+    { path: '/admin/settings', title: '评审委员会设置', key: 'route.adminSettings' },
+    { path: '/admin/appeals', title: '申诉处理', key: 'route.appeals' },
+    { path: '/notices', title: '通知发布', key: 'route.notices' },
+    { path: '/admin/impersonate', title: '模拟用户', key: 'route.impersonate' },
+    { path: '/admin/audit', title: '审计日志', key: 'route.audit' },
   ],
 }

@@ -1,5 +1,6 @@
 // The regions (reference/regions.csv); GET /regions is asked first, this list is the fallback.
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
+import { i18n, locale, t } from '../i18n/index.js'
 import { get } from './api.js'
 
 const FALLBACK = [
@@ -9,20 +10,25 @@ const FALLBACK = [
   ['653100', '喀什地区'], ['653200', '和田地区'], ['654000', '伊犁哈萨克自治州'], ['654200', '塔城地区'], ['654300', '阿勒泰地区'],
 ].map(([code, name]) => ({ code, name }))
 
-export const regions = ref(FALLBACK)
+const loadedList = ref(FALLBACK)
+// The names in the user's language where the catalog has them (region.<code>).
+export const regions = computed(() => loadedList.value.map((r) => ({
+  code: r.code,
+  name: i18n.global.te(`region.${r.code}`, locale.value) ? t(`region.${r.code}`) : r.name,
+})))
 let loaded = false
 
 export async function loadRegions() {
-  if (loaded) return regions.value
+  if (loaded) return loadedList.value
   loaded = true
   try {
     const list = await get('/regions', null, { quiet: true })
     const items = Array.isArray(list) ? list : list?.items
     if (items?.length) {
-      regions.value = items.map((r) => ({ code: r.code, name: r.kind === 'autonomous_region' ? (r.short_name || '自治区本级') : r.name }))
+      loadedList.value = items.map((r) => ({ code: r.code, name: r.kind === 'autonomous_region' ? (r.short_name || '自治区本级') : r.name }))
     }
   } catch { /* keep the built-in list */ }
-  return regions.value
+  return loadedList.value
 }
 
 export const regionName = (code) => regions.value.find((r) => r.code === code)?.name || code || '—'

@@ -1,6 +1,7 @@
 // Who is logged in: the Bearer token and user in sessionStorage (per tab, gone
 // when the tab closes), mirrored in a reactive object the pages read.
 import { reactive } from 'vue'
+import { t, te } from '../i18n/index.js'
 
 const TOKEN = 'zc_token'
 const USER = 'zc_user'
@@ -31,13 +32,8 @@ export function clearSession() {
  * (an administrator acting as the user is not held back). */
 export const mustChangePassword = (user) => !!user?.must_change_password && !user?.impersonated_by
 
-export const ROLE_NAMES = {
-  applicant: '专业技术人员',
-  unit_admin: '基层单位管理员',
-  department_staff: '主管部门工作人员',
-  committee_staff: '评审委员会工作人员',
-  platform_admin: '平台管理员',
-}
+// Role names in the user's language (a lookup inside a template is reactive).
+export const ROLE_NAMES = new Proxy({}, { get: (_o, k) => (typeof k === 'string' && te(`role.${k}`) ? t(`role.${k}`) : undefined) })
 
 export const homeFor = (role) => ({
   applicant: '/my/applications',
