@@ -7,8 +7,13 @@ import { computed, ref, watch } from 'vue'
 import { createI18n } from 'vue-i18n'
 import elZh from 'element-plus/es/locale/lang/zh-cn'
 import elUg from 'element-plus/es/locale/lang/ug-cn'
-import zhCN from './zh-CN.js'
-import ugCN from './ug-CN.js'
+
+// Each language is a folder of files, one per area of the site (base.js: the shell and
+// shared words; a page's own file for its namespace), merged here: a new page adds its
+// own file to both folders instead of editing a shared one.
+const merge = (files) => Object.assign({}, ...Object.keys(files).sort().map((k) => files[k].default))
+const zhCN = merge(import.meta.glob('./zh-CN/*.js', { eager: true }))
+const ugCN = merge(import.meta.glob('./ug-CN/*.js', { eager: true }))
 
 export const LOCALES = [
   { code: 'zh-CN', name: '中文', dir: 'ltr', element: elZh },

@@ -49,6 +49,7 @@ export default {
     status: '状态', name: '姓名', username: '用户名', password: '密码', phone: '联系电话',
     idNumber: '身份证号', region: '地区', unit: '单位', time: '时间', remark: '备注',
     saved: '已保存', submitted: '已提交', deleted: '已删除', operationFailed: '操作失败',
+    pleaseEnter: '请输入{label}',
     required: '请填写{label}',
   },
   format: {

@@ -56,6 +56,7 @@ export default {
     status: 'ھالىتى', name: 'ئىسىم-فامىلە', username: 'ئىشلەتكۈچى نامى', password: 'پارول', phone: 'ئالاقە تېلېفونى',
     idNumber: 'كىملىك نومۇرى', region: 'رايون', unit: 'ئورۇن', time: 'ۋاقىت', remark: 'ئىزاھات',
     saved: 'ساقلاندى', submitted: 'يوللاندى', deleted: 'ئۆچۈرۈلدى', operationFailed: 'مەشغۇلات مەغلۇپ بولدى',
+    pleaseEnter: '{label} نى كىرگۈزۈڭ',
     required: '{label} نى تولدۇرۇڭ',
   },
   format: {
