@@ -23,6 +23,8 @@ class Done(BaseModel):
 class Deleted(BaseModel):
     id: str
     deleted: bool
+    # Attachments: a file a submission carried is only taken off the application.
+    kept_as_evidence: bool | None = None
 
 
 @cache
@@ -159,6 +161,15 @@ class AttachmentOut(BaseModel):
     size: int
     content_type: str
     sha256: str
+    stored_at: str | None = None
+
+
+class AttachmentHistoryItem(AttachmentOut):
+    """A file the application carried at some time: ``detached_at`` when it was taken
+    off after a return (a submitted file is never deleted), ``submitted`` when a
+    submission carried it."""
+    detached_at: str | None = None
+    submitted: bool = False
 
 
 class CertificatePublic(BaseModel):

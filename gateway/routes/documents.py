@@ -14,7 +14,14 @@ from gateway.api import api
 from gateway.file_cache import FILE_CACHE, quoted
 from gateway.objects import CHUNK, OBJECTS
 from gateway.routes.accounts import client_address
-from gateway.schemas_out import AttachmentOut, CertificateOut, CertificatePublic, Deleted, list_of
+from gateway.schemas_out import (
+    AttachmentHistoryItem,
+    AttachmentOut,
+    CertificateOut,
+    CertificatePublic,
+    Deleted,
+    list_of,
+)
 from gateway.staging import checked_ids, new_attachment_id, stage_and_record
 from gateway.upload_limits import UPLOAD_RESPONSES, received_upload
 from zc_common.errors import Unavailable
@@ -139,6 +146,12 @@ async def list_attachments(request, call):
     return await call.rpc.documents.list_attachments(call.params["id"], actor=call.user)
 
 
+@api.route("GET", "/applications/{id}/attachment-history", summary="附件存证记录（曾提交的附件永不删除）",
+           tag=TAG_FILES, roles=(), response=list_of(AttachmentHistoryItem))
+async def attachment_history(request, call):
+    return await call.rpc.documents.attachment_history(call.user, call.params["id"])
+
+
 @api.route("GET", "/applications/{id}/attachments/{att_id}", summary="下载附件原件（display=1 为转正的显示副本）",
            tag=TAG_FILES, query=DisplayQuery, roles=(), response="application/octet-stream",
            responses=DOWNLOAD_RESPONSES)
@@ -150,9 +163,12 @@ async def download_attachment(request, call):
         lambda source: {"X-Content-SHA256": source["sha256"]})
 
 
-@api.route("PUT", "/applications/{id}/attachments/{att_id}", summary="替换附件（仅草稿或退回状态）",
+@api.route("PUT", "/applications/{id}/attachments/{att_id}",
+           summary="替换附件（仅草稿或退回状态，且从未随申请书提交）",
            tag=TAG_FILES, body=FileReplacement, raw_body=True, roles=("applicant",),
-           responses={**UPLOAD_RESPONSES, 409: "当前状态不能修改附件"}, response=AttachmentOut)
+           responses={**UPLOAD_RESPONSES,
+                      409: "当前状态不能修改附件，或附件已随申请书提交（attachment_sealed）"},
+           response=AttachmentOut)
 async def replace_attachment(request, call):
     application_id, attachment_id = call.params["id"], call.params["att_id"]
     checked_ids(application_id, attachment_id)
@@ -163,7 +179,8 @@ async def replace_attachment(request, call):
                 call.user, application_id, attachment_id, upload.filename, staged))
 
 
-@api.route("DELETE", "/applications/{id}/attachments/{att_id}", summary="删除附件（仅草稿或退回状态）",
+@api.route("DELETE", "/applications/{id}/attachments/{att_id}",
+           summary="删除附件（仅草稿或退回状态；曾提交的附件只从申请书撤下，存证保留）",
            tag=TAG_FILES, roles=("applicant",), responses={409: "当前状态不能修改附件"}, response=Deleted)
 async def delete_attachment(request, call):
     return await call.rpc.documents.delete_attachment(call.user, call.params["id"], call.params["att_id"])

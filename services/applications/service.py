@@ -133,7 +133,7 @@ class ApplicationsService(Health):
         listed = {}
 
         def count_attachments(app_id):
-            listed["items"] = calling(self.documents.list_attachments)(app_id) or []
+            listed["items"] = calling(self.documents.list_attachments)(app_id, verify=True) or []
             return dossier.counts_by_section(listed["items"])
         answer = self._published(dossier.submit(self.db, actor, application_id, count_attachments, idempotency_key))
         return {**answer, "attachments": listed["items"]} if "items" in listed else answer

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
-from services.documents import files
+from services.documents import evidence, files
 from services.documents.models import Attachment, PrivateFile
 from services.documents.rules import not_found
 from zc_common.clock import now
@@ -97,40 +97,55 @@ def store_staged(db, bucket, actor, application_id, section, filename, key, atta
     row = Attachment(id=attachment_id, application_id=application_id, section=section,
                      name=files.clean_name(filename, content_type), size=len(content),
                      content_type=content_type, sha256=files.sha256(content), object_key=key,
-                     display_key=display_key, uploaded_by=actor["id"], stored_at=now())
+                     display_key=display_key, uploaded_by=actor["id"], stored_at=now(),
+                     etag=bucket.etag(key))
     db.add(row)
     _commit_or_clean(db, bucket, display_key)
     return row
 
 
-def find(db, application_id, attachment_id):
+def find(db, application_id, attachment_id, detached=False):
+    """The attachment of this application; one taken off it only when ``detached``
+    (the history still serves its bytes)."""
     row = db.get(Attachment, attachment_id)
-    if row is None or row.application_id != application_id:
+    if row is None or row.application_id != application_id or (row.detached_at is not None and not detached):
         raise not_found()
     return row
 
 
-def replace_staged(db, bucket, application_id, attachment_id, filename, key, content):
-    row = find(db, application_id, attachment_id)
+def replace_staged(db, bucket, application, attachment_id, filename, key, content):
+    row = find(db, application["id"], attachment_id)
     if row.object_key == key:  # replaced by this very request, delivered again
         return row
+    evidence.ensure_replaceable(row, application)
     content_type = files.checked_content(content)
     display_key = _put_display(bucket, key, content, content_type)
     old_keys = (row.object_key, row.display_key)
     row.name = files.clean_name(filename, content_type)
     row.size, row.content_type, row.sha256 = len(content), content_type, files.sha256(content)
     row.object_key, row.display_key, row.stored_at = key, display_key, now()
+    row.etag = bucket.etag(key)
     _commit_or_clean(db, bucket, display_key)
     bucket.remove_quietly(*old_keys)
     return row
 
 
-def delete(db, bucket, application_id, attachment_id):
-    row = find(db, application_id, attachment_id)
+def delete(db, bucket, application, attachment_id):
+    """A file never submitted is removed, bytes and all. One that went out with a
+    submission is only taken off the application (after a return): its bytes and
+    its receipt stay, and the history shows it."""
+    row = find(db, application["id"], attachment_id)
+    if row.detached_at is not None:
+        raise not_found()
+    if evidence.is_sealed(row, application):
+        row.detached_at = now()
+        db.commit()
+        return row
     keys = (row.object_key, row.display_key)
     db.delete(row)
     db.commit()
     bucket.remove_quietly(*keys)
+    return None
 
 
 def object_of(row, display=False):
@@ -141,13 +156,23 @@ def object_of(row, display=False):
 
 
 def listed(db, application_id):
+    """The files the application carries now (none taken off it)."""
+    return db.scalars(select(Attachment).where(Attachment.application_id == application_id,
+                                               Attachment.detached_at.is_(None))
+                      .order_by(Attachment.stored_at, Attachment.id)).all()
+
+
+def history(db, application_id):
+    """Every file the application ever carried (a file deleted before any submit was
+    never evidence and is gone), with when it was stored and taken off."""
     return db.scalars(select(Attachment).where(Attachment.application_id == application_id)
                       .order_by(Attachment.stored_at, Attachment.id)).all()
 
 
 def counted(db, application_id):
     rows = db.execute(select(Attachment.section, func.count()).where(
-        Attachment.application_id == application_id).group_by(Attachment.section)).all()
+        Attachment.application_id == application_id, Attachment.detached_at.is_(None))
+        .group_by(Attachment.section)).all()
     return {section: n for section, n in rows}
 
 

@@ -29,6 +29,12 @@ class Attachment(Base):
     display_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The object's ETag as the store answered right after the upload: a HEAD that
+    # answers another ETag or size means the bytes changed behind the platform's back.
+    etag: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # A file that went out with a submission is never deleted: taking it off the
+    # application after a return only sets this, and the history still shows it.
+    detached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class PrivateFile(Base):

@@ -5,12 +5,12 @@ import logging
 
 from sqlalchemy import select
 
-from services.documents import attachments, certificates, issuing, review_form, rules, schemas
+from services.documents import attachments, certificates, evidence, issuing, review_form, rules, schemas
 from services.documents.calls import Sent
 from services.documents.models import Base, Certificate, PrivateFile  # noqa: F401
 from services.documents.pdf import render_off_loop
 from services.documents.storage import ObjectStore
-from zc_common.clock import now
+from zc_common.clock import iso, now
 from zc_common.db import Database
 from zc_common.errors import DomainError, NotFound
 from zc_common.health import Health, database, object_store
@@ -74,8 +74,8 @@ class DocumentsService(Health):
     def replace_staged_attachment(self, actor, application_id, attachment_id, filename, staged):
         key, _ = attachments.staged_key(staged, application_id, attachment_id)
         with attachments.kept_or_discarded(self.db, self.bucket, key, attachment_id):
-            _, content = self._changeable_with(actor, application_id, key)
-            row = attachments.replace_staged(self.db, self.bucket, application_id, attachment_id,
+            application, content = self._changeable_with(actor, application_id, key)
+            row = attachments.replace_staged(self.db, self.bucket, application, attachment_id,
                                              filename, key, content)
         return schemas.receipt(row)
 
@@ -97,24 +97,50 @@ class DocumentsService(Health):
 
     @rpc(expected_exceptions=DomainError)
     def delete_attachment(self, actor, application_id, attachment_id):
-        self._changeable(actor, application_id)
-        attachments.delete(self.db, self.bucket, application_id, attachment_id)
-        return {"id": attachment_id, "deleted": True}
+        application = self._changeable(actor, application_id)
+        kept = attachments.delete(self.db, self.bucket, application, attachment_id)
+        # A submitted file is taken off the application, not destroyed (issue #15).
+        return {"id": attachment_id, "deleted": True, "kept_as_evidence": kept is not None}
 
     @rpc(expected_exceptions=DomainError)
     def attachment_object(self, actor, application_id, attachment_id, display=False):
         """Which object the gateway streams (the bytes never cross RPC)."""
         self._readable(actor, application_id)
-        row = attachments.find(self.db, application_id, attachment_id)
+        row = attachments.find(self.db, application_id, attachment_id, detached=True)
         key, content_type = attachments.object_of(row, display)
         return schemas.object_source(key, row.name, content_type, sha256=row.sha256)
 
     @rpc(expected_exceptions=DomainError)
-    def list_attachments(self, application_id, actor=None):
-        """Internal callers pass no actor; the gateway passes the caller's."""
+    def list_attachments(self, application_id, actor=None, verify=False):
+        """Internal callers pass no actor; the gateway passes the caller's.
+        ``verify`` (applications' submit): each file is first checked against the
+        object store (one HEAD each) and a damaged one refused by name
+        (``evidence_damaged``) — folded into the list submit asks for anyway, so
+        the check costs no RPC of its own."""
         if actor is not None:
             self._readable(actor, application_id)
-        return [schemas.receipt(r) for r in attachments.listed(self.db, application_id)]
+        rows = attachments.listed(self.db, application_id)
+        if verify:
+            evidence.ensure_intact(self.bucket, rows)
+        return [schemas.receipt(r) for r in rows]
+
+    @rpc(expected_exceptions=DomainError)
+    def check_evidence(self, application_id):
+        """Before review moves an application on (every forward): its files stand
+        in the object store as their receipts say, or ``evidence_damaged`` names them."""
+        rows = attachments.listed(self.db, application_id)
+        evidence.ensure_intact(self.bucket, rows)
+        return {"application_id": application_id, "checked": len(rows)}
+
+    @rpc(expected_exceptions=DomainError)
+    def attachment_history(self, actor, application_id):
+        """Every file the application ever carried, when it was stored and when (if
+        ever) it was taken off; submitted files are never gone."""
+        application = self._readable(actor, application_id)
+        submitted = evidence.last_submitted_at(application)
+        return [{**schemas.receipt(r), "detached_at": iso(r.detached_at),
+                 "submitted": submitted is not None and r.stored_at <= submitted}
+                for r in attachments.history(self.db, application_id)]
 
     @rpc(expected_exceptions=DomainError)
     def count_attachments(self, application_id):

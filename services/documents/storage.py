@@ -68,6 +68,17 @@ class Bucket:
                 return None
             raise
 
+    def stat(self, key):
+        """(size, etag, metadata) of the object, or None when there is no such
+        object (one HEAD): what the evidence check compares with the receipt."""
+        try:
+            found = self.client.stat_object(self.name, key)
+        except S3Error as exc:
+            if exc.code in MISSING:
+                return None
+            raise
+        return found.size, found.etag, dict(found.metadata or {})
+
     def exists(self, key):
         try:
             self.client.stat_object(self.name, key)

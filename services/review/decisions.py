@@ -272,6 +272,8 @@ def decide(deps, actor, application_id, action, opinion, recommending_unit_id=No
     require_complete_unit(deps, task)
     if action == "forward" and task.node == "unit" and not opinion:
         raise Invalid("opinion_required", "基层单位上报时必须填写推荐意见", field="opinion")
+    if action == "forward":
+        require_intact_evidence(deps, application_id)
     case = case_for(session, application_id)
     values = {"action": action, "opinion": opinion, "decided_by": by_of(actor, task), "decided_at": utcnow(),
               "request_id": uuid.uuid4().hex, "state": "deciding"}
@@ -295,6 +297,16 @@ def decide(deps, actor, application_id, action, opinion, recommending_unit_id=No
         return resume(deps, known.task_id)
     session.refresh(task)
     return finish(deps, task)
+
+
+def require_intact_evidence(deps, application_id):
+    """Issue #15: an application whose files are missing or altered in the object
+    store is not moved on; documents names them (``evidence_damaged``). One HEAD per
+    file on documents' side — the decision's third synchronous RPC at most (with the
+    gateway's and applications' transition), never a re-hash. A return is never
+    stopped: sending damaged material back to the applicant is the remedy."""
+    if deps.documents is not None:
+        deps.documents.check_evidence(application_id)
 
 
 def resume(deps, task_id):
