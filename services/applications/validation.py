@@ -89,7 +89,9 @@ def _missing_fields(fields, data, prefix=""):
     for field in fields:
         path = f"{prefix}.{field['key']}" if prefix else field["key"]
         value = data.get(field["key"]) if isinstance(data, dict) else None
-        if field.get("required") and value in _EMPTY:
+        # A yes/no switch shows 否 until it is turned on: unset is 否, never "unfilled"
+        # (the form counted a required switch as missing until it was toggled twice).
+        if field.get("required") and value in _EMPTY and field["type"] != "boolean":
             yield path
         if field["type"] == "table" and isinstance(value, list):
             for n, row in enumerate(value):

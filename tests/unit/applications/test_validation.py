@@ -70,3 +70,14 @@ def test_text_that_cannot_be_stored_is_refused_by_the_service_too(text):
 
 def test_tab_and_newlines_are_ordinary_text():
     assert validation.check_section(section("basic_info"), {"name": "张\t三"}) == {"name": "张\t三"}
+
+
+def test_an_unset_required_switch_is_an_answer_not_a_missing_item():
+    # The form shows a yes/no switch as 否 until it is turned on; counting it unfilled
+    # made applicants toggle it twice to submit.
+    template = {"sections": [{"key": "s", "title": "栏目", "fields": [
+        {"key": "agree", "label": "是否同意", "type": "boolean", "required": True},
+        {"key": "name", "label": "姓名", "type": "text", "required": True},
+    ]}]}
+    missing = validation.missing_items(template, {"s": {}}, {})
+    assert missing == [{"section": "s", "field": "name"}]

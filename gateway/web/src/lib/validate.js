@@ -57,6 +57,8 @@ export const rule = (fn, trigger = ['change', 'blur']) => ({
 
 /** One template field's problem with a value ('' = fine). */
 export function fieldProblem(f, value) {
+  // A yes/no switch shows 否 until turned on: unset is an answer (否), never "unfilled".
+  if (f.type === 'boolean') return ''
   const empty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
   if (empty) return f.required ? t('validate.fieldRequired', { label: f.label }) : ''
   switch (f.type) {
