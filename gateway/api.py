@@ -88,7 +88,8 @@ def validation_error(exc: ValidationError):
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ()))
     return json_response(
-        error_body("invalid_field", f"字段 {where or '请求'} 不符合要求：{_zh(first)}", field=where or None),
+        error_body("invalid_field", f"字段 {where or '请求'} 不符合要求：{_zh(first)}", field=where or None,
+                   params={"reason": "request", "field": where or "request", "type": first.get("type", "")}),
         status=422)
 
 
@@ -277,8 +278,11 @@ def openapi_document(operations):
     schemas = defs.get("$defs", {})
     schemas["Error"] = {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"},
-            "field": {"type": "string"}}}}}
+            "code": {"type": "string", "description": "stable; clients may word the error from it and params"},
+            "message": {"type": "string", "description": "in the Accept-Language asked for (zh-CN default, ug-CN)"},
+            "field": {"type": "string"},
+            "params": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "the values the message names (a limit, a time, a field's label)"}}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "zhicheng 职称评审申报平台 API", "version": "1"},

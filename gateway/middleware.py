@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from gateway.error_messages import localize_body, negotiate
 from gateway.responses import json_response
 from gateway.rpc import RemoteError, ServiceTimeout, ServiceUnavailable
 from zc_common.errors import DomainError, error_body, from_remote
@@ -36,6 +37,23 @@ def error_response(body, status, request):
 
 @web.middleware
 async def errors(request, handler):
+    """Every error answer in API.md's shape, its message in the language the client
+    asked for (Accept-Language; zh-CN by default). The code and params never change."""
+    response = await _answer(request, handler)
+    if response.status < 400 or not isinstance(response, web.Response) or response.content_type != "application/json":
+        return response
+    lang = negotiate(request.headers.get("Accept-Language"))
+    response.headers["Content-Language"] = lang
+    if lang == "zh-CN":
+        return response
+    body = localize_body(response.body, lang)
+    if body is None:
+        return response
+    headers = {k: v for k, v in response.headers.items() if k in ("Retry-After", "Content-Language")}
+    return json_response(body, status=response.status, headers=headers)
+
+
+async def _answer(request, handler):
     try:
         return await handler(request)
     except DomainError as exc:
@@ -48,11 +66,11 @@ async def errors(request, handler):
         status, body = mapped
         return error_response(body, status, request)
     except ServiceUnavailable as exc:
-        return json_response(
-            error_body("service_unavailable", f"后台服务暂不可用（{exc.service}），请稍后重试"), status=503)
+        return json_response(error_body("service_unavailable", f"后台服务暂不可用（{exc.service}），请稍后重试",
+                                        params={"service": exc.service}), status=503)
     except ServiceTimeout as exc:
-        return json_response(
-            error_body("service_timeout", f"后台服务响应超时（{exc.service}），请稍后重试"), status=504)
+        return json_response(error_body("service_timeout", f"后台服务响应超时（{exc.service}），请稍后重试",
+                                        params={"service": exc.service}), status=504)
     except web.HTTPException as exc:
         if exc.status in HTTP_ERRORS and request.path.startswith("/api/"):
             code, message = HTTP_ERRORS[exc.status]

@@ -130,6 +130,7 @@ def reset_password(db, recovery_id, code, new_password, address=None):
         db.commit()
         left = MAX_CODE_ATTEMPTS - row.attempts
         raise Invalid("wrong_code", f"验证码不正确（还可尝试{left}次）" if left else "验证码不正确，请重新获取",
+                      params={"left": str(left)} if left else None,
                       field="code")
     validators.password(new_password, user.username, user.id_number, field="new_password")
     user.password_hash = passwords.hash_password(new_password)

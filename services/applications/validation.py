@@ -11,8 +11,11 @@ from zc_common.text import INVALID_TEXT_MESSAGE, is_storable
 _EMPTY = (None, "", [])
 
 
-def _fail(path, label, why):
-    raise Invalid("invalid_field", f"「{label}」{why}", field=path)
+def _fail(path, label, reason, why, **values):
+    # The values the message needs travel beside it (params), so the gateway can say it
+    # in the reader's language: reason names the rule, values are its limits (text).
+    params = {"label": label, "reason": reason, **{k: str(v) for k, v in values.items()}}
+    raise Invalid("invalid_field", f"「{label}」{why}", field=path, params=params)
 
 
 def _check_value(field, value, path):
@@ -23,56 +26,58 @@ def _check_value(field, value, path):
         return None
     if kind == "text":
         if not isinstance(value, str):
-            _fail(path, label, "应为文本")
+            _fail(path, label, "text", "应为文本")
         if not is_storable(value):
             # Also checked at the gateway; here because a record holding such text
             # could no longer be read back by anyone (every later read fails).
             raise Invalid("invalid_text", f"「{label}」{INVALID_TEXT_MESSAGE}", field=path)
         value = value.strip()
         if len(value) > field.get("max_length", 10_000):
-            _fail(path, label, f"不能超过 {field['max_length']} 个字")
+            _fail(path, label, "max_length", f"不能超过 {field['max_length']} 个字", limit=field["max_length"])
         return value
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            _fail(path, label, "应为整数")
+            _fail(path, label, "integer", "应为整数")
         if "min" in field and value < field["min"]:
-            _fail(path, label, f"不能小于 {field['min']}")
+            _fail(path, label, "min", f"不能小于 {field['min']}", limit=field["min"])
         if "max" in field and value > field["max"]:
-            _fail(path, label, f"不能大于 {field['max']}")
+            _fail(path, label, "max", f"不能大于 {field['max']}", limit=field["max"])
         return value
     if kind == "date":
         if not isinstance(value, str) or len(value) != 10:
-            _fail(path, label, "日期格式应为 YYYY-MM-DD")
+            _fail(path, label, "date_format", "日期格式应为 YYYY-MM-DD")
         try:
             date.fromisoformat(value)
         except ValueError:
-            _fail(path, label, "不是有效日期（YYYY-MM-DD）")
+            _fail(path, label, "date", "不是有效日期（YYYY-MM-DD）")
         return value
     if kind == "choice":
         if value not in field["options"]:
-            _fail(path, label, "只能从以下选项中选择：" + "、".join(field["options"]))
+            _fail(path, label, "choice", "只能从以下选项中选择：" + "、".join(field["options"]),
+                  options="、".join(field["options"]))
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
-            _fail(path, label, "应为是/否")
+            _fail(path, label, "boolean", "应为是/否")
         return value
     if kind == "table":
         if not isinstance(value, list):
-            _fail(path, label, "应为表格（行的列表）")
+            _fail(path, label, "table", "应为表格（行的列表）")
         if len(value) > field.get("max_rows", 200):
-            _fail(path, label, "行数过多")
+            _fail(path, label, "rows", "行数过多")
         return [_check_object(field["columns"], row, f"{path}[{n}]", label) for n, row in enumerate(value)]
     raise ValueError(f"unknown field type {kind!r} in template")  # a template bug, not input
 
 
 def _check_object(fields, data, prefix, label):
     if not isinstance(data, dict):
-        _fail(prefix or "", label, "应为对象")
+        _fail(prefix or "", label, "object", "应为对象")
     known = {f["key"]: f for f in fields}
     for key in data:
         if key not in known:
             path = f"{prefix}.{key}" if prefix else key
-            raise Invalid("invalid_field", f"「{label}」中没有字段 {key}", field=path)
+            raise Invalid("invalid_field", f"「{label}」中没有字段 {key}", field=path,
+                          params={"label": label, "reason": "unknown_key", "key": key})
     cleaned = {}
     for key, value in data.items():
         path = f"{prefix}.{key}" if prefix else key

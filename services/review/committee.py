@@ -11,7 +11,7 @@ answers from that meeting again (finishing what is pending) instead of making a
 second meeting or refusing with 409."""
 import math
 import uuid
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +29,7 @@ from services.review.models import (
 )
 from services.review.remote import domain_error, log
 from zc_common import idempotency
-from zc_common.clock import iso
+from zc_common.clock import PLATFORM_TZ, iso
 from zc_common.clock import now as platform_now
 from zc_common.errors import Conflict, Invalid, NotFound, TooManyAttempts
 
@@ -324,11 +324,15 @@ def approve(deps, actor, meeting_id, document_no, idempotency_key=None):
     if publicity is None:
         raise Conflict("publicity_required", "会议结果尚未公示，不能发布批文")
     if platform_now() <= publicity.ends_at:
-        raise Conflict("publicity_not_ended", f"公示期至 {iso(publicity.ends_at)} 结束，公示结束后方可发布批文")
+        # A person reads this: the platform's local time, not a raw ISO timestamp.
+        ends = publicity.ends_at if publicity.ends_at.tzinfo else publicity.ends_at.replace(tzinfo=timezone.utc)
+        ends_text = ends.astimezone(PLATFORM_TZ).strftime("%Y-%m-%d %H:%M")
+        raise Conflict("publicity_not_ended", f"公示期至 {ends_text} 结束，公示结束后方可发布批文",
+                       params={"ends_at": ends_text})
     unresolved = session.scalar(select(func.count()).select_from(Objection).where(
         Objection.publicity_id == publicity.id, Objection.resolved.is_(False)))
     if unresolved:
-        raise Conflict("objections_unresolved", f"尚有{unresolved}条异议未处理")
+        raise Conflict("objections_unresolved", f"尚有{unresolved}条异议未处理", params={"n": str(unresolved)})
     results = session.scalars(select(MeetingResult).where(MeetingResult.meeting_id == meeting.id)).all()
     pending = [r for r in results if not r.transitioned] + [
         r for r in results if r.passed and not r.overturned and upheld_against(session, publicity, r)]

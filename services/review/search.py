@@ -29,7 +29,8 @@ def filters(status=None, year=None, name=None, number=None):
     name = (name or "").strip() or None
     number = (number or "").strip().upper() or None
     if name is not None and len(name) < MIN_NAME:
-        raise Invalid("name_too_short", f"按姓名查询请至少输入 {MIN_NAME} 个字", field="name")
+        raise Invalid("name_too_short", f"按姓名查询请至少输入 {MIN_NAME} 个字", field="name",
+                      params={"n": str(MIN_NAME)})
     if name is not None and len(name) > MAX_NAME:
         raise Invalid("invalid_field", f"申请人姓名不能超过 {MAX_NAME} 个字符", field="name")
     if number is not None and len(number) > MAX_NUMBER:

@@ -27,11 +27,14 @@ export function setPasswordChangeHandler(fn) { onPasswordChangeRequired = fn }
 
 /** The text of an API error in the user's language: the catalog's by code, else the server's. */
 export function errorText(error) {
-  const key = error?.code && `err.${error.code}`
-  if (key && i18n.global.te(key, locale.value)) {
-    return t(key, { ...(error.params || {}), field: error.field ?? '', missing: (error.missing || []).join('、') })
+  if (!error?.code) return error?.message
+  const reason = error.params?.reason
+  for (const key of [reason && `err.${error.code}_${reason}`, `err.${error.code}`]) {
+    if (key && i18n.global.te(key, locale.value)) {
+      return t(key, { field: error.field ?? '', ...(error.params || {}) })
+    }
   }
-  return error?.message
+  return error.message
 }
 
 function headers(extra = {}) {

@@ -95,4 +95,13 @@ export default {
     uploadOffline: 'يۈكلەش مەغلۇپ بولدى: مۇلازىمېتىرغا ئۇلىنالمىدى',
     offline: 'مۇلازىمېتىرغا ئۇلىنالمىدى، تورنى تەكشۈرۈپ قايتا سىناڭ',
   },
+  // API errors worded by code (error.params fill the values); codes not listed here
+  // show the server's message, which already follows Accept-Language.
+  err: {
+    invalid_field_max: '«{label}» {limit} دىن چوڭ بولماسلىقى كېرەك', invalid_field_min: '«{label}» {limit} دىن كىچىك بولماسلىقى كېرەك',
+    invalid_field_max_length: '«{label}» {limit} ھەرپتىن ئېشىپ كەتمەسلىكى كېرەك', invalid_field_integer: '«{label}» پۈتۈن سان بولۇشى كېرەك',
+    name_too_short: 'ئىسىم بويىچە ئىزدىگەندە كەم دېگەندە {n} ھەرپ كىرگۈزۈڭ',
+    objections_unresolved: 'يەنە بىر تەرەپ قىلىنمىغان {n} ئېتىراز بار', publicity_not_ended: 'ئاشكارىلاش مۇددىتى {ends_at} دە ئاخىرلىشىدۇ، ئاشكارىلاش ئاخىرلاشقاندىن كېيىن ئاندىن تەستىق ھۆججىتى چۈشۈرگىلى بولىدۇ',
+    service_unavailable: 'ئارقا سۇپا مۇلازىمىتىنى ۋاقتىنچە ئىشلەتكىلى بولمايدۇ ({service})، سەل تۇرۇپ قايتا سىناڭ', service_timeout: 'ئارقا سۇپا مۇلازىمىتى ۋاقتىدا جاۋاب قايتۇرمىدى ({service})، سەل تۇرۇپ قايتا سىناڭ',
+  },
 }

@@ -88,4 +88,13 @@ export default {
     uploadOffline: '上传失败：无法连接服务器',
     offline: '无法连接服务器，请检查网络后重试',
   },
+  // API errors worded by code (error.params fill the values); codes not listed here
+  // show the server's message, which already follows Accept-Language.
+  err: {
+    invalid_field_max: '「{label}」不能大于 {limit}', invalid_field_min: '「{label}」不能小于 {limit}',
+    invalid_field_max_length: '「{label}」不能超过 {limit} 个字', invalid_field_integer: '「{label}」应为整数',
+    name_too_short: '按姓名查询请至少输入 {n} 个字',
+    objections_unresolved: '尚有{n}条异议未处理', publicity_not_ended: '公示期至 {ends_at} 结束，公示结束后方可发布批文',
+    service_unavailable: '后台服务暂不可用（{service}），请稍后重试', service_timeout: '后台服务响应超时（{service}），请稍后重试',
+  },
 }
