@@ -67,7 +67,7 @@ def applicant_by_identity(db, data):
     name = validators.required_text(data.get("name"), "name", "姓名", 64)
     phone = validators.mobile(data.get("phone"))
     user = db.scalar(select(User).where(User.id_number == id_number))
-    if user is None or user.name != name or user.phone != phone:
+    if user is None or validators.person_name_key(user.name) != validators.person_name_key(name) or user.phone != phone:
         raise NotFound("no_matching_account", "身份证号、姓名与注册手机号不一致，未找到账号（可使用“账号申诉”）")
     return user
 

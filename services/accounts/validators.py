@@ -2,13 +2,14 @@
 credit codes (GB 32100), phone numbers, passwords, unit names. Plain functions
 raising ``Invalid`` with the field and a Chinese message, so they test alone."""
 import re
-import unicodedata
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 
 from zc_common.errors import Invalid
-from zc_common.text import INVALID_TEXT_MESSAGE, is_storable
+
+# Names are compared the same way wherever a person is identified (accounts, certificates).
+from zc_common.text import INVALID_TEXT_MESSAGE, NAME_SEPARATORS, is_storable, name_key, person_name_key  # noqa: F401
 
 # GB/T 2260 province-level codes (71 台湾, 81 香港, 82 澳门; 83 is used on
 # residence permits for Taiwan residents).
@@ -144,25 +145,6 @@ def password(value, username=None, id_number_value=None, field="password"):
         if forbidden and (lowered == forbidden.lower() or forbidden.lower() in lowered):
             raise Invalid("weak_password", "密码不能包含用户名或身份证号", field=field)
     return text
-
-
-def name_key(name):
-    """Full-/half-width folded (NFKC), case-folded, every space removed: two names
-    with the same key are the same unit."""
-    folded = unicodedata.normalize("NFKC", name or "").casefold()
-    return "".join(folded.split())
-
-
-# The separators of transliterated names (阿不都·热合曼): the middle dot, the bullet,
-# the full stop, the katakana middle dot, the hyphenation point and their kin. NFKC
-# has already folded the half- and full-width forms (･ ．) into ・ and ".".
-NAME_SEPARATORS = "\u00b7\u2022.\u30fb\u2027\u2219\u22c5\u0387\u16eb\u2e31\u318d"
-
-
-def person_name_key(name):
-    """A name as compared against another: ``name_key`` without the separators, so
-    "阿不都·热合曼", "阿不都 • 热合曼" and "阿不都．热合曼" are the same person."""
-    return name_key(name).translate({ord(c): None for c in NAME_SEPARATORS})
 
 
 def required_text(value, field, label, max_length=200):

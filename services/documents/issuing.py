@@ -14,6 +14,7 @@ from services.documents import certificates
 from services.documents.models import Certificate, CertificateCounter, VerificationAttempt
 from zc_common.clock import now
 from zc_common.errors import NotFound, TooManyAttempts
+from zc_common.text import person_name_key
 
 VERIFY_WINDOW = timedelta(minutes=15)
 VERIFY_MAX_FAILURES = 10    # wrong number/name pairs per client address and window
@@ -106,7 +107,9 @@ def verify(db, no, name, client):
         raise TooManyAttempts("too_many_attempts", "查询过于频繁，请稍后再试",
                               retry_after=verify_wait(db, client, since, moment, failures, lookups))
     cert = db.get(Certificate, no) if no else None
-    found = cert is not None and cert.name == (name or "").strip()
+    # The middle dot of a transliterated name may be typed as • . ・ ‧ or a space, and
+    # full-width forms as half-width: the same name either way (an empty one never is).
+    found = cert is not None and bool(person_name_key(name)) and person_name_key(cert.name) == person_name_key(name)
     db.add(VerificationAttempt(client=client[:64], at=moment, found=found))
     db.commit()
     if not found:

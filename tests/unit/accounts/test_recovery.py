@@ -7,6 +7,7 @@ import pytest
 from nameko.exceptions import UnknownService, deserialize, serialize
 from sqlalchemy import select
 
+from services.accounts import recovery
 from services.accounts.models import Appeal, AuditEvent, Notification, RecoveryCode, User
 from tests.unit.accounts.builders import PASSWORD, applicant, unit
 from zc_common.clock import now
@@ -203,3 +204,13 @@ def test_appeals_are_throttled_per_address(service, db, person):
         service.submit_appeal(appeal_form(person), "id.png", "iVBO", "10.8.13.1")
     assert len(db.scalars(select(Appeal)).all()) == 5
     assert service.submit_appeal(appeal_form(person), "id.png", "iVBO", "10.8.13.2")["status"] == "pending"
+
+
+def test_recovery_finds_a_uyghur_name_however_its_dot_is_typed(service, db):
+    data = applicant(name="阿不都·热合曼")
+    person = {**data, **service.register_applicant(data)}
+    for typed in ("阿不都•热合曼", "阿不都.热合曼", "阿不都・热合曼",
+                  "阿不都 热合曼", "阿不都．热合曼", "阿不都‧热合曼"):
+        assert recovery.applicant_by_identity(db, identity(person, name=typed)).username == person["username"]
+    with pytest.raises(NotFound):
+        recovery.applicant_by_identity(db, identity(person, name="阿不都·热依木"))

@@ -84,3 +84,15 @@ def test_guessing_is_cut_off_per_client_address(db):
     refused = db.scalar(select(func.count()).select_from(VerificationAttempt)
                         .where(VerificationAttempt.client == "10.0.0.9"))
     assert refused == issuing.VERIFY_MAX_FAILURES  # a refused lookup is not even looked up
+
+
+@pytest.mark.parametrize("typed", ["阿不都·热合曼", "阿不都•热合曼", "阿不都.热合曼", "阿不都・热合曼", "阿不都‧热合曼",
+                                   "阿不都 热合曼", "阿不都．热合曼", "阿不都\u3000•\u3000热合曼", "阿不都热合曼"])
+def test_a_uyghur_name_matches_however_its_middle_dot_is_typed(db, typed):
+    approval = {**APPROVAL, "applications": [{**item(7), "name": "阿不都·热合曼"}]}
+    cert, _ = issue(db, MemoryBucket(), approval)
+    assert issuing.verify(db, cert.no, typed, "10.0.0.20").no == cert.no
+    with pytest.raises(NotFound):
+        issuing.verify(db, cert.no, "阿不都·热依木", "10.0.0.21")
+    with pytest.raises(NotFound):
+        issuing.verify(db, cert.no, "··", "10.0.0.22")   # nothing but separators is no name
