@@ -19,6 +19,10 @@ fi
 lock_hash=$(sha256sum package.json package-lock.json | sha256sum | cut -c1-16)
 if [ ! -f node_modules/.zc-lock-"$lock_hash" ]; then
   echo "[zhicheng] installing frontend dependencies (npm ci)"
+  # A node_modules linked to another checkout's (a git worktree sharing main's) is
+  # replaced by this checkout's own: npm ci empties the folder it finds, which would
+  # wipe the other checkout's packages through the link.
+  if [ -L node_modules ]; then rm node_modules; fi
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules/.zc-lock-"$lock_hash"
 fi
