@@ -37,10 +37,26 @@ def notify(db, user_ids=(), org_ids=(), subject="", body="", kind="notice"):
     """Queue a message to each named user and every account of each named organisation
     (its staff; a unit's administrator). A disabled (停用) account gets nothing.
     Returns how many messages were queued."""
-    query = select(User).where(User.id.in_(list(user_ids or [])) | User.org_id.in_(list(org_ids or [])),
-                               User.disabled.is_(False))
-    users = db.scalars(query).all()
-    queued = sum(queue_for_user(db, user, subject, body, kind) for user in users)
+    return notify_all(db, [{"user_ids": user_ids, "org_ids": org_ids, "subject": subject,
+                            "body": body, "kind": kind}])
+
+
+def notify_all(db, messages):
+    """``notify`` for several messages (dicts of its arguments) in one transaction,
+    their recipients found in one query."""
+    messages = [m for m in messages if isinstance(m, dict)]
+    user_ids = {u for m in messages for u in (m.get("user_ids") or ()) if u}
+    org_ids = {o for m in messages for o in (m.get("org_ids") or ()) if o}
+    users = db.scalars(select(User).where(User.id.in_(user_ids) | User.org_id.in_(org_ids),
+                                          User.disabled.is_(False))).all() if user_ids or org_ids else []
+    queued = 0
+    for message in messages:
+        named_users = set(message.get("user_ids") or ())
+        named_orgs = set(message.get("org_ids") or ())
+        for user in users:
+            if user.id in named_users or user.org_id in named_orgs:
+                queued += queue_for_user(db, user, message.get("subject") or "", message.get("body") or "",
+                                         message.get("kind") or "notice")
     db.commit()
     return queued
 

@@ -156,11 +156,10 @@ class AccountsService(Health):
     @event_handler("review", "notice_requested")
     def on_notice_requested(self, payload):
         """Review's notices (a task arrived, a status changed, a task overdue) come as
-        events: nobody waits for them (services/review/remote.py). Returns how many
-        messages were queued."""
-        return notifications.notify(self.db, payload.get("user_ids") or (), payload.get("org_ids") or (),
-                             payload.get("subject") or "", payload.get("body") or "",
-                             payload.get("kind") or "notice")
+        events: nobody waits for them (services/review/remote.py). One event may carry
+        several (``messages``: a submit's notice to the applicant and to the unit),
+        queued in one transaction. Returns how many messages were queued."""
+        return notifications.notify_all(self.db, payload.get("messages") or [payload])
 
     @rpc
     def regions(self):

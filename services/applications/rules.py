@@ -27,7 +27,8 @@ LIFE_CYCLE = {
 # are the applicant's own and go through their own checks here.
 EXTERNAL_ACTIONS = frozenset(LIFE_CYCLE) - {"submit", "withdraw"}
 
-# The event named after each action (besides ``application_status_changed``).
+# The event named after each action (besides ``application_status_changed``, which a
+# submit's own event stands for: status.apply).
 ACTION_EVENTS = {
     "submit": "application_submitted",
     "withdraw": "application_withdrawn",

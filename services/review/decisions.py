@@ -127,7 +127,8 @@ def fetch_for_round(deps, payload):
 
 def open_round(deps, payload, application):
     """On ``application_submitted``: the round's task at the base unit. Returns the
-    new task, or None when this submission was withdrawn already or is known."""
+    new task and its case (the caller announces the arrival), or None when this
+    submission was withdrawn already or is known."""
     session = deps.session
     application_id = payload["application_id"]
     round_no = int(payload.get("submission_no") or 0)
@@ -146,8 +147,7 @@ def open_round(deps, payload, application):
     task = arrive(session, case, case.round, 1, "unit", unit or {"id": application["unit"]["id"]},
                   settings.get("node_days"))
     session.commit()
-    notify_arrival(deps.notices, task, case)
-    return task
+    return task, case
 
 
 def copy_application(case, application):
@@ -185,10 +185,22 @@ def arrive(session, case, round_no, position, node, org, node_days):
     return task
 
 
+def arrival_notice(task, case):
+    return {"org_ids": [task.org_id], "kind": "review_task", "subject": f"待审核申请书：{case.number}",
+            "body": f"{case.applicant_name}的申请书（{case.title}，编号{case.number}）已到达本单位，请及时审核。"}
+
+
+def status_notice(payload):
+    """The applicant's notice of a status change; the status's name travels with
+    the event (applications owns the vocabulary)."""
+    name = (payload.get("status_info") or {}).get("name") or payload.get("status")
+    return {"user_ids": [payload.get("applicant_id")], "kind": "application_status",
+            "subject": f"申请书状态变更：{name}",
+            "body": f"您的申请书 {payload.get('number') or ''} 状态已变更为「{name}」。"}
+
+
 def notify_arrival(notices, task, case):
-    notify(notices, org_ids=[task.org_id], kind="review_task",
-           subject=f"待审核申请书：{case.number}",
-           body=f"{case.applicant_name}的申请书（{case.title}，编号{case.number}）已到达本单位，请及时审核。")
+    notify(notices, **arrival_notice(task, case))
 
 
 def claim_withdraw(session, application_id, submission_no=None):

@@ -20,6 +20,11 @@ class Notices:
     def notify(self, **message):
         self.dispatch(NOTICE_REQUESTED, message)
 
+    def notify_all(self, messages):
+        """Several notices of one moment as one event (accounts queues them in one
+        transaction)."""
+        self.dispatch(NOTICE_REQUESTED, {"messages": list(messages)})
+
 
 def notify(notices, **message):
     """Send a notice after the decision it announces committed; a failure to send is
@@ -29,4 +34,14 @@ def notify(notices, **message):
         return True
     except Exception:  # noqa: BLE001 — a lost notice must not roll back a decision
         log.warning("review: notify failed for %s", message.get("kind"), exc_info=True)
+        return False
+
+
+def notify_all(notices, messages):
+    """``notify`` for several notices at once, as one event."""
+    try:
+        notices.notify_all(messages)
+        return True
+    except Exception:  # noqa: BLE001 — a lost notice must not roll back a decision
+        log.warning("review: notify failed for %s", [m.get("kind") for m in messages], exc_info=True)
         return False

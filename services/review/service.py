@@ -7,7 +7,7 @@ from nameko.timer import timer
 from services.review import committee, copies, decisions, reminders, views
 from services.review.decisions import Deps
 from services.review.models import IdempotencyKey, ProcessedEvent, ReviewCase
-from services.review.remote import Notices, domain_error, log, notify
+from services.review.remote import Notices, domain_error, log, notify, notify_all
 from zc_common import idempotency
 from zc_common.clock import now
 from zc_common.db import Database
@@ -143,8 +143,9 @@ class ReviewService(Health):
         try:
             deps = self.deps  # one memo: the round is opened from what was fetched
             application = decisions.fetch_for_round(deps, payload)
-            if first_time(self.db, ProcessedEvent, payload.get("event_id"), "application_submitted"):
-                decisions.open_round(deps, payload, application)
+            if not first_time(self.db, ProcessedEvent, payload.get("event_id"), "application_submitted"):
+                return
+            opened = decisions.open_round(deps, payload, application)
         except Exception as exc:
             self.db.rollback()
             if domain_error(exc) is not None:  # a refusal will not change on redelivery
@@ -155,6 +156,12 @@ class ReviewService(Health):
                         exc_info=True)
             eventlet.sleep(2)
             raise
+        # The submit's event stands for its status change too (applications' status.apply):
+        # the applicant's notice and the unit's go to accounts as one event.
+        notices = [decisions.status_notice(payload)]
+        if opened is not None:
+            notices.append(decisions.arrival_notice(*opened))
+        notify_all(self.notices, notices)
 
     @event_handler("applications", "application_withdrawn")
     def on_application_withdrawn(self, payload):
@@ -173,11 +180,7 @@ class ReviewService(Health):
         status = payload.get("status")
         if status == payload.get("from_status"):
             return  # a forward between nodes: the status itself did not change
-        # The status's name travels with the event (applications owns the vocabulary).
-        name = (payload.get("status_info") or {}).get("name") or status
-        notify(self.notices, user_ids=[payload.get("applicant_id")], kind="application_status",
-               subject=f"申请书状态变更：{name}",
-               body=f"您的申请书 {payload.get('number') or ''} 状态已变更为「{name}」。")
+        notify(self.notices, **decisions.status_notice(payload))
 
     # -- copies of what decisions read (services/review/copies.py) ------------------------
     # The upsert is idempotent and ordered by ``changed_at``: a redelivered or late

@@ -124,8 +124,10 @@ def test_submit_counts_and_records_the_transition(service):
     assert done["history"][-1]["by"]["user_id"] == ME["id"]
     assert done["days_to_close"] == 15
     sent = [(event, payload) for event, payload in service.dispatch if event != "committee_settings_changed"]
-    assert [event for event, _ in sent] == ["application_submitted", "application_status_changed"]
+    # one event stands for the submit and its status change (review tells the applicant from it)
+    assert [event for event, _ in sent] == ["application_submitted"]
     assert sent[0][1]["submission_no"] == 1
+    assert (sent[0][1]["from_status"], sent[0][1]["status"]) == ("draft", "submitted")
 
 
 def test_submit_outside_the_window(service, fake_now):

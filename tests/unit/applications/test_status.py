@@ -62,14 +62,14 @@ def test_a_publish_failure_after_commit_loses_nothing(service):
     app = submitted(service, broker_down=True)  # committed while the broker is "down"
     assert service.dispatch == []
     pending = service.db.query(OutboxEvent).filter_by(published=False).count()
-    assert pending == 2
+    assert pending == 1
     service.dispatch.failing = False
     service.relay_outbox()  # the timer's retry
-    assert [e for e, _ in service.dispatch] == ["application_submitted", "application_status_changed"]
+    assert [e for e, _ in service.dispatch] == ["application_submitted"]
     assert service.dispatch[0][1]["application_id"] == app["id"]
     assert service.db.query(OutboxEvent).filter_by(published=False).count() == 0
     service.relay_outbox()
-    assert len(service.dispatch) == 2  # nothing sent twice
+    assert len(service.dispatch) == 1  # nothing sent twice
 
 
 def test_relay_stops_at_the_first_failure_and_keeps_order(service):
@@ -88,10 +88,10 @@ def test_relay_stops_at_the_first_failure_and_keeps_order(service):
             raise ConnectionError("broker went away")
 
     assert relay(service.db, OutboxEvent, flaky) == 1
-    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 3
+    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 2
     sent = []
-    assert relay(service.db, OutboxEvent, lambda e, p: sent.append(e)) == 3
-    assert sent == ["application_status_changed", "application_forwarded", "application_status_changed"]
+    assert relay(service.db, OutboxEvent, lambda e, p: sent.append(e)) == 2
+    assert sent == ["application_forwarded", "application_status_changed"]
 
 
 def test_fee_paid_event_moves_to_ready_for_meeting_once(service):
@@ -135,7 +135,7 @@ def test_a_relay_that_breaks_after_the_commit_does_not_fail_the_call(service, mo
     app = submitted(service)  # answered normally although nothing could be relayed
     assert service.get_application(ME, app["id"])["status"] == "submitted"
     pending = service.db.query(OutboxEvent).filter_by(published=False)
-    assert pending.filter(OutboxEvent.event_type != "committee_settings_changed").count() == 2
+    assert pending.filter(OutboxEvent.event_type != "committee_settings_changed").count() == 1
     monkeypatch.setattr(module, "relay", working)
     service.relay_outbox()
-    assert [e for e, _ in service.dispatch][-2:] == ["application_submitted", "application_status_changed"]
+    assert [e for e, _ in service.dispatch][-1:] == ["application_submitted"]

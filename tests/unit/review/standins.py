@@ -39,8 +39,9 @@ class Dispatched:
         self.accounts, self.events = accounts, []
 
     def __call__(self, event_type, payload):
-        if event_type == "notice_requested":
-            self.accounts.notify(**payload)
+        if event_type == "notice_requested":  # one notice, or several in one event (as accounts reads it)
+            for message in payload.get("messages") or [payload]:
+                self.accounts.notify(**message)
         else:
             self.events.append((event_type, payload))
 

@@ -40,7 +40,9 @@ def test_submission_opens_one_task_at_the_unit_even_when_redelivered(service):
     [task] = tasks(service)
     assert (task.node, task.org_id, task.state, task.round) == ("unit", "u1", "open", 1)
     assert task.due_at == task.arrived_at + timedelta(days=3)
-    assert [m["org_ids"] for m in service.accounts.sent] == [["u1"]]
+    # one event: the applicant hears of the status, the unit of its task; a redelivery adds nothing
+    assert [(m["kind"], m.get("org_ids"), m.get("user_ids")) for m in service.accounts.sent] == [
+        ("application_status", None, ["p1"]), ("review_task", ["u1"], None)]
     listed = service.list_tasks(ADMIN)
     assert listed["total"] == 1 and listed["items"][0]["number"] == "RSSQa1"
 
