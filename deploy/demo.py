@@ -116,12 +116,15 @@ def load(base_url, admin_password, data_dir):
             "meeting_quorum": 5, "publicity_min_days": 5, "node_days": {"unit": 7, "department": 7, "committee": 10}})
     staff(committees["工程系列"], "demo_committee", "马建国", "committee_staff")
 
+    kinds = client.call("GET", "/application-kinds")
     with open(ROOT / "reference" / "catalog.csv", encoding="utf-8") as rows:
         for row in csv.DictReader(rows):
             client.call("POST", "/admin/qualifications", {
                 "region_code": AUTONOMOUS_REGION, "series": row["series"], "specialty": row["specialty"],
                 "level": row["level"], "title": row["title"], "committee_id": committees[row["series"]]["id"],
-                "conditions": CONDITIONS.format(**row)})
+                "conditions": CONDITIONS.format(**row),
+                # every kind that can lead to this level (初次确定: 初级、中级 only)
+                "kinds": [k["key"] for k in kinds if not k["levels"] or row["level"] in k["levels"]]})
 
     unit = client.call("POST", "/register/unit", {
         "name": "新疆天山示范建设工程有限公司", "credit_code": demo_credit_code(), "region_code": URUMQI,

@@ -18,6 +18,12 @@ class QualificationIn(_Strict):
     title: str = Field(min_length=1, max_length=64, description="资格名称")
     committee_id: str = Field(min_length=1, max_length=64)
     conditions: str | None = Field(default=None, max_length=20000, description="任职资格条件")
+    kinds: list[str] | None = Field(default=None, min_length=1, max_length=20,
+                                    description="可申报类型（申报类型编号，默认仅 review 评审）")
+
+
+class KindsIn(_Strict):
+    kinds: list[str] = Field(min_length=1, max_length=20, description="可申报类型（申报类型编号）")
 
 
 class ConditionsIn(_Strict):
@@ -26,6 +32,7 @@ class ConditionsIn(_Strict):
 
 class QualificationQuery(BaseModel):
     region_code: str | None = Field(default=None, pattern=r"^\d{6}$", description="工作单位所在地区代码")
+    kind: str | None = Field(default=None, max_length=32, description="申报类型：只列出接受该类型的资格")
 
 
 class NodeDays(_Strict):
@@ -49,7 +56,10 @@ class ApplicationIn(_Strict):
     qualification_id: str = Field(min_length=1, max_length=64)
     unit_id: str = Field(min_length=1, max_length=64)
     year: int = Field(ge=2000, le=2100)
-    route_kind: Literal["评审", "初次确定", "授予", "特殊人才认定"] = "评审"
+    kind: str = Field(default="review", min_length=1, max_length=32,
+                      description="申报类型（GET /application-kinds 的 key）：review 评审、"
+                                  "special_talent 特殊人才认定、initial 初次确定、conferral 授予、"
+                                  "fanghuiju 访惠聚三年高定")
 
 
 class ChangeQualificationIn(_Strict):
@@ -76,6 +86,32 @@ class QualificationOut(BaseModel):
     title: str
     committee: OrgRef
     conditions: str = Field(description="任职资格条件")
+    kinds: list[str] = Field(description="可申报类型（申报类型编号）")
+
+
+class KindOut(BaseModel):
+    key: str = Field(description="申报类型编号")
+    name: str = Field(description="名称，如 初次确定")
+    description: str = ""
+    fee: bool = Field(description="是否收取评审费")
+    meeting: bool = Field(description="是否经评审会议表决（否：评审委员会认定）")
+    conclusion: Literal["meeting", "confirm"]
+    eligibility: str = Field(description="申报依据（资格条件的类别）")
+    profile: str | None = Field(default=None, description="申请书栏目方案（null：按资格匹配）")
+    levels: list[str] | None = Field(default=None, description="可申报的级别（null：不限）")
+
+
+class KindList(RootModel[list[KindOut]]):
+    pass
+
+
+class KindRef(BaseModel):
+    key: str
+    name: str
+    fee: bool
+    meeting: bool
+    conclusion: str
+    eligibility: str | None = None
 
 
 class QualificationList(RootModel[list[QualificationOut]]):
@@ -155,7 +191,7 @@ class ApplicationOut(BaseModel):
     id: str
     number: str = Field(description="RSSQ + 8 位数字")
     year: int
-    route_kind: str
+    kind: KindRef = Field(description="申报类型")
     status: str
     status_info: StatusInfo
     version: int = Field(description="每次修改加一（评审表缓存键）")

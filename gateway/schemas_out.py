@@ -177,6 +177,7 @@ class CertificatePublic(BaseModel):
     name: str
     title: str
     level: str
+    kind: str | None = Field(None, description="取得方式（申报类型名称，如 初次确定）")
     committee: str
     approved_on: str
     document_no: str
@@ -253,6 +254,9 @@ class DecisionOut(BaseModel):
 class MeetingResultOut(BaseModel):
     application_id: str
     passed: bool
+    conclusion: str = Field("meeting", description="meeting 会议表决 / confirm 评审委员会认定")
+    kind: dict[str, Any] | None = Field(None, description="申报类型 {key, name}")
+    reason: str | None = Field(None, description="不予认定的理由")
 
 
 class MeetingOut(BaseModel):

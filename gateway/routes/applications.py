@@ -12,6 +12,8 @@ from gateway.schemas_applications import (
     CommitteeSettingsIn,
     CommitteeSettingsOut,
     ConditionsIn,
+    KindList,
+    KindsIn,
     QualificationIn,
     QualificationList,
     QualificationOut,
@@ -70,6 +72,13 @@ async def set_conditions(request, call):
         call.user, call.params["id"], call.body.conditions)
 
 
+@api.route("PUT", "/admin/qualifications/{id}/kinds", summary="设置资格的可申报类型", tag=TAG_ADMIN,
+           body=KindsIn, response=QualificationOut, roles=("platform_admin",),
+           responses={404: "资格不存在", 422: "申报类型不存在或不适用于该级别（wrong_kind）"})
+async def set_qualification_kinds(request, call):
+    return await call.rpc.applications.set_qualification_kinds(call.user, call.params["id"], call.body.kinds)
+
+
 @api.route("PUT", "/admin/committees/{id}/settings", summary="设置评审委员会申报参数（提交时间、次数、费用）",
            tag=TAG_ADMIN, body=CommitteeSettingsIn, response=CommitteeSettingsOut,
            roles=("platform_admin", "committee_staff"),
@@ -83,6 +92,12 @@ async def put_committee_settings(request, call):
            response=StatusList)
 async def list_statuses(request, call):
     return await call.rpc.applications.list_statuses()
+
+
+@api.route("GET", "/application-kinds", summary="申报类型（评审、特殊人才认定、初次确定、授予、访惠聚三年高定）",
+           tag=TAG_CATALOG, roles=None, response=KindList)
+async def list_kinds(request, call):
+    return await call.rpc.applications.list_kinds()
 
 
 @api.route("GET", "/committees/{id}/settings", summary="评审委员会申报参数", tag=TAG_CATALOG, roles=(),
@@ -99,14 +114,15 @@ async def get_committee_settings(request, call):
 @api.route("GET", "/qualifications", summary="可申报的职称资格（按工作单位所在地区，属地化）", tag=TAG_CATALOG,
            query=QualificationQuery, response=QualificationList)
 async def list_qualifications(request, call):
-    return await call.rpc.applications.list_qualifications(call.query.region_code)
+    return await call.rpc.applications.list_qualifications(call.query.region_code, call.query.kind)
 
 
 # -- the applicant's applications --------------------------------------------------
 
 @api.route("POST", "/applications", summary="新增申请书", tag=TAG_APPLICANT, body=ApplicationIn,
            response=ApplicationOut, roles=("applicant",), status=201,
-           responses={409: "本年度已申报该资格（duplicate_application）", 422: "资格、单位或年度不符合要求"})
+           responses={409: "本年度已申报该资格（duplicate_application，不论申报类型和地区）",
+                      422: "资格、单位、年度或申报类型不符合要求（wrong_kind：该资格不接受此申报类型）"})
 async def create_application(request, call):
     application = await call.rpc.applications.create_application(call.user, call.body.model_dump())
     return await full_application(call, application)

@@ -59,11 +59,16 @@ class ForwardIn(Strict):
 
 
 class VoteIn(Strict):
+    """One application's result: the meeting's votes (评审, 特殊人才认定), or the
+    committee's confirmation (认定: 初次确定, 授予, 访惠聚三年高定) — ``confirmed``,
+    with a reason when refused. Which one a kind takes is checked by review."""
     application_id: str = Field(min_length=1, max_length=64)
-    experts_present: int = Field(ge=1, le=1000)
-    votes_for: int = Field(ge=0, le=1000)
-    votes_against: int = Field(ge=0, le=1000)
-    votes_abstain: int = Field(ge=0, le=1000)
+    experts_present: int | None = Field(None, ge=1, le=1000)
+    votes_for: int | None = Field(None, ge=0, le=1000)
+    votes_against: int | None = Field(None, ge=0, le=1000)
+    votes_abstain: int | None = Field(None, ge=0, le=1000)
+    confirmed: bool | None = Field(None, description="认定类申报：true 予以认定，false 不予认定")
+    reason: str | None = Field(None, max_length=2000, description="不予认定的理由")
 
 
 class MeetingIn(Strict):
@@ -150,8 +155,12 @@ async def review_forward(request, call):
 
 # -- committee results -------------------------------------------------------------
 
-@api.route("POST", "/committee/meetings", summary="录入评审会议表决结果", tag=TAG_COMMITTEE, body=MeetingIn,
-           roles=COMMITTEE, status=201, responses={409: "申请书不处于待评审状态", 422: "票数不符"}, idempotent=True,
+@api.route("POST", "/committee/meetings", summary="录入评审会议表决结果或认定结果", tag=TAG_COMMITTEE, body=MeetingIn,
+           roles=COMMITTEE, status=201,
+           responses={409: "申请书不处于待评审状态",
+                      422: "票数不符；评审类申报须录入票数（votes_required）；认定类申报须认定"
+                           "（confirmation_required）；不予认定须说明理由（reason_required）"},
+           idempotent=True,
            response=MeetingOut)
 async def record_meeting(request, call):
     body = call.body.model_dump(mode="json")

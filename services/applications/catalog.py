@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from services.applications import rules
+from services.applications import kinds, rules
 from services.applications.models import CommitteeSettings, OutboxEvent, Qualification
 from services.applications.schemas import qualification_dict, settings_dict
 from zc_common.clock import parse
@@ -61,18 +61,46 @@ def create_qualification(session, organizations, data):
     for key in ("region_code", "series", "specialty", "title", "committee_id"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise Invalid("invalid_field", "此项必填", field=key)
+    allowed = check_kinds(data.get("kinds"), level)
     committee = _committee(organizations, data["committee_id"])
     qualification = Qualification(
         region_code=data["region_code"], series=data["series"].strip(),
         specialty=data["specialty"].strip(), level=level, title=data["title"].strip(),
         committee_id=committee["id"], committee_name=committee["name"],
-        conditions=(data.get("conditions") or "").strip())
+        conditions=(data.get("conditions") or "").strip(), kinds=allowed)
     session.add(qualification)
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         raise Conflict("qualification_exists", "该地区此评审委员会已有相同系列、专业、级别的资格") from None
+    return qualification_dict(qualification)
+
+
+def check_kinds(value, level):
+    """The kinds a qualification accepts: a list of kinds.json keys (default: 评审
+    only), each able to lead to the qualification's level."""
+    if value is None:
+        return [kinds.DEFAULT]
+    if not isinstance(value, list) or not value or not all(isinstance(k, str) for k in value):
+        raise Invalid("invalid_field", "可申报类型应为申报类型编号的非空列表", field="kinds")
+    allowed = []
+    for key in value:
+        kind = kinds.get(key)
+        if kind is None:
+            raise Invalid("invalid_field", f"申报类型不存在：{key}", field="kinds")
+        if kind["levels"] and level not in kind["levels"]:
+            raise Invalid("wrong_kind", f"「{kind['name']}」只能申报{'、'.join(kind['levels'])}资格", field="kinds")
+        if key not in allowed:
+            allowed.append(key)
+    return allowed
+
+
+def set_kinds(session, qualification_id, value):
+    qualification = get_qualification(session, qualification_id)
+    qualification.kinds = check_kinds(value, qualification.level)
+    session.commit()
+    SHOWN_QUALIFICATIONS.drop(qualification_id)
     return qualification_dict(qualification)
 
 
@@ -93,8 +121,9 @@ def set_conditions(session, qualification_id, text):
     return qualification_dict(qualification)
 
 
-def list_qualifications(session, region_code=None):
-    """The catalog an applicant of ``region_code`` sees (属地化); all of it without one."""
+def list_qualifications(session, region_code=None, kind=None):
+    """The catalog an applicant of ``region_code`` sees (属地化); all of it without
+    one; only what accepts ``kind`` (and can lead to its levels) with one."""
     query = select(Qualification).order_by(
         Qualification.region_code, Qualification.series, Qualification.specialty,
         Qualification.level, Qualification.title)
@@ -104,6 +133,11 @@ def list_qualifications(session, region_code=None):
     items = [qualification_dict(q) for q in rows]
     if region_code:
         items = rules.localised(items, region_code)
+    if kind:
+        policy = kinds.get(kind)
+        if policy is None:
+            raise Invalid("invalid_field", "申报类型不存在", field="kind")
+        items = [q for q in items if kinds.fits(policy, q["level"], q["kinds"]) is None]
     return items
 
 

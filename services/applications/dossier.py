@@ -8,7 +8,7 @@ retry with the key answers it again (``zc_common.idempotency``)."""
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.applications import catalog, rules, status, template_store, validation, vocabulary
+from services.applications import catalog, kinds, rules, status, template_store, validation, vocabulary
 from services.applications.models import (
     Application,
     CommitteeSettings,
@@ -25,7 +25,8 @@ from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
 
 def _duplicate():
     return Conflict("duplicate_application",
-                    "本年度您已申报过该资格（评审、初次确定、授予、特殊人才认定合计每年一次）")
+                    "本年度您已申报过该资格（同一资格每年只能申请一次，包括评审、初次确定、授予、"
+                    "特殊人才认定、访惠聚三年高定，不论在哪个地区申报）")
 
 
 def view(session, app, moment=None):
@@ -56,17 +57,31 @@ def list_own(session, actor):
     return [view(session, app) for app in rows]
 
 
-def _qualification_for(session, qualification_id, unit, year):
-    """The qualification, checked to be available to the unit's region (属地化) and
-    to have a template that year; with its resolved template."""
+def _kind(data):
+    key = data.get("kind")
+    if key is None:
+        key = kinds.DEFAULT
+    kind = kinds.get(key) if isinstance(key, str) else None
+    if kind is None:
+        names = "、".join(f"{k['key']}（{k['name']}）" for k in kinds.all_kinds())
+        raise Invalid("invalid_field", f"申报类型只能是 {names}", field="kind")
+    return kind
+
+
+def _qualification_for(session, qualification_id, unit, year, kind):
+    """The qualification, checked to be available to the unit's region (属地化), to
+    accept the kind, and to have a template that year; with its resolved template."""
     qualification = session.get(Qualification, qualification_id) if isinstance(qualification_id, str) else None
     if qualification is None:
         raise Invalid("invalid_field", "资格不存在", field="qualification_id")
     facts = {"region_code": qualification.region_code, "series": qualification.series,
-             "specialty": qualification.specialty, "level": qualification.level}
+             "specialty": qualification.specialty, "level": qualification.level, "kind": kind["key"]}
     if not rules.available_in(facts, unit["region_code"], catalog.region_triples(session, unit["region_code"])):
         raise Invalid("invalid_field", "该资格不属于您工作单位所在地区的评审范围（属地化）", field="qualification_id")
-    template = template_store.resolve(year, facts)
+    refused = kinds.fits(kind, qualification.level, list(qualification.kinds or ["review"]))
+    if refused:
+        raise Invalid("wrong_kind", refused, field="kind")
+    template = template_store.resolve(year, facts, kind["profile"])
     if template is None:
         raise Invalid("invalid_field", f"{year}年度没有该资格的申请书模板", field="year")
     return qualification, template
@@ -85,16 +100,15 @@ def create(session, organizations, actor, data):
     this_year = moment.year
     if isinstance(year, bool) or not isinstance(year, int) or not this_year <= year <= this_year + 1:
         raise Invalid("invalid_field", f"只能申报{this_year}年度（或下一年度）", field="year")
-    route_kind = data.get("route_kind") or "评审"
-    if route_kind not in rules.ROUTE_KINDS:
-        raise Invalid("invalid_field", "申报类型只能是 评审、初次确定、授予、特殊人才认定", field="route_kind")
+    kind = _kind(data)
     unit_id = data.get("unit_id")
     unit = organizations([unit_id]).get(unit_id) if isinstance(unit_id, str) else None
     if unit is None or unit.get("kind") != "unit":
         raise Invalid("invalid_field", "基层工作单位不存在", field="unit_id")
-    qualification, template = _qualification_for(session, data.get("qualification_id"), unit, year)
+    qualification, template = _qualification_for(session, data.get("qualification_id"), unit, year, kind)
+    title_key = rules.title_key(qualification.series, qualification.specialty, qualification.level)
     taken = select(Application.id).where(Application.applicant_id == actor["id"],
-                                         Application.qualification_id == qualification.id,
+                                         Application.title_key == title_key,
                                          Application.year == year)
     if session.scalars(taken).first() is not None:
         raise _duplicate()
@@ -102,7 +116,8 @@ def create(session, organizations, actor, data):
     session.add(sequence)
     session.flush()  # the autoincrement key is the number: unique without a race
     app = Application(
-        number=rules.format_number(sequence.seq), year=year, route_kind=route_kind, status="draft",
+        number=rules.format_number(sequence.seq), year=year, kind=kind["key"], title_key=title_key,
+        status="draft",
         applicant_id=actor["id"], applicant_name=actor.get("name") or actor.get("username") or "",
         qualification_id=qualification.id, unit_id=unit["id"], unit_name=unit["name"],
         committee_id=qualification.committee_id, template_version=template["version"],
@@ -159,7 +174,8 @@ def change_qualification(session, organizations, actor, application_id, qualific
         raise Conflict("already_submitted", "申请书已提交过，不能更改资格")
     if qualification_id == app.qualification_id:
         return view(session, app, moment)
-    qualification, template = _qualification_for(session, qualification_id, unit, app.year)
+    qualification, template = _qualification_for(session, qualification_id, unit, app.year,
+                                                  kinds.get(app.kind) or _kind({}))
     carried, flagged = {}, []
     for section in template["sections"]:
         key = section["key"]
@@ -175,6 +191,7 @@ def change_qualification(session, organizations, actor, application_id, qualific
             flagged.append(key)
     old_title = session.get(Qualification, app.qualification_id).title
     app.qualification_id = qualification.id
+    app.title_key = rules.title_key(qualification.series, qualification.specialty, qualification.level)
     app.committee_id = qualification.committee_id
     app.template, app.template_version = template, template["version"]
     app.sections, app.needs_review = carried, flagged

@@ -41,6 +41,8 @@ class Qualification(Base):
     # Denormalised at creation so listing the catalog needs no call to accounts.
     committee_name: Mapped[str] = mapped_column(String(200))
     conditions: Mapped[str] = mapped_column(Text, default="")  # 任职资格条件
+    # The application kinds (kinds.json keys) this title may be applied for by.
+    kinds: Mapped[list] = mapped_column(JSON, default=lambda: ["review"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
@@ -59,6 +61,14 @@ class CommitteeSettings(Base):
     meeting_quorum: Mapped[int | None] = mapped_column(Integer)
     publicity_min_days: Mapped[int] = mapped_column(Integer, default=5)
     node_days: Mapped[dict] = mapped_column(JSON, default=dict)
+    # When the committee receives material from its departments (the guide: the
+    # committee's time is when it receives; unit and department times come before).
+    # Unset: no limit beyond the applicant's submission window.
+    receive_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    receive_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Per specialty (每个专业的申报时间): {specialty: {submit_opens_at, submit_closes_at,
+    # receive_opens_at, receive_closes_at}} as ISO strings; what a specialty sets wins.
+    specialty_windows: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 
 
@@ -77,14 +87,17 @@ class Application(Base):
 
     __tablename__ = "applications"
     __table_args__ = (
-        # One person, one qualification, one year — whatever the route kind.
-        UniqueConstraint("applicant_id", "qualification_id", "year", name="uq_application_once_a_year"),
+        # One person, one title, one year — whatever the kind, whichever region's
+        # qualification row (the guide: 同一个资格在同一年度只可以申请一次，包括评审、初次确定、授予等).
+        UniqueConstraint("applicant_id", "title_key", "year", name="uq_application_title_once_a_year"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     number: Mapped[str] = mapped_column(String(16), unique=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
-    route_kind: Mapped[str] = mapped_column(String(16), default="评审")
+    kind: Mapped[str] = mapped_column(String(32), default="review")  # kinds.json key
+    # What the title is — series|specialty|level — not which region's row offers it.
+    title_key: Mapped[str] = mapped_column(String(160))
     status: Mapped[str] = mapped_column(String(32), index=True, default="draft")
     applicant_id: Mapped[str] = mapped_column(String(32), index=True)
     applicant_name: Mapped[str] = mapped_column(String(200))

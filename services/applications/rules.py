@@ -4,7 +4,6 @@ from zc_common.clock import PLATFORM_TZ
 
 AUTONOMOUS_REGION = "650000"
 LEVELS = ("初级", "中级", "副高", "正高")
-ROUTE_KINDS = ("评审", "初次确定", "授予", "特殊人才认定")
 EDITABLE = vocabulary.keys_where("editable")
 NUMBER_PREFIX = "RSSQ"
 
@@ -17,15 +16,24 @@ LIFE_CYCLE = {
     "return": (("submitted",), "returned"),
     "pass_formal_review": (("submitted",), "formal_review_passed"),
     "fee_paid": (("formal_review_passed",), "ready_for_meeting"),
+    # A kind charged no fee goes on at once, in the transaction that passed formal review.
+    "fee_waived": (("formal_review_passed",), "ready_for_meeting"),
     "meeting_passed": (("ready_for_meeting",), "passed"),
     "meeting_failed": (("ready_for_meeting",), "failed"),
+    # A kind concluded by the committee's confirmation (认定) instead of votes.
+    "confirm": (("ready_for_meeting",), "passed"),
+    "refuse_confirmation": (("ready_for_meeting",), "failed"),
     "approve": (("passed",), "approved"),
     "result_overturned": (("passed",), "failed"),
 }
 
 # Actions other services may ask for through ``transition``; submit and withdraw
 # are the applicant's own and go through their own checks here.
-EXTERNAL_ACTIONS = frozenset(LIFE_CYCLE) - {"submit", "withdraw"}
+EXTERNAL_ACTIONS = frozenset(LIFE_CYCLE) - {"submit", "withdraw", "fee_waived"}
+
+# Actions that only fit one way of concluding (kinds.json ``conclusion``).
+CONCLUDED_BY = {"meeting_passed": "meeting", "meeting_failed": "meeting",
+                "confirm": "confirm", "refuse_confirmation": "confirm"}
 
 # The event named after each action (besides ``application_status_changed``, which a
 # submit's own event stands for: status.apply).
@@ -41,6 +49,24 @@ def allowed_transition(action, from_status, to_status):
     """True when DESIGN.md's life cycle allows ``action`` from→to."""
     rule = LIFE_CYCLE.get(action)
     return rule is not None and from_status in rule[0] and to_status == rule[1]
+
+
+def title_key(series, specialty, level):
+    """What a title is, whichever region's qualification row offers it: the key of
+    the one-application-per-title-per-year rule."""
+    return f"{series}|{specialty}|{level}"
+
+
+def action_fits_kind(action, conclusion, fee):
+    """None when ``action`` may happen to an application of a kind concluded by
+    ``conclusion`` and charged (``fee``) or not; else the reason (Chinese)."""
+    wanted = CONCLUDED_BY.get(action)
+    if wanted is not None and wanted != conclusion:
+        return ("该申报类型由评审委员会认定，不经会议表决" if conclusion == "confirm"
+                else "该申报类型须经评审会议表决，不能直接认定")
+    if action == "fee_paid" and not fee:
+        return "该申报类型不收取评审费"
+    return None
 
 
 def format_number(seq):

@@ -1,6 +1,6 @@
 """What crosses RPC: plain dicts built from the models, times as ISO 8601 with
 the platform offset (``zc_common.clock.iso``)."""
-from services.applications import rules, vocabulary
+from services.applications import kinds, rules, vocabulary
 from zc_common.clock import iso
 
 
@@ -10,6 +10,7 @@ def qualification_dict(q):
         "level": q.level, "title": q.title,
         "committee": {"id": q.committee_id, "name": q.committee_name},
         "conditions": q.conditions or "",
+        "kinds": list(q.kinds or ["review"]),
     }
 
 
@@ -24,6 +25,9 @@ def settings_dict(s):
         "meeting_quorum": s.meeting_quorum,
         "publicity_min_days": s.publicity_min_days,
         "node_days": dict(s.node_days or {}),
+        "receive_opens_at": iso(s.receive_opens_at),
+        "receive_closes_at": iso(s.receive_closes_at),
+        "specialty_windows": dict(s.specialty_windows or {}),
     }
 
 
@@ -44,9 +48,9 @@ def application_dict(app, qualification, settings, history, moment):
         "id": app.id,
         "number": app.number,
         "year": app.year,
-        "route_kind": app.route_kind,
+        "kind": kinds.ref(app.kind),
         "status": app.status,
-        "status_info": vocabulary.status_info(app.status),
+        "status_info": vocabulary.status_info(app.status, app.kind),
         "version": app.version,
         "read_only": rules.is_past_year(app.year, moment),
         "applicant": {"id": app.applicant_id, "name": app.applicant_name},

@@ -6,7 +6,7 @@ import logging
 from nameko.timer import timer
 from sqlalchemy import select
 
-from services.applications import catalog, continuing_education, dossier, notices, status, vocabulary
+from services.applications import catalog, continuing_education, dossier, kinds, notices, status, vocabulary
 from services.applications.models import Application, IdempotencyKey, OutboxEvent, ProcessedEvent
 from zc_common import idempotency
 from zc_common.db import Database
@@ -21,6 +21,10 @@ from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 log = logging.getLogger(__name__)
 
 _outbox = ProcessRelay(OutboxEvent)
+
+# The kinds file is read and checked when the service starts: a bad file stops the
+# start with its reason (kinds.KindsFileError) instead of failing applicants later.
+kinds.load()
 
 
 def _admin(actor):
@@ -65,8 +69,18 @@ class ApplicationsService(Health):
         return catalog.set_conditions(self.db, qualification_id, conditions)
 
     @rpc(expected_exceptions=DomainError)
-    def list_qualifications(self, region_code=None):
-        return catalog.list_qualifications(self.db, region_code)
+    def set_qualification_kinds(self, actor, qualification_id, kind_keys):
+        _admin(actor)
+        return catalog.set_kinds(self.db, qualification_id, kind_keys)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_qualifications(self, region_code=None, kind=None):
+        return catalog.list_qualifications(self.db, region_code, kind)
+
+    @rpc
+    def list_kinds(self):
+        """The application kinds and their policy (kinds.json), in its order."""
+        return [kinds.public(kind) for kind in kinds.all_kinds()]
 
     @rpc(expected_exceptions=DomainError)
     def put_committee_settings(self, actor, committee_id, data):

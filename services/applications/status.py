@@ -1,10 +1,12 @@
 """The one writer of an application's status: checks the life cycle, records the
 transition (who, when, from, to, opinion), bumps the version and queues the
 events in the same transaction (transactional outbox)."""
+import hashlib
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.applications import rules, vocabulary
+from services.applications import kinds, rules, vocabulary
 from services.applications.models import Application, OutboxEvent, Qualification, Transition
 from zc_common.clock import now
 from zc_common.errors import BadRequest, Conflict, NotFound
@@ -21,7 +23,10 @@ def event_payload(app, **extra):
     return {"application_id": app.id, "number": app.number, "applicant_id": app.applicant_id,
             "unit_id": app.unit_id, "committee_id": app.committee_id,
             "qualification_id": app.qualification_id, "year": app.year, "status": app.status,
-            "status_info": vocabulary.status_info(app.status), **extra}
+            "status_info": vocabulary.status_info(app.status, app.kind),
+            # the kind's policy travels with every event: payments and review act on
+            # it (fee order or not, votes or confirmation) without asking back
+            "kind": kinds.ref(app.kind), **extra}
 
 
 def round_summary(session, app):
@@ -32,6 +37,7 @@ def round_summary(session, app):
     return {"id": app.id, "number": app.number, "year": app.year,
             "applicant": {"id": app.applicant_id, "name": app.applicant_name},
             "unit": {"id": app.unit_id, "name": app.unit_name},
+            "kind": kinds.ref(app.kind),
             "committee": {"id": app.committee_id, "name": qualification.committee_name if qualification else ""},
             "qualification": {"title": qualification.title if qualification else "",
                               "level": qualification.level if qualification else ""}}
@@ -45,6 +51,10 @@ def apply(session, app, action, by, opinion=None, request_id=None):
     if not rules.allowed_transition(action, from_status, to_status):
         raise Conflict("bad_transition",
                        f"申请书当前状态为「{vocabulary.name(from_status)}」，不能进行此操作")
+    policy = kinds.ref(app.kind)
+    refused = rules.action_fits_kind(action, policy["conclusion"], policy["fee"])
+    if refused:
+        raise Conflict("wrong_kind", refused)
     by = by or {}
     moment = now()
     app.status = to_status
@@ -73,7 +83,20 @@ def apply(session, app, action, by, opinion=None, request_id=None):
         add_event(session, OutboxEvent, named, event_payload(app, **common))
     add_event(session, OutboxEvent, "application_status_changed",
               event_payload(app, from_status=from_status, **common))
+    if action == "pass_formal_review" and not policy["fee"]:
+        # No fee order will ever come for this kind: ready for the committee now.
+        waived = {"user_id": None, "name": "免缴评审费", "org_id": None, "org_name": None,
+                  "node": "applications", "impersonated_by": None}
+        apply(session, app, "fee_waived", waived, opinion=f"{policy['name']}不收取评审费",
+              request_id=_derived("fee_waived", request_id))
     return record
+
+
+def _derived(prefix, request_id):
+    """A request id for a step taken on behalf of another request (≤ 64 characters)."""
+    if not request_id:
+        return None
+    return f"{prefix}:{hashlib.sha1(request_id.encode()).hexdigest()}"
 
 
 def locked(session, application_id):
@@ -109,7 +132,11 @@ def transition(session, request_id, application_id, action, to_status, by, opini
         raise Conflict("bad_transition",
                        f"申请书当前状态为「{vocabulary.name(app.status)}」，"
                        f"不能执行「{action}」到「{to_status}」")
-    apply(session, app, action, by, opinion=opinion, request_id=request_id)
+    try:
+        apply(session, app, action, by, opinion=opinion, request_id=request_id)
+    except Conflict:
+        session.rollback()
+        raise
     try:
         session.commit()
     except IntegrityError:  # the same request_id raced us on another application row

@@ -30,14 +30,25 @@ def _matches(match, qualification):
     return True
 
 
-def resolve(year, qualification):
+def has_profile(year, name):
+    document = load_year(year)
+    return document is not None and any(p["name"] == name for p in document["profiles"])
+
+
+def resolve(year, qualification, profile_name=None):
     """The template for a qualification (``{series, level, ...}``) in a year:
     ``{version, profile, sections: [{key, title, fields, attachments_required}]}``,
-    or None when the year has no template or no profile fits."""
+    or None when the year has no template or no profile fits. ``profile_name``:
+    the application kind's own profile (kinds.json), taken by name instead of by
+    matching the qualification."""
     document = load_year(year)
     if document is None:
         return None
-    profile = next((p for p in document["profiles"] if _matches(p.get("match", {}), qualification)), None)
+    if profile_name is not None:
+        profile = next((p for p in document["profiles"] if p["name"] == profile_name), None)
+    else:
+        profile = next((p for p in document["profiles"]
+                        if not p.get("kind_only") and _matches(p.get("match", {}), qualification)), None)
     if profile is None:
         return None
     required = profile.get("required_fields", {})

@@ -38,6 +38,13 @@ SUBMITTED_AT = {
     "committee": "提交到评审委员会",
 }
 
+# Kinds concluded by the committee's confirmation (认定), or charged no fee, name
+# the later statuses for what happens to them (no 缴费, no votes).
+BY_KIND = {
+    "confirm": {"ready_for_meeting": "待评审委员会认定", "passed": "认定通过", "failed": "未予认定"},
+    "no_fee": {"ready_for_meeting": "待会议评审"},
+}
+
 STATUSES = {key: {"key": key, "name": name, "tone": tone, **{f: f in flags for f in FLAGS}}
             for key, name, tone, flags in _TABLE}
 KEYS = tuple(STATUSES)
@@ -53,11 +60,18 @@ def name(key):
     return info["name"] if info else key
 
 
-def status_info(key):
-    """What the application object carries besides ``status``: the key, its name,
-    its flags, and — for ``submitted`` — the names by node (the route is review's:
-    whoever holds it picks the current node's name)."""
+def status_info(key, kind=None):
+    """What the application object carries besides ``status``: the key, its name
+    (as the application's kind — a kinds.json key — words it), its flags, and —
+    for ``submitted`` — the names by node (the route is review's: whoever holds it
+    picks the current node's name)."""
     info = dict(STATUSES[key])
+    if kind is not None:
+        from services.applications import kinds  # kinds reads templates; keep this module plain
+        policy = kinds.ref(kind)
+        for variant, applies in (("no_fee", not policy["fee"]), ("confirm", policy["conclusion"] == "confirm")):
+            if applies and key in BY_KIND[variant]:
+                info["name"] = BY_KIND[variant][key]
     if key == "submitted":
         info["names_at_node"] = dict(SUBMITTED_AT)
     return info

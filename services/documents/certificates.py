@@ -67,8 +67,13 @@ def check_approval(approval):
     return year
 
 
+def kind_name(cert):
+    return getattr(cert, "kind_name", None) or "评审"
+
+
 def public_view(cert):
     return {"no": cert.no, "name": cert.name, "title": cert.title, "level": cert.level,
+            "kind": kind_name(cert),
             "committee": cert.committee_name, "approved_on": cert.approved_on,
             "document_no": cert.document_no}
 
@@ -96,9 +101,15 @@ td { padding: 2.2mm 0; font-weight: bold; }
 """
 
 
+def _how(cert):
+    """How the committee gave the title: the kind's name (评审, 初次确定 …)."""
+    return kind_name(cert)
+
+
 def render_html(cert, url):
     png = base64.b64encode(qr_png(url)).decode()
     rows = [("证书编号", cert.no), ("姓名", cert.name), ("资格名称", cert.title), ("级别", cert.level),
+            ("取得方式", kind_name(cert)),
             ("系列", cert.series), ("专业", cert.specialty), ("工作单位", cert.unit_name),
             ("评审委员会", cert.committee_name), ("批准文号", cert.document_no),
             ("批准日期", cert.approved_on)]
@@ -109,7 +120,7 @@ def render_html(cert, url):
         f"<style>{STYLE % {'font': FONT_STACK}}</style></head><body><div class=\"frame\">"
         "<h1>专业技术资格证书</h1>"
         f"<table>{table}</table>"
-        f'<div class="issuer">经 {escape(cert.committee_name)} 评审通过，<br>'
+        f'<div class="issuer">经 {escape(cert.committee_name)} {escape(_how(cert))}，<br>'
         f"依 {escape(cert.document_no)} 批准，具备 {escape(cert.title)} 资格。</div>"
         f'<div class="qr"><img src="data:image/png;base64,{png}" alt="核验二维码"><br>扫码核验证书真伪</div>'
         "</div></body></html>")

@@ -67,6 +67,8 @@ class Certificate(Base):
     specialty: Mapped[str | None] = mapped_column(String(128), nullable=True)
     title: Mapped[str] = mapped_column(String(128))
     level: Mapped[str] = mapped_column(String(16))
+    # How the title was obtained: the application kind's name (评审, 初次确定, …).
+    kind_name: Mapped[str | None] = mapped_column(String(32), nullable=True)
     unit_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     committee_id: Mapped[str] = mapped_column(String(64))
     committee_name: Mapped[str] = mapped_column(String(255))

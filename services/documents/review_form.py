@@ -232,6 +232,7 @@ def render_html(application, attachments, review, printed_at, ce=None):
     summary = [
         ("申请书编号", number), ("年度", application.get("year")),
         ("申请人", (application.get("applicant") or {}).get("name")),
+        ("申报类型", (application.get("kind") or {}).get("name") or "评审"),
         ("基层工作单位", (application.get("unit") or {}).get("name")),
         ("系列", qualification.get("series")), ("专业", qualification.get("specialty")),
         ("级别", qualification.get("level")), ("资格名称", qualification.get("title")),

@@ -20,6 +20,13 @@ def new_order_no(moment=None):
     return f"ZF{moment:%Y%m%d}{secrets.randbelow(10 ** 10):010d}"
 
 
+def charged(event):
+    """Does the application's kind charge a fee? The kind's policy (owned by
+    applications) travels with the event; an event from before kinds existed
+    carries none and is charged, as every application was then."""
+    return (event.get("kind") or {}).get("fee", True) is not False
+
+
 def open_order(session, event):
     """The order for a ``formal_review_passed`` event, waiting for its price.
     Returns the existing order if the application has one already."""

@@ -61,6 +61,9 @@ class PaymentsService(Health):
     def on_formal_review_passed(self, payload):
         if not first_time(self.db, ProcessedEvent, payload.get("event_id"), "formal_review_passed"):
             return
+        if not orders.charged(payload):
+            self.db.commit()  # the inbox row only: this kind never has a fee order
+            return
         order = orders.open_order(self.db, payload)
         self.db.commit()
         self._price(order)

@@ -91,7 +91,7 @@ def record_meeting(deps, actor, year, held_on, results, idempotency_key=None):
         raise Invalid("invalid_field", "会议结果不能为空", field="results")
     seen = set()
     for index, result in enumerate(results):
-        rules.check_votes(result, index)
+        rules.check_result(result, index)
         if result["application_id"] in seen:
             raise Invalid("duplicate_result", "同一申请书在一次会议中只能表决一次",
                           field=f"results.{index}.application_id")
@@ -108,6 +108,18 @@ def record_meeting(deps, actor, year, held_on, results, idempotency_key=None):
             raise Conflict("not_ready_for_meeting",
                            f"申请书 {application.get('number')} 当前状态不能上会（需已缴费待评审）",
                            application_id=application["id"])
+        # How the kind concludes comes with the application (applications owns kinds):
+        # votes for 评审 / 特殊人才认定, the committee's confirmation for the others.
+        kind = application.get("kind") or {}
+        confirming = rules.is_confirmation(result)
+        if kind.get("meeting", True) and confirming:
+            raise Invalid("votes_required",
+                          f"申请书 {application.get('number')} 的申报类型「{kind.get('name', '评审')}」须经会议表决，"
+                          "不能直接认定", field=f"results.{index}")
+        if not kind.get("meeting", True) and not confirming:
+            raise Invalid("confirmation_required",
+                          f"申请书 {application.get('number')} 的申报类型「{kind.get('name')}」由评审委员会认定，"
+                          "不经会议表决", field=f"results.{index}")
         applications.append(application)
     committee_name = (applications[0].get("committee") or {}).get("name") or ""
     meeting = Meeting(committee_id=committee_id, committee_name=committee_name, year=int(year),
@@ -116,14 +128,20 @@ def record_meeting(deps, actor, year, held_on, results, idempotency_key=None):
     session.flush()
     rows = []
     for result, application in zip(results, applications):
-        row = MeetingResult(
+        common = dict(
             meeting_id=meeting.id, application_id=application["id"], number=application.get("number") or "",
             applicant=application.get("applicant") or {}, unit=application.get("unit") or {},
-            qualification=application.get("qualification") or {},
-            experts_present=result["experts_present"], votes_for=result["votes_for"],
-            votes_against=result["votes_against"], votes_abstain=result["votes_abstain"],
-            passed=rules.meeting_passed(result["experts_present"], result["votes_for"], quorum),
+            qualification=application.get("qualification") or {}, kind=application.get("kind"),
             request_id=uuid.uuid4().hex)
+        if rules.is_confirmation(result):
+            row = MeetingResult(**common, conclusion="confirm", passed=result["confirmed"],
+                                reason=(result.get("reason") or "").strip() or None)
+        else:
+            row = MeetingResult(
+                **common, conclusion="meeting",
+                experts_present=result["experts_present"], votes_for=result["votes_for"],
+                votes_against=result["votes_against"], votes_abstain=result["votes_abstain"],
+                passed=rules.meeting_passed(result["experts_present"], result["votes_for"], quorum))
         session.add(row)
         rows.append(row)
     twin = _commit_keyed(session, actor, key, "record_meeting", committee_id, meeting.id)
@@ -135,8 +153,12 @@ def record_meeting(deps, actor, year, held_on, results, idempotency_key=None):
 
 
 def apply_result(deps, meeting, row):
-    action, status = ("meeting_passed", "passed") if row.passed else ("meeting_failed", "failed")
-    if transition(deps, row.request_id, row.application_id, action, status, meeting.recorded_by):
+    if row.conclusion == "confirm":
+        action, status = ("confirm", "passed") if row.passed else ("refuse_confirmation", "failed")
+    else:
+        action, status = ("meeting_passed", "passed") if row.passed else ("meeting_failed", "failed")
+    if transition(deps, row.request_id, row.application_id, action, status, meeting.recorded_by,
+                  opinion=row.reason):
         row.transitioned = True
         deps.session.commit()
 
@@ -160,15 +182,24 @@ def meeting_view(session, meeting):
         "id": meeting.id, "committee_id": meeting.committee_id, "year": meeting.year,
         "held_on": meeting.held_on.isoformat(),
         "results": [{"application_id": r.application_id, "number": r.number,
-                     "name": (r.applicant or {}).get("name"), "experts_present": r.experts_present,
+                     "name": (r.applicant or {}).get("name"), "kind": kind_ref(r.kind),
+                     "conclusion": r.conclusion or "meeting", "reason": r.reason,
+                     "experts_present": r.experts_present,
                      "votes_for": r.votes_for, "votes_against": r.votes_against, "votes_abstain": r.votes_abstain,
-                     "votes_needed": rules.votes_needed(r.experts_present),
+                     "votes_needed": (rules.votes_needed(r.experts_present)
+                                      if r.experts_present is not None else None),
                      "passed": r.passed and not r.overturned, "overturned": r.overturned,
                      "approved": r.approved, "status_applied": r.transitioned} for r in results],
         "publicity": publicity_view(publicity) if publicity else None,
         "approval": ({"id": approval.id, "document_no": approval.document_no,
                       "approved_at": iso(approval.approved_at)} if approval else None),
     }
+
+
+def kind_ref(kind):
+    """{key, name} of the result's kind (a result recorded before kinds: 评审)."""
+    kind = kind or {"key": "review", "name": "评审"}
+    return {"key": kind.get("key"), "name": kind.get("name")}
 
 
 def list_meetings(session, actor, year=None):
@@ -412,6 +443,7 @@ def approval_payload(deps, meeting, approval, results):
                               "level": (r.qualification or {}).get("level"),
                               "series": (r.qualification or {}).get("series"),
                               "specialty": (r.qualification or {}).get("specialty"),
+                              "kind": kind_ref(r.kind),
                               "unit_name": (r.unit or {}).get("name")} for r in results]}
 
 

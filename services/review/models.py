@@ -167,10 +167,16 @@ class MeetingResult(Base):
     applicant: Mapped[dict] = mapped_column(JSON)
     unit: Mapped[dict] = mapped_column(JSON)
     qualification: Mapped[dict] = mapped_column(JSON)
-    experts_present: Mapped[int] = mapped_column(Integer)
-    votes_for: Mapped[int] = mapped_column(Integer)
-    votes_against: Mapped[int] = mapped_column(Integer)
-    votes_abstain: Mapped[int] = mapped_column(Integer)
+    # The application's kind ({key, name, meeting, ...}) as applications sent it.
+    kind: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # "meeting": votes below; "confirm": the committee's 认定 (no votes), with the
+    # reason when it refused.
+    conclusion: Mapped[str] = mapped_column(String(16), default="meeting")
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    experts_present: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    votes_for: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    votes_against: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer, nullable=True)
     passed: Mapped[bool] = mapped_column(Boolean)
     overturned: Mapped[bool] = mapped_column(Boolean, default=False)
     approved: Mapped[bool] = mapped_column(Boolean, default=False)

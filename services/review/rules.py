@@ -12,6 +12,41 @@ def votes_needed(experts_present):
     return -(-2 * experts_present // 3)
 
 
+VOTE_KEYS = ("experts_present", "votes_for", "votes_against", "votes_abstain")
+
+
+def is_confirmation(result):
+    """A result concluding by the committee's confirmation (认定) — ``confirmed``
+    with no votes — rather than by a meeting's votes."""
+    return result.get("confirmed") is not None and all(result.get(k) is None for k in VOTE_KEYS)
+
+
+def check_result(result, index):
+    """One result of a meeting or confirmation batch: either votes, or a
+    confirmation (``confirmed`` true, or false with a reason)."""
+    field = f"results.{index}"
+    if not isinstance(result, dict) or not isinstance(result.get("application_id"), str):
+        raise Invalid("invalid_field", "每条结果须指明申请书", field=f"{field}.application_id")
+    if is_confirmation(result):
+        if not isinstance(result["confirmed"], bool):
+            raise Invalid("invalid_field", "confirmed 应为 true 或 false", field=f"{field}.confirmed")
+        reason = result.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise Invalid("invalid_field", "理由应为文本", field=f"{field}.reason")
+        if not result["confirmed"] and not (reason or "").strip():
+            raise Invalid("reason_required", "不予认定须说明理由", field=f"{field}.reason")
+        return
+    if result.get("confirmed") is not None:
+        raise Invalid("invalid_field", "一条结果只能是表决票数或认定，不能两者都有", field=f"{field}.confirmed")
+    if (result.get("reason") or "").strip():
+        raise Invalid("invalid_field", "会议表决结果不填写认定理由", field=f"{field}.reason")
+    for key in VOTE_KEYS:
+        value = result.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid("votes_required", "须录入会议表决票数（出席专家、赞成、反对、弃权）", field=f"{field}.{key}")
+    check_votes(result, index)
+
+
 def check_votes(result, index):
     """The votes of one result must be whole, non-negative and add up."""
     field = f"results.{index}"

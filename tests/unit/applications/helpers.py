@@ -14,6 +14,21 @@ COMPLETE = {
     "rewards_penalties": {"has_penalty": False},
     "representative_works": {"works": [{"title": "某设备设计方案", "kind": "技术方案",
                                         "completed_on": "2022-01-01", "summary": "本人主持设计。"}]},
+    # the sections of the other kinds (kinds.json profiles)
+    "awards": {"items": [{"name": "自治区科学技术进步奖", "grade": "一等奖", "granted_by": "新疆维吾尔自治区人民政府",
+                          "granted_on": "2023-12-01"}]},
+    "recommendation_letters": {"experts": [
+        {"name": "王教授", "title": "正高级工程师", "organization": "新疆大学"},
+        {"name": "李研究员", "title": "研究员", "organization": "新疆农业科学院"}]},
+    "graduate_work": {"graduated_on": "2024-07-01", "work_started_on": "2024-08-01", "years_since_graduation": 1,
+                      "post": "机械设计"},
+    "credential": {"credential_type": "全国专业技术资格考试合格", "credential_name": "工程师",
+                   "certificate_no": "Z2024000123", "issued_by": "人力资源和社会保障部", "issued_on": "2024-11-01",
+                   "verification": "中国人事考试网证书查询"},
+    "fanghuiju_service": {"team": "自治区工信厅驻某村工作队", "village": "和田地区某县某村",
+                          "started_on": "2022-02-01", "ended_on": "2025-02-01", "service_years": 3,
+                          "appraisals": [{"year": 2022, "result": "称职"}, {"year": 2023, "result": "优秀"},
+                                         {"year": 2024, "result": "称职"}]},
 }
 
 
@@ -23,11 +38,13 @@ def settings(service, opens="2026-06-01T00:00:00+08:00", closes="2026-06-30T23:5
         "fee_fen": 30000, "receiving_department_ids": []})
 
 
-def qualification(service, level="副高", region="650000", committee=COMMITTEE, specialty="机械电子"):
+def qualification(service, level="副高", region="650000", committee=COMMITTEE, specialty="机械电子", kinds=None):
     titles = {"初级": "助理工程师", "中级": "工程师", "副高": "高级工程师", "正高": "正高级工程师"}
-    return service.create_qualification(ADMIN, {
-        "region_code": region, "series": "工程系列", "specialty": specialty, "level": level,
-        "title": titles[level], "committee_id": committee})
+    body = {"region_code": region, "series": "工程系列", "specialty": specialty, "level": level,
+            "title": titles[level], "committee_id": committee}
+    if kinds is not None:
+        body["kinds"] = kinds
+    return service.create_qualification(ADMIN, body)
 
 
 def fill(service, actor, application):

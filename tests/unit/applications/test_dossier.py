@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from services.applications.models import Application, NumberSequence, Transition
+from services.applications.models import Application, NumberSequence, Qualification, Transition
 from tests.unit.applications.conftest import ADMIN, COMMITTEE, PREFECTURE_COMMITTEE, UNIT, applicant
 from tests.unit.applications.helpers import enough_attachments, fill, qualification, settings
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
@@ -27,28 +27,87 @@ def test_create_numbers_and_freezes_the_template(service):
     second = service.create_application(applicant(2), {"qualification_id": first["qualification"]["id"],
                                                        "unit_id": UNIT, "year": 2026})
     assert first["number"] == "RSSQ00000001" and second["number"] == "RSSQ00000002"
-    assert first["status"] == "draft" and first["version"] == 1 and first["route_kind"] == "评审"
+    assert first["status"] == "draft" and first["version"] == 1 and first["kind"]["key"] == "review"
+    assert first["kind"]["name"] == "评审" and first["kind"]["fee"] and first["kind"]["meeting"]
     assert first["template"]["version"] == "2026.1"
     assert first["unit"] == {"id": UNIT, "name": "乌鲁木齐某设计院"}
     assert first["committee"]["id"] == COMMITTEE
     assert first["applicant"] == {"id": ME["id"], "name": ME["name"]}
 
 
-def test_one_application_per_qualification_and_year_across_route_kinds(service):
-    app = new(service)
-    for kind in ("评审", "初次确定", "授予", "特殊人才认定"):
+ALL_KINDS = ["review", "special_talent", "initial", "conferral", "fanghuiju"]
+
+
+def test_one_application_per_qualification_and_year_across_kinds(service):
+    q = qualification(service, level="中级", kinds=ALL_KINDS)
+    service.create_application(ME, {"qualification_id": q["id"], "unit_id": UNIT, "year": 2026})
+    for kind in ALL_KINDS:
         with pytest.raises(Conflict) as caught:
-            service.create_application(ME, {"qualification_id": app["qualification"]["id"], "unit_id": UNIT,
-                                            "year": 2026, "route_kind": kind})
+            service.create_application(ME, {"qualification_id": q["id"], "unit_id": UNIT,
+                                            "year": 2026, "kind": kind})
         assert caught.value.code == "duplicate_application"
     assert service.db.query(Application).count() == 1
+
+
+def test_one_application_per_title_whichever_regions_row(service):
+    """The same title offered by two regions' committees is one title: the second is refused."""
+    own = qualification(service, level="中级", region="650100", committee=PREFECTURE_COMMITTEE, kinds=ALL_KINDS)
+    theirs = qualification(service, level="中级", region="650000", kinds=ALL_KINDS)
+    assert own["id"] != theirs["id"]
+    service.create_application(ME, {"qualification_id": own["id"], "unit_id": UNIT, "year": 2026, "kind": "initial"})
+    # Later the applicant's unit is reviewed at the autonomous region (the prefecture's
+    # row is gone from its region): the autonomous region's row of the same title, by
+    # another kind, is still the same title this year.
+    row = service.db.get(Qualification, own["id"])
+    row.region_code = "650000"
+    service.db.commit()
+    with pytest.raises(Conflict) as caught:
+        service.create_application(ME, {"qualification_id": theirs["id"], "unit_id": UNIT, "year": 2026,
+                                        "kind": "conferral"})
+    assert caught.value.code == "duplicate_application"
+
+
+def test_a_kind_the_qualification_does_not_accept_is_refused(service):
+    only_review = qualification(service, level="中级")
+    with pytest.raises(Invalid) as caught:
+        service.create_application(ME, {"qualification_id": only_review["id"], "unit_id": UNIT, "year": 2026,
+                                        "kind": "initial"})
+    assert caught.value.code == "wrong_kind" and caught.value.field == "kind"
+    senior = qualification(service, level="副高", kinds=["review", "fanghuiju"])
+    with pytest.raises(Invalid) as caught:  # 初次确定 leads to 初级/中级 only
+        service.create_application(ME, {"qualification_id": senior["id"], "unit_id": UNIT, "year": 2026,
+                                        "kind": "initial"})
+    assert caught.value.code == "wrong_kind"
+    with pytest.raises(Invalid) as caught:  # nor may the catalog offer it
+        qualification(service, level="正高", kinds=["initial"])
+    assert caught.value.code == "wrong_kind"
+    assert service.db.query(Application).count() == 0
+
+
+def test_each_kind_freezes_its_own_sections(service):
+    q = qualification(service, level="中级", kinds=ALL_KINDS)
+    sections = {}
+    for n, kind in enumerate(ALL_KINDS, start=1):
+        app = service.create_application(applicant(n), {"qualification_id": q["id"], "unit_id": UNIT,
+                                                        "year": 2026, "kind": kind})
+        assert app["kind"]["key"] == kind
+        sections[kind] = [s["key"] for s in app["template"]["sections"]]
+    assert "publications" in sections["review"]
+    assert {"achievements", "awards", "recommendation_letters"} <= set(sections["special_talent"])
+    assert {"education", "graduate_work"} <= set(sections["initial"]) and "publications" not in sections["initial"]
+    assert "credential" in sections["conferral"]
+    assert "fanghuiju_service" in sections["fanghuiju"]
+    letters = next(s for s in service.get_application(applicant(2), service.list_applications(applicant(2))[0]["id"])
+                   ["template"]["sections"] if s["key"] == "recommendation_letters")
+    assert letters["attachments_required"] == 2
 
 
 def test_the_database_refuses_a_duplicate_too(service):
     app = new(service)
     row = service.db.get(Application, app["id"])
     service.db.add(NumberSequence())
-    twin = Application(number="RSSQ99999999", year=row.year, route_kind="授予", applicant_id=row.applicant_id,
+    twin = Application(number="RSSQ99999999", year=row.year, kind="conferral", title_key=row.title_key,
+                       applicant_id=row.applicant_id,
                        applicant_name="x", qualification_id=row.qualification_id, unit_id=UNIT, unit_name="x",
                        committee_id=COMMITTEE, template_version="2026.1", template=row.template)
     service.db.add(twin)
@@ -62,7 +121,8 @@ def test_the_database_refuses_a_duplicate_too(service):
     ({"qualification_id": "nothing"}, "qualification_id"),
     ({"year": 2025}, "year"),
     ({"year": 2030}, "year"),
-    ({"route_kind": "推荐"}, "route_kind"),
+    ({"kind": "推荐"}, "kind"),
+    ({"kind": 3}, "kind"),
 ])
 def test_create_refuses_bad_fields(service, overrides, field):
     q = qualification(service)

@@ -71,3 +71,19 @@ def test_no_fee_before_formal_review_passes(service):
 def test_odd_application_ids_are_simply_not_found(service, bad_id):
     with pytest.raises(NotFound):
         service.get_fee({"id": "user-1"}, bad_id)
+
+
+def test_a_kind_without_fee_never_gets_an_order(service):
+    """初次确定, 授予, 访惠聚三年高定, 特殊人才认定: no order, no price asked, no fee_paid."""
+    event = {**passed_event(), "kind": {"key": "initial", "name": "初次确定", "fee": False, "meeting": False}}
+    service.on_formal_review_passed(event)
+    service.on_formal_review_passed(event)
+    assert service.db.scalar(select(func.count()).select_from(FeeOrder)) == 0
+    assert service.db.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+    service.applications.get_committee_settings.assert_not_called()
+    with pytest.raises(NotFound):
+        service.get_fee({"id": "user-1"}, "app-1")
+    # the review kind's event (fee: true) still opens one
+    service.on_formal_review_passed({**passed_event(application_id="app-2", event_id="ev-2"),
+                                     "kind": {"key": "review", "fee": True}})
+    assert service.db.scalar(select(func.count()).select_from(FeeOrder)) == 1

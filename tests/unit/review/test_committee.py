@@ -124,3 +124,47 @@ def test_publicity_cannot_open_before_the_meeting_day(service):
     with pytest.raises(Invalid) as early:
         service.open_publicity(STAFF, meeting["id"], now().isoformat(), (now() + timedelta(days=12)).isoformat())
     assert early.value.code == "publicity_before_meeting"
+
+
+CONFIRM_KIND = {"key": "initial", "name": "初次确定", "fee": False, "meeting": False, "conclusion": "confirm"}
+
+
+def ready_kind(service, application_id, kind):
+    ready(service, application_id)
+    service.applications.apps[application_id]["kind"] = kind
+
+
+def test_a_confirm_kind_is_confirmed_or_refused_with_a_reason_in_the_same_batch(service):
+    ready_kind(service, "i1", CONFIRM_KIND)
+    ready_kind(service, "i2", CONFIRM_KIND)
+    ready(service, "r1")
+    body = service.record_meeting(STAFF, 2026, "2026-11-20", [
+        {"application_id": "i1", "confirmed": True},
+        {"application_id": "i2", "confirmed": False, "reason": "毕业后工作年限不足1年"},
+        vote("r1", 9, 6, 3, 0)])
+    results = {r["application_id"]: r for r in body["results"]}
+    assert results["i1"]["passed"] and results["i1"]["conclusion"] == "confirm"
+    assert results["i1"]["experts_present"] is None and results["i1"]["kind"] == {"key": "initial", "name": "初次确定"}
+    assert not results["i2"]["passed"] and results["i2"]["reason"] == "毕业后工作年限不足1年"
+    assert results["r1"]["conclusion"] == "meeting" and results["r1"]["kind"]["key"] == "review"
+    actions = {request[1] for request in service.applications.requests}
+    assert {"confirm", "refuse_confirmation", "meeting_passed"} == actions
+    assert service.applications.apps["i1"]["status"] == "passed"
+    assert service.applications.apps["i2"]["status"] == "failed"
+
+
+@pytest.mark.parametrize("result, code", [
+    ({"application_id": "r1", "confirmed": True}, "votes_required"),            # 评审 needs votes
+    ({"application_id": "i1", **{k: v for k, v in vote("i1", 9, 9, 0, 0).items()}}, "confirmation_required"),
+    ({"application_id": "i1", "confirmed": False}, "reason_required"),          # a refusal says why
+    ({"application_id": "i1", "confirmed": False, "reason": "  "}, "reason_required"),
+    ({"application_id": "r1", "experts_present": 9, "votes_for": 9}, "votes_required"),
+])
+def test_the_wrong_conclusion_for_a_kind_is_refused_and_stores_nothing(service, result, code):
+    ready_kind(service, "i1", CONFIRM_KIND)
+    ready(service, "r1")
+    with pytest.raises(Invalid) as caught:
+        service.record_meeting(STAFF, 2026, "2026-11-20", [result])
+    assert caught.value.code == code
+    assert service.db.scalar(select(func.count()).select_from(Meeting)) == 0
+    assert service.applications.requests == []
