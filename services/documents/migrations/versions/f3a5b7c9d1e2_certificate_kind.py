@@ -1,7 +1,7 @@
 """certificates say how the title was obtained (the application kind)
 
 Revision ID: f3a5b7c9d1e2
-Revises: 12f2618416c8
+Revises: 3e5a7c9d1b24
 Create Date: 2026-12-02 07:15:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'f3a5b7c9d1e2'
-down_revision = '12f2618416c8'
+down_revision = '3e5a7c9d1b24'
 branch_labels = None
 depends_on = None
 
