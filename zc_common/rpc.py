@@ -25,6 +25,13 @@ What nameko 2.14 does by itself, and what this module changes:
   queue costs RabbitMQ about three times the CPU of a transient one (1.2 ms against
   0.4 ms, with publisher confirms, measured here). Requests and replies are sent
   transient; events stay persistent (``zc_common.outbox`` stands behind them).
+- Nameko waits for the broker's confirm of every reply. A confirm proves only that
+  the broker took a transient message it may lose anyway, and the wait costs each
+  call a second broker round trip; what the caller needs is the reply itself, and
+  it has its own deadline (a lost reply is a timeout, and every write is idempotent
+  by key or request id). Replies go unconfirmed; a publish into a connection known
+  to be dead still raises and is retried (``ReliableResponder``). Events keep their
+  confirms: the outbox marks a row published only once the broker confirmed it.
 - The request id (context header ``nameko.request_id``, zc_common.logs) rides along
   with every call and event as nameko's context data does; ``EventDispatcher`` sends
   each event under the request current when it is sent, so the outbox relay can send
@@ -106,6 +113,7 @@ class _ReplyPublisher(Publisher):
     """One short attempt per publish; ``ReliableResponder`` owns the retrying."""
 
     delivery_mode = NON_PERSISTENT  # a reply goes to its caller's exclusive queue
+    use_confirms = False            # see the module's doc: the caller's deadline covers a loss
 
     transport_options = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3,
                          "interval_max": 0.5}
