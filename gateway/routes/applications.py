@@ -137,8 +137,16 @@ async def list_applications(request, call):
 @api.route("GET", "/applications/{id}", summary="申请书详情（含审核路径、意见、附件）", tag=TAG_APPLICANT,
            response=ApplicationOut, roles=("applicant",), responses={404: "申请书不存在"})
 async def get_application(request, call):
-    application = await call.rpc.applications.get_application(call.user, call.params["id"])
-    return await full_application(call, application)
+    # The attachment list needs only the id: asked at once, beside applications (which
+    # decides whether the caller may see the application at all), so the read takes two
+    # round trips' time instead of three. A refused read never shows it.
+    attachments = asyncio.ensure_future(call.rpc.documents.list_attachments(call.params["id"]))
+    try:
+        application = await call.rpc.applications.get_application(call.user, call.params["id"])
+    except BaseException:
+        attachments.cancel()
+        raise
+    return await full_application(call, {**application, "attachments": await attachments})
 
 
 @api.route("PUT", "/applications/{id}/sections/{key}", summary="保存申请书栏目", tag=TAG_APPLICANT,
