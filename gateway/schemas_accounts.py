@@ -24,7 +24,7 @@ class UserOut(BaseModel):
     id: str
     username: str
     name: str
-    role: Literal["applicant", "unit_admin", "department_staff", "committee_staff", "platform_admin"]
+    role: Literal["applicant", "unit_admin", "department_staff", "committee_staff", "platform_admin", "expert"]
     region_code: str
     org_id: str | None = None
     impersonated_by: dict | None = None

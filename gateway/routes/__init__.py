@@ -1,2 +1,12 @@
 """Every route module, imported for its ``@api.route`` declarations."""
-from gateway.routes import accounts, applications, continuing_education, documents, notices, payments, review, system  # noqa: F401
+from gateway.routes import (  # noqa: F401
+    accounts,
+    applications,
+    continuing_education,
+    documents,
+    experts,
+    notices,
+    payments,
+    review,
+    system,
+)

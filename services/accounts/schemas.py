@@ -2,7 +2,7 @@
 from zc_common.clock import iso
 from zc_common.errors import Forbidden
 
-ROLES = ("applicant", "unit_admin", "department_staff", "committee_staff", "platform_admin")
+ROLES = ("applicant", "unit_admin", "department_staff", "committee_staff", "platform_admin", "expert")
 
 UNIT_REQUIRED = {
     "legal_person": "法人代表",

@@ -12,6 +12,7 @@ from services.accounts import (
     appeals,
     audit,
     devices,
+    experts,
     notifications,
     organizations,
     profile,
@@ -119,6 +120,17 @@ class AccountsService(Health):
     def set_staff_disabled(self, actor, org_id, user_id, disabled):
         require_role(actor, "platform_admin")
         return self._published(staff.set_disabled(self.db, actor, org_id, user_id, disabled))
+
+    @rpc(expected_exceptions=DomainError)
+    def create_expert_account(self, actor, data):
+        """Asked by review when a committee secretary adds an expert to the pool."""
+        require_role(actor, "committee_staff")
+        return experts.create_account(self.db, actor, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def screening_facts(self, applicant_ids=(), unit_ids=(), id_numbers=()):
+        """What review's draw screens by (services/accounts/experts.py)."""
+        return experts.screening_facts(self.db, applicant_ids, unit_ids, id_numbers)
 
     @rpc(expected_exceptions=DomainError)
     def list_organizations(self, kind=None, region_code=None):

@@ -13,19 +13,23 @@ def is_owner(actor, application):
     return bool(actor) and (application.get("applicant") or {}).get("id") == actor.get("id")
 
 
-def may_read(actor, application, has_reached):
-    """The owner, and an organisation the application has reached — nobody else.
-    ``has_reached(org_id)`` asks review, which owns the route."""
+def may_read(actor, application, has_reached, expert_may_read=None):
+    """The owner, an organisation the application has reached, and an expert drawn
+    to judge it who signed the no-conflict declaration — nobody else.
+    ``has_reached(org_id)`` and ``expert_may_read()`` ask review, which owns the
+    route and the panels."""
     if is_owner(actor, application):
         return True
+    if (actor or {}).get("role") == "expert":
+        return bool(expert_may_read and expert_may_read())
     org_id = (actor or {}).get("org_id")
     if not org_id or actor.get("role") == "applicant":
         return False
     return bool(has_reached(org_id))
 
 
-def ensure_may_read(actor, application, has_reached):
-    if not may_read(actor, application, has_reached):
+def ensure_may_read(actor, application, has_reached, expert_may_read=None):
+    if not may_read(actor, application, has_reached, expert_may_read):
         raise not_found()
 
 

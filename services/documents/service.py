@@ -48,7 +48,8 @@ class DocumentsService(Health):
     def _readable(self, actor, application_id):
         application = self._application(application_id)
         rules.ensure_may_read(actor, application,
-                              lambda org_id: self.review.has_reached(application_id, org_id))
+                              lambda org_id: self.review.has_reached(application_id, org_id),
+                              lambda: self.review.expert_may_read(application_id, actor["id"]))
         return application
 
     def _changeable(self, actor, application_id):
@@ -181,7 +182,8 @@ class DocumentsService(Health):
         files = [schemas.receipt(r) for r in attachments.listed(self.db, application_id)]
         application = application_call.answer()
         rules.ensure_may_read(actor, application,
-                              lambda org_id: self.review.has_reached(application_id, org_id))
+                              lambda org_id: self.review.has_reached(application_id, org_id),
+                              lambda: self.review.expert_may_read(application_id, actor["id"]))
         applicant_id = (application.get("applicant") or {}).get("id")
         if ce_call is not None and applicant_id == own:
             summary = ce_call.answer()

@@ -180,7 +180,7 @@ def meeting_view(session, meeting):
     approval = session.scalar(select(Approval).where(Approval.meeting_id == meeting.id))
     return {
         "id": meeting.id, "committee_id": meeting.committee_id, "year": meeting.year,
-        "held_on": meeting.held_on.isoformat(),
+        "held_on": meeting.held_on.isoformat(), "mode": meeting.mode or "paper",
         "results": [{"application_id": r.application_id, "number": r.number,
                      "name": (r.applicant or {}).get("name"), "kind": kind_ref(r.kind),
                      "conclusion": r.conclusion or "meeting", "reason": r.reason,

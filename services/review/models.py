@@ -154,6 +154,9 @@ class Meeting(Base):
     held_on: Mapped[datetime] = mapped_column(Date)
     recorded_by: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # paper: the results were typed in after a meeting held on paper; online: counted
+    # from the drawn experts' votes (services/review/voting.py).
+    mode: Mapped[str] = mapped_column(String(16), default="paper", server_default="paper")
 
 
 class MeetingResult(Base):

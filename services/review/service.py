@@ -4,7 +4,7 @@ rules live in routing / rules / decisions / views / committee / reminders."""
 import eventlet
 from nameko.timer import timer
 
-from services.review import committee, copies, decisions, reminders, views
+from services.review import committee, copies, decisions, experts, panels, reminders, views, voting
 from services.review.decisions import Deps
 from services.review.models import IdempotencyKey, ProcessedEvent, ReviewCase
 from services.review.remote import Notices, domain_error, log, notify, notify_all
@@ -136,6 +136,85 @@ class ReviewService(Health):
     @rpc(expected_exceptions=DomainError)
     def approve_meeting(self, actor, meeting_id, document_no, idempotency_key=None):
         return committee.approve(self.deps, committee_staff(actor), meeting_id, document_no, idempotency_key)
+
+    # -- the expert pool, panels and votes (experts / panels / voting) ------------------
+    @rpc(expected_exceptions=DomainError)
+    def add_expert(self, actor, data):
+        return experts.add_expert(self.deps, committee_staff(actor), data)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_experts(self, actor):
+        return experts.list_pool(self.deps, committee_staff(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def admit_expert(self, actor, expert_id, data):
+        return experts.readmit(self.deps, committee_staff(actor), expert_id, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def remove_expert(self, actor, expert_id, data):
+        return experts.remove(self.deps, committee_staff(actor), expert_id, data)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_expert_relations(self, actor, expert_id, relations):
+        return experts.update_relations(self.deps, committee_staff(actor), expert_id, relations)
+
+    @rpc(expected_exceptions=DomainError)
+    def expert_history(self, actor, expert_id):
+        """参评记录: the committee sees its own panels, the platform admin all."""
+        if (actor or {}).get("role") == "platform_admin":
+            return experts.history(self.db, expert_id)
+        actor = committee_staff(actor)
+        experts.known_expert(self.deps, actor, expert_id)
+        return experts.history(self.db, expert_id, actor["org_id"])
+
+    @rpc(expected_exceptions=DomainError)
+    def draw_panel(self, actor, data):
+        return panels.create_panel(self.deps, committee_staff(actor), data)
+
+    @rpc(expected_exceptions=DomainError)
+    def list_panels(self, actor):
+        return panels.list_panels(self.db, committee_staff(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def panel_detail(self, actor, panel_id):
+        return panels.panel_view(self.db, panels.own_panel(self.db, committee_staff(actor), panel_id))
+
+    @rpc(expected_exceptions=DomainError)
+    def close_panel(self, actor, panel_id):
+        return voting.close(self.deps, committee_staff(actor), panel_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def my_panels(self, actor):
+        return voting.my_panels(self.db, voting.expert_only(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def my_panel(self, actor, panel_id):
+        return voting.expert_panel(self.db, voting.expert_only(actor), panel_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def declare(self, actor, panel_id, confirm, conflicts=None):
+        return voting.declare(self.db, voting.expert_only(actor), panel_id, confirm, conflicts)
+
+    @rpc(expected_exceptions=DomainError)
+    def decline_panel(self, actor, panel_id, reason):
+        return voting.decline(self.deps, voting.expert_only(actor), panel_id, reason)
+
+    @rpc(expected_exceptions=DomainError)
+    def declare_conflict(self, actor, panel_id, application_id, reason):
+        return voting.declare_conflict(self.db, voting.expert_only(actor), panel_id, application_id, reason)
+
+    @rpc(expected_exceptions=DomainError)
+    def cast_vote(self, actor, panel_id, application_id, choice, score=None, comment=""):
+        return voting.cast(self.db, voting.expert_only(actor), panel_id, application_id, choice, score, comment)
+
+    @rpc(expected_exceptions=DomainError)
+    def my_history(self, actor):
+        return experts.history(self.db, voting.expert_only(actor)["id"])
+
+    @rpc(expected_exceptions=DomainError)
+    def expert_may_read(self, application_id, expert_id):
+        """documents asks before showing an expert an application's files."""
+        return voting.may_read(self.db, application_id, expert_id)
 
     # -- events from applications -------------------------------------------------------
     @event_handler("applications", "application_submitted", requeue_on_error=True)

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from tests.client import expect
-from tests.integration.accounts_helpers import create_org, fresh_address, login, register_unit, unique
+from tests.integration.accounts_helpers import (
+    PASSWORD,
+    create_org,
+    fresh_address,
+    id_number,
+    login,
+    phone,
+    register_unit,
+    unique,
+)
 from tests.integration.test_documents_certificates import approval_for, issue
 from tests.integration.test_review_setup import (
     REGION,
@@ -50,6 +59,14 @@ def _meeting_with_objection(api, world, committee_token):
     with an open publicity and one public objection."""
     app = new_application(api, world, name="测试乙")
     to_ready_for_meeting(api, world, app)
+    # An expert of C1's pool and a panel drawn for this application (still voting:
+    # the meeting below is typed in, as a paper meeting may be).
+    expert = expect(api.post("/committee/experts", token=committee_token, json={
+        "username": unique("expert"), "password": PASSWORD, "name": "测试专家", "id_number": id_number(),
+        "phone": phone(), "specialties": ["机械"], "title": "正高级工程师", "level": "正高",
+        "unit_name": unique("新疆大学"), "region_code": "650200", "reason": "入库"}), 201)
+    panel = expect(api.post("/committee/panels", token=committee_token, json={
+        "held_on": now().date().isoformat(), "application_ids": [app["id"]], "panel_size": 1}), 201)
     meeting = expect(api.post("/committee/meetings", token=committee_token, json={
         "year": now().year, "held_on": now().date().isoformat(),
         "results": [{"application_id": app["id"], "experts_present": 7, "votes_for": 7, "votes_against": 0,
@@ -60,7 +77,7 @@ def _meeting_with_objection(api, world, committee_token):
         "ends_at": (start + timedelta(days=9)).isoformat()}), 201)
     objection = expect(api.post(f"/public/publicity/{publicity['id']}/objections", headers=fresh_address(), json={
         "application_number": app["number"], "reason": "资历不符", "contact": "13900000000"}), 201)
-    return app, meeting, publicity, objection
+    return app, meeting, publicity, objection, expert, panel
 
 
 def build_contract_world(api, stack, admin_token, *, results=True):
@@ -112,8 +129,9 @@ def build_contract_world(api, stack, admin_token, *, results=True):
     contract.names.update({"application_number": app["number"], "applicant_name": me["name"],
                            "id_number": app["person"]["id_number"]})
     if results:
-        m_app, meeting, publicity, objection = _meeting_with_objection(api, world, committee_token)
+        m_app, meeting, publicity, objection, expert, panel = _meeting_with_objection(api, world, committee_token)
         contract.ids.update({"meeting": meeting["id"], "publicity": publicity["id"],
-                             "objection": objection["id"], "meeting_application": m_app["id"]})
+                             "objection": objection["id"], "meeting_application": m_app["id"],
+                             "expert": expert["id"], "panel": panel["id"]})
     return contract
 

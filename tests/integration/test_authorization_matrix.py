@@ -5,6 +5,7 @@ state answer (409/422) that shows it exists. Lists show nobody else's objects.
 
 Every route is classified below; a route that is not (a new one) fails
 ``test_every_route_is_classified``, so its access has to be thought about."""
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -83,6 +84,12 @@ LISTS = {
                                            {"page_size": 100}),
     ("GET", "/committee/meetings"): Lists(("meeting",), ("committee_staff",), ("other_committee_staff",)),
     ("GET", "/committee/objections"): Lists(("objection",), ("committee_staff",), ("other_committee_staff",)),
+    ("GET", "/committee/experts"): Lists(("expert",), ("committee_staff",), ("other_committee_staff",)),
+    ("GET", "/committee/panels"): Lists(("panel",), ("committee_staff",), ("other_committee_staff",)),
+    # An expert's own: nobody of the matrix is an expert (the expert's side is tested
+    # in test_review_experts), so everyone is an outsider here.
+    ("GET", "/expert/panels"): Lists(("panel",), (), tuple(r for r in ROLES if r != "anonymous")),
+    ("GET", "/expert/history"): Lists(("panel",), (), tuple(r for r in ROLES if r != "anonymous")),
 }
 
 
@@ -120,6 +127,8 @@ WRITERS = ("committee_staff", "platform_admin")
 # The application waits at U1: its applicant and its unit see its files; nobody
 # further up the route yet, and not the platform admin either.
 FILE_READERS = ("applicant", "unit_admin")
+EXPERT = {"id": "expert"}
+PANEL = {"id": "panel"}
 
 REACH = {
     ("GET", "/units/{id}"): Reach({"id": "unit"}, ("unit_admin", "platform_admin"), read=True),
@@ -157,6 +166,22 @@ REACH = {
                                                           body={"upheld": False, "note": "不成立"}),
     ("POST", "/committee/meetings/{id}/approval"): Reach({"id": "meeting"}, COMMITTEE,
                                                          body={"document_no": "新职改字〔2026〕99号"}),
+    # Any committee adds to its own pool (the body names no committee).
+    ("POST", "/committee/experts"): Reach({}, ("committee_staff", "other_committee_staff"), body="expert_for_c1"),
+    ("POST", "/committee/experts/{id}/admission"): Reach(EXPERT, COMMITTEE, body={"reason": "重新入库"}),
+    ("POST", "/committee/experts/{id}/removal"): Reach(EXPERT, COMMITTEE, body={"reason": "出库"}),
+    ("PUT", "/committee/experts/{id}/relations"): Reach(EXPERT, COMMITTEE, body={"relations": []}),
+    ("GET", "/committee/experts/{id}/history"): Reach(EXPERT, ("committee_staff", "platform_admin"), read=True),
+    ("POST", "/committee/panels"): Reach({}, COMMITTEE, body="panel_on_c1"),
+    ("GET", "/committee/panels/{id}"): Reach(PANEL, COMMITTEE, read=True),
+    ("POST", "/committee/panels/{id}/close"): Reach(PANEL, COMMITTEE),
+    # The drawn expert's own: nobody else, whatever their role.
+    ("GET", "/expert/panels/{id}"): Reach(PANEL, ()),
+    ("POST", "/expert/panels/{id}/declaration"): Reach(PANEL, (), body={"confirm": True}),
+    ("POST", "/expert/panels/{id}/decline"): Reach(PANEL, (), body={"reason": "出差"}),
+    ("POST", "/expert/panels/{id}/conflicts"): Reach(PANEL, (), body="conflict_on_c1"),
+    ("PUT", "/expert/panels/{id}/votes/{application_id}"): Reach(
+        {"id": "panel", "application_id": "meeting_application"}, (), body={"choice": "for"}),
 }
 
 
@@ -191,6 +216,16 @@ def _body(spec, world):
         return {"qualification_id": world.ids["qualification"]}
     if spec == "notice_of_c1":
         return {"kind": "announcement", "title": "越权测试通知", "body": "正文", "committee_id": world.ids["committee"]}
+    if spec == "expert_for_c1":
+        return {"username": f"x{uuid.uuid4().hex[:12]}", "password": "Matrix2026pass", "name": "越权专家",
+                "id_number": world.names["id_number"], "phone": "13900001111", "specialties": ["机械"],
+                "title": "正高级工程师", "level": "正高", "unit_name": "越权大学", "region_code": "650200",
+                "reason": "入库"}
+    if spec == "panel_on_c1":
+        return {"held_on": now().date().isoformat(), "application_ids": [world.ids["meeting_application"]],
+                "panel_size": 1}
+    if spec == "conflict_on_c1":
+        return {"application_id": world.ids["meeting_application"], "reason": "合作者"}
     if spec == "vote_on_c1":
         return {"year": now().year, "held_on": now().date().isoformat(), "results": [{
             "application_id": world.ids["meeting_application"], "experts_present": 7, "votes_for": 7,
