@@ -55,7 +55,11 @@ def expert_panel(session, actor, panel_id):
     view = {"id": panel.id, "title": panel.title, "committee_name": panel.committee_name,
             "held_on": panel.held_on.isoformat(), "state": panel.state, "declared": seat.state == "declared",
             "declared_at": iso(seat.declared_at), "applications_count": len(panel.application_ids),
-            "applications": []}
+            "applications": [],
+            # Who the applicants are (no dossier): what the expert needs to know to
+            # declare a conflict before signing.
+            "roster": [{k: app.get(k) for k in ("id", "number", "name", "unit", "title")}
+                       for app in panel.applications]}
     if seat.state != "declared":
         return view
     excluded = {x.application_id: x for x in session.scalars(select(Exclusion).where(
