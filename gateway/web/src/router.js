@@ -34,6 +34,13 @@ const routes = [
   { path: '/committee/meetings', component: v('committee/Meetings'), meta: { roles: ['committee_staff'], title: '评审会议与公示', key: 'route.meetings' } },
   { path: '/committee/objections', component: v('committee/Objections'), meta: { roles: ['committee_staff'], title: '异议处理', key: 'route.objections' } },
 
+  { path: '/committee/experts', component: v('committee/Experts'), meta: { roles: ['committee_staff'], title: '评审专家库', key: 'experts.route.pool' } },
+  { path: '/committee/panels', component: v('committee/Panels'), meta: { roles: ['committee_staff'], title: '专家抽取与表决', key: 'experts.route.panels' } },
+  { path: '/committee/panels/:id', component: v('committee/Panel'), meta: { roles: ['committee_staff'], title: '评审会议', key: 'experts.route.panel' } },
+  { path: '/expert/panels', component: v('expert/MyPanels'), meta: { roles: ['expert'], title: '我的评审会议', key: 'experts.route.myPanels' } },
+  { path: '/expert/panels/:id', component: v('expert/Panel'), meta: { roles: ['expert'], title: '评审会议', key: 'experts.route.myPanel' } },
+  { path: '/expert/history', component: v('expert/History'), meta: { roles: ['expert'], title: '参评记录', key: 'experts.route.history' } },
+
   { path: '/admin/organizations', component: v('admin/Organizations'), meta: { roles: ['platform_admin'], title: '机构与人员', key: 'route.organizations' } },
   { path: '/admin/qualifications', component: v('admin/Qualifications'), meta: { roles: ['platform_admin'], title: '资格目录', key: 'route.qualifications' } },
   { path: '/admin/settings', component: v('committee/Settings'), meta: { roles: ['platform_admin'], title: '评审委员会设置', key: 'route.adminSettings' } },

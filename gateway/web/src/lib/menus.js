@@ -19,6 +19,8 @@ export const MENUS = {
     { path: '/committee/settings', title: '评审设置', key: 'route.committeeSettings' },
     { path: '/committee/meetings', title: '评审会议与公示', key: 'route.meetings' },
     { path: '/committee/objections', title: '异议处理', key: 'route.objections' },
+    { path: '/committee/experts', title: '评审专家库', key: 'experts.route.pool' },
+    { path: '/committee/panels', title: '专家抽取与表决', key: 'experts.route.panels' },
     { path: '/notices', title: '通知发布', key: 'route.notices' },
   ],
   platform_admin: [
@@ -29,5 +31,10 @@ export const MENUS = {
     { path: '/notices', title: '通知发布', key: 'route.notices' },
     { path: '/admin/impersonate', title: '模拟用户', key: 'route.impersonate' },
     { path: '/admin/audit', title: '审计日志', key: 'route.audit' },
+  ],
+  expert: [
+    { path: '/expert/panels', title: '我的评审会议', key: 'experts.route.myPanels' },
+    { path: '/expert/history', title: '参评记录', key: 'experts.route.history' },
+    { path: '/password', title: '修改密码', key: 'route.password' },
   ],
 }

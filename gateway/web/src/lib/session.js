@@ -41,4 +41,5 @@ export const homeFor = (role) => ({
   department_staff: '/review/tasks',
   committee_staff: '/review/tasks',
   platform_admin: '/admin/organizations',
+  expert: '/expert/panels',
 }[role] || '/')

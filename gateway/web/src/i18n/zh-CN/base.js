@@ -39,6 +39,7 @@ export default {
     department_staff: '主管部门工作人员',
     committee_staff: '评审委员会工作人员',
     platform_admin: '平台管理员',
+    expert: '评审专家',
   },
   node: { applicant: '申请人', unit: '基层工作单位', department: '材料接收部门', committee: '评审机构' },
   common: {

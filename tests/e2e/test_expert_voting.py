@@ -1,0 +1,85 @@
+"""The committee's experts in the browser (issue 13): the secretary draws a panel
+and sees who was screened out and why; an expert signs the declaration and votes
+on a phone (375 px), changing the vote once; the secretary closes the vote and the
+application passes by the 2/3 rule."""
+import re
+
+from playwright.sync_api import expect
+
+from tests.client import expect as expect_status
+from tests.e2e import ui
+from tests.integration.accounts_helpers import PASSWORD, unique
+from tests.integration.test_review_experts import NEW_PASSWORD, add_expert, expert_token
+from tests.integration.test_review_setup import build_world, new_application, to_ready_for_meeting, wait_status
+from zc_common.clock import now
+
+
+def no_sideways_scroll(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1, f"the page is {width}px wide"
+
+
+def test_secretary_draws_and_an_expert_votes_on_a_phone(new_page, web, api, admin_token):
+    world = build_world(api, admin_token)
+    app = new_application(api, world, name="买买提")
+    to_ready_for_meeting(api, world, app)
+    secretary_name = unique("mishu")
+    expect_status(api.post(f"/admin/organizations/{world.committee['id']}/staff", token=admin_token, json={
+        "username": secretary_name, "password": PASSWORD, "name": "秘书", "phone": "13900002222"}), 201)
+    secretary = world.staff[world.committee["id"]][0]
+    experts = [add_expert(api, secretary) for _ in range(3)]
+    add_expert(api, secretary, unit_name=world.unit["name"])   # screened out: the applicant's own unit
+
+    # The secretary draws three of the pool in the browser.
+    desk = new_page()
+    ui.login(desk, web, secretary_name, PASSWORD)
+    ui.goto(desk, web, "/committee/panels")
+    ui.set_date(desk, "[data-test=panel-held-on] input", now().date().isoformat())
+    size = desk.locator("[data-test=panel-size] input")
+    size.fill("3")
+    size.press("Tab")
+    desk.locator("[data-test=draw-form] .el-checkbox").filter(has_text=app["number"]).click()
+    desk.locator("[data-test=draw]").click()
+    desk.wait_for_url(re.compile(r"/committee/panels/\w+"))
+    expect(desk.locator("[data-test=exclusions]")).to_contain_text("与申请人同一工作单位")
+    expect(desk.locator("[data-test=seats] .el-table__row")).to_have_count(3)
+    panel_id = desk.url.rstrip("/").split("/")[-1]
+
+    tokens = [expert_token(api, e) for e in experts]   # first login: the issued password is replaced
+    # One expert on a phone: the meeting, the declaration, the vote (and a change of mind).
+    phone = new_page(phone=True)
+    ui.login(phone, web, experts[0]["username"], NEW_PASSWORD)
+    expect(phone).to_have_url(re.compile(r"/expert/panels"))
+    phone.locator("[data-test=my-panel]").first.click()
+    phone.wait_for_url(re.compile(rf"/expert/panels/{panel_id}"))
+    expect(phone.locator("[data-test=declaration]")).to_contain_text(app["number"])
+    no_sideways_scroll(phone)
+    phone.locator("[data-test=declaration-confirm]").click()
+    phone.locator("[data-test=declaration-sign]").click()
+    ui.message(phone, "已签署声明")
+    ballot = phone.locator("[data-test=ballot]").filter(has_text=app["number"])
+    expect(ballot.locator("[data-test=open-form]")).to_be_visible()
+    ballot.locator("[data-test=choice-against]").click()
+    ballot.locator("[data-test=vote-save]").click()
+    ui.message(phone, "已记录表决")
+    ballot.locator("[data-test=choice-for]").click()
+    ballot.locator("[data-test=vote-save]").click()
+    ui.message(phone, "已修改表决")
+    expect(ballot).to_contain_text("我的表决：赞成")
+    no_sideways_scroll(phone)
+
+    # The other two vote (through the API), then the secretary closes the vote.
+    for token in tokens[1:]:
+        expect_status(api.post(f"/expert/panels/{panel_id}/declaration", token=token, json={"confirm": True}), 200)
+        expect_status(api.put(f"/expert/panels/{panel_id}/votes/{app['id']}", token=token,
+                              json={"choice": "for"}), 200)
+    desk.reload()
+    expect(desk.locator("[data-test=progress]")).to_contain_text("3 / 3")
+    desk.locator("[data-test=close-panel]").click()
+    ui.confirm(desk)
+    ui.message(desk, "表决已结束")
+    expect(desk.locator("[data-test=panel-state]")).to_contain_text("已结束")
+    wait_status(api, app, "passed")
+    # The vote is over for the expert too.
+    phone.reload()
+    expect(phone.locator("[data-test=vote-save]")).to_have_count(0)
