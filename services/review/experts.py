@@ -13,8 +13,8 @@ from zc_common.errors import Conflict, Invalid, NotFound
 
 MAX_SPECIALTIES = 10
 MAX_RELATIONS = 50
-REGION = re.compile(r"\d{6}")
-ID_NUMBER = re.compile(r"\d{17}[\dX]")
+REGION = re.compile(r"[0-9]{6}")
+ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
 CREDIT_CODE = re.compile(r"[0-9A-Z]{18}")
 
 

@@ -58,6 +58,12 @@ def meeting_applications(deps, committee_id, ids):
         if app.get("status") != "ready_for_meeting":
             raise Conflict("not_ready_for_meeting",
                            f"申请书 {app.get('number')} 当前状态不能上会（需已缴费待评审）", application_id=app["id"])
+        kind = app.get("kind") or {}
+        if not kind.get("meeting", True):
+            # A kind the committee confirms (认定) is never voted on (applications owns kinds).
+            raise Invalid("confirmation_required",
+                          f"申请书 {app.get('number')} 的申报类型「{kind.get('name')}」由评审委员会认定，不经会议表决",
+                          field=f"application_ids.{index}")
         apps.append(app)
     return apps
 
