@@ -3,7 +3,7 @@ with every exclusion and its reason, the experts' seats and declarations, and th
 secret votes; a meeting says whether it was typed in (paper) or voted online
 
 Revision ID: 2b93f7fcf33a
-Revises: d5e6f7a8b9c0
+Revises: e2f4a6c8d0b1
 """
 import sqlalchemy as sa
 from alembic import op
@@ -11,7 +11,7 @@ from alembic import op
 import zc_common.db
 
 revision = '2b93f7fcf33a'
-down_revision = 'd5e6f7a8b9c0'
+down_revision = 'e2f4a6c8d0b1'
 branch_labels = None
 depends_on = None
 
