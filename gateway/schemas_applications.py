@@ -41,9 +41,21 @@ class NodeDays(_Strict):
     committee: int | None = Field(default=None, ge=1)
 
 
+class SpecialtyWindow(_Strict):
+    submit_opens_at: datetime | None = None
+    submit_closes_at: datetime | None = None
+    receive_opens_at: datetime | None = None
+    receive_closes_at: datetime | None = None
+
+
 class CommitteeSettingsIn(_Strict):
-    submit_opens_at: datetime
-    submit_closes_at: datetime
+    submit_opens_at: datetime = Field(description="申请人提交开始时间")
+    submit_closes_at: datetime = Field(description="申请人提交截止时间")
+    receive_opens_at: datetime | None = Field(default=None, description="评审委员会接收材料开始时间（部门报送）")
+    receive_closes_at: datetime | None = Field(
+        default=None, description="评审委员会接收材料截止时间：此外部门向评审委员会报送 → 409 window_closed")
+    specialty_windows: dict[str, SpecialtyWindow] | None = Field(
+        default=None, max_length=500, description="各专业的申报时间（专业 → 时间），优先于评审委员会的时间")
     max_submissions: int = Field(ge=1, le=100)
     fee_fen: int = Field(ge=0)
     receiving_department_ids: list[str] = Field(default_factory=list, max_length=100)
@@ -128,6 +140,9 @@ class CommitteeSettingsOut(BaseModel):
     meeting_quorum: int | None
     publicity_min_days: int
     node_days: dict[str, int]
+    receive_opens_at: str | None = None
+    receive_closes_at: str | None = None
+    specialty_windows: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 class TemplateField(BaseModel):
@@ -205,6 +220,9 @@ class ApplicationOut(BaseModel):
     submit_opens_at: str | None
     submit_closes_at: str | None
     days_to_close: int | None = Field(description="负数：提交已截止N天")
+    receive_opens_at: str | None = Field(default=None, description="评审委员会接收材料开始时间（本专业适用的）")
+    receive_closes_at: str | None = Field(default=None, description="评审委员会接收材料截止时间")
+    receive_days_to_close: int | None = Field(default=None, description="距接收截止天数（负数：已截止）")
     template: TemplateOut
     sections: dict[str, dict[str, Any]]
     needs_review: list[str] = Field(description="更改资格后需重新检查的栏目")
@@ -217,3 +235,24 @@ class ApplicationOut(BaseModel):
 
 class ApplicationList(RootModel[list[ApplicationOut]]):
     pass
+
+
+class ResultOut(BaseModel):
+    """查看评审结果: what the applicant sees once a meeting or confirmation exists.
+    Votes are counts only (never who voted); null for a kind the committee confirms."""
+    application_id: str
+    kind: dict[str, Any] = Field(description="申报类型 {key, name}")
+    conclusion: Literal["meeting", "confirm"] = Field(description="meeting 会议表决 / confirm 评审委员会认定")
+    committee: str | None = None
+    held_on: str = Field(description="会议（认定）日期")
+    experts_present: int | None = Field(description="到会专家人数")
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstain: int | None
+    votes_needed: int | None = Field(description="通过所需同意票数（到会专家的三分之二）")
+    reason: str | None = Field(description="认定理由（不予认定时必有）")
+    passed: bool
+    overturned: bool = Field(description="公示期异议成立，结果被撤销")
+    publicity: dict[str, Any] | None = Field(description="公示期 {starts_at, ends_at, open, ended}")
+    approval: dict[str, Any] | None = Field(description="批文 {document_no, approved_at}")
+    certificate: dict[str, Any] | None = Field(description="电子证书 {no, pdf_url}")

@@ -18,6 +18,7 @@ from gateway.schemas_applications import (
     QualificationList,
     QualificationOut,
     QualificationQuery,
+    ResultOut,
     SectionData,
     StatusList,
 )
@@ -147,6 +148,18 @@ async def get_application(request, call):
         attachments.cancel()
         raise
     return await full_application(call, {**application, "attachments": await attachments})
+
+
+@api.route("GET", "/applications/{id}/result",
+           summary="查看评审结果（会议日期、到会专家与票数、是否通过、公示期、批文号、证书）",
+           tag=TAG_APPLICANT, roles=("applicant",), response=ResultOut,
+           responses={404: "申请书不存在，或尚无评审（认定）结果（result_not_found）"})
+async def application_result(request, call):
+    await call.rpc.applications.get_application(call.user, call.params["id"])  # 404 unless it is the caller's
+    result = await call.rpc.review.application_result(call.params["id"])
+    if result is None:
+        raise NotFound("result_not_found", "该申请书尚无评审（认定）结果")
+    return result
 
 
 @api.route("PUT", "/applications/{id}/sections/{key}", summary="保存申请书栏目", tag=TAG_APPLICANT,

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from services.applications import kinds, rules
 from services.applications.models import CommitteeSettings, OutboxEvent, Qualification
 from services.applications.schemas import qualification_dict, settings_dict
-from zc_common.clock import parse
+from zc_common.clock import iso, parse
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
 from zc_common.outbox import add_event
 from zc_common.recent import Recent
@@ -147,12 +147,12 @@ def region_triples(session, region_code):
     return {tuple(row) for row in rows}
 
 
-def _time(data, key):
+def _time(data, key, prefix=""):
     value = data.get(key)
     try:
         return parse(value)
     except (TypeError, ValueError):
-        raise Invalid("invalid_field", "时间格式应为 ISO 8601", field=key) from None
+        raise Invalid("invalid_field", "时间格式应为 ISO 8601", field=f"{prefix}{key}") from None
 
 
 def _whole(data, key, minimum, required=True, default=None):
@@ -166,6 +166,59 @@ def _whole(data, key, minimum, required=True, default=None):
     return value
 
 
+WINDOW_KEYS = ("submit_opens_at", "submit_closes_at", "receive_opens_at", "receive_closes_at")
+PAIRS = (("submit_opens_at", "submit_closes_at", "提交"), ("receive_opens_at", "receive_closes_at", "接收材料"))
+
+
+def _pair(data, opens_key, closes_key, words, prefix="", required=False):
+    """An (opens, closes) window from ``data``: both or neither (unless required),
+    closing after opening."""
+    if data.get(opens_key) in (None, "") and data.get(closes_key) in (None, "") and not required:
+        return None, None
+    opens_at, closes_at = (_time(data, opens_key, prefix), _time(data, closes_key, prefix))
+    if closes_at <= opens_at:
+        raise Invalid("invalid_field", f"{words}截止时间应晚于开始时间", field=f"{prefix}{closes_key}")
+    return opens_at, closes_at
+
+
+def _specialty_windows(value):
+    """每个专业的申报时间: {specialty: {submit_opens_at, submit_closes_at,
+    receive_opens_at, receive_closes_at}} — each pair both or neither, at least one."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict) or len(value) > 500:
+        raise Invalid("invalid_field", "各专业时间应为 {专业: {时间…}} 对象", field="specialty_windows")
+    cleaned = {}
+    for specialty, window in value.items():
+        prefix = f"specialty_windows.{specialty}."
+        if not isinstance(specialty, str) or not specialty.strip() or len(specialty) > 64:
+            raise Invalid("invalid_field", "专业名称应为不超过 64 字的文本", field="specialty_windows")
+        if not isinstance(window, dict) or set(window) - set(WINDOW_KEYS):
+            raise Invalid("invalid_field", f"专业时间只能有 {'、'.join(WINDOW_KEYS)}", field=prefix.rstrip("."))
+        entry = {}
+        for opens_key, closes_key, words in PAIRS:
+            opens_at, closes_at = _pair(window, opens_key, closes_key, words, prefix)
+            if opens_at is not None:
+                entry[opens_key], entry[closes_key] = iso(opens_at), iso(closes_at)
+        if not entry:
+            raise Invalid("invalid_field", "专业时间至少设置提交或接收材料时间之一", field=prefix.rstrip("."))
+        cleaned[specialty.strip()] = entry
+    return cleaned
+
+
+def windows(settings, specialty):
+    """The windows that apply to an application of ``specialty``: the specialty's own
+    where the committee set one, else the committee's. {key: datetime or None}."""
+    if settings is None:
+        return dict.fromkeys(WINDOW_KEYS)
+    found = {key: getattr(settings, key, None) for key in WINDOW_KEYS}
+    own = (getattr(settings, "specialty_windows", None) or {}).get(specialty) or {}
+    for opens_key, closes_key, _ in PAIRS:
+        if own.get(opens_key) and own.get(closes_key):
+            found[opens_key], found[closes_key] = parse(own[opens_key]), parse(own[closes_key])
+    return found
+
+
 def put_settings(session, organizations, actor, committee_id, data):
     """Platform admins set any committee's settings; committee staff their own."""
     if actor.get("role") == "committee_staff":
@@ -176,9 +229,9 @@ def put_settings(session, organizations, actor, committee_id, data):
     committee = organizations([committee_id]).get(committee_id)
     if committee is None or committee.get("kind") != "committee":
         raise NotFound("committee_not_found", "评审委员会不存在")
-    opens_at, closes_at = _time(data, "submit_opens_at"), _time(data, "submit_closes_at")
-    if closes_at <= opens_at:
-        raise Invalid("invalid_field", "提交截止时间应晚于开始时间", field="submit_closes_at")
+    opens_at, closes_at = _pair(data, "submit_opens_at", "submit_closes_at", "提交", required=True)
+    receive_opens_at, receive_closes_at = _pair(data, "receive_opens_at", "receive_closes_at", "接收材料")
+    specialty_windows = _specialty_windows(data.get("specialty_windows"))
     department_ids = data.get("receiving_department_ids") or []
     if not isinstance(department_ids, list) or not all(isinstance(i, str) for i in department_ids):
         raise Invalid("invalid_field", "材料接收部门应为部门编号列表", field="receiving_department_ids")
@@ -204,6 +257,8 @@ def put_settings(session, organizations, actor, committee_id, data):
     settings.meeting_quorum = _whole(data, "meeting_quorum", 1, required=False)
     settings.publicity_min_days = _whole(data, "publicity_min_days", 0, default=5)
     settings.node_days = dict(node_days)
+    settings.receive_opens_at, settings.receive_closes_at = receive_opens_at, receive_closes_at
+    settings.specialty_windows = specialty_windows
     session.add(settings)
     session.flush()
     answer = settings_dict(settings)

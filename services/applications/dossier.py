@@ -35,7 +35,8 @@ def view(session, app, moment=None):
     settings = catalog.shown_settings(session, app.committee_id)
     history = session.scalars(select(Transition).where(Transition.application_id == app.id)
                               .order_by(Transition.id)).all()
-    return application_dict(app, qualification, settings, history, moment or now())
+    return application_dict(app, qualification, settings, history, moment or now(),
+                            catalog.windows(settings, qualification.specialty))
 
 
 def own(session, actor, application_id, lock=False):
@@ -241,9 +242,10 @@ def _check_submittable(session, app, moment):
     if app.status not in rules.EDITABLE:
         raise Conflict("not_editable", "申请书已提交，不能重复提交")
     settings = session.get(CommitteeSettings, app.committee_id)
-    opens_at = settings.submit_opens_at if settings else None
-    closes_at = settings.submit_closes_at if settings else None
-    state = rules.window_state(opens_at, closes_at, moment)
+    # the specialty's own window where the committee set one (每个专业的申报时间)
+    specialty = app.title_key.split("|")[1] if app.title_key and app.title_key.count("|") == 2 else None
+    applies = catalog.windows(settings, specialty)
+    state = rules.window_state(applies["submit_opens_at"], applies["submit_closes_at"], moment)
     if state != "open":
         reason = {"unset": "评审委员会尚未设置提交时间", "not_yet": "提交尚未开始",
                   "closed": "提交已截止"}[state]

@@ -40,10 +40,15 @@ def transition_dict(t):
     }
 
 
-def application_dict(app, qualification, settings, history, moment):
+def application_dict(app, qualification, settings, history, moment, windows=None):
     """The API.md application object's own fields (route, attachments, comments and
-    opinions come from review and documents; the gateway merges them)."""
-    closes_at = settings.submit_closes_at if settings else None
+    opinions come from review and documents; the gateway merges them). ``windows``:
+    the submission and receiving windows that apply to it (its specialty's, else
+    the committee's — catalog.windows)."""
+    windows = windows or {}
+    closes_at = windows.get("submit_closes_at", settings.submit_closes_at if settings else None)
+    opens_at = windows.get("submit_opens_at", settings.submit_opens_at if settings else None)
+    receive_closes_at = windows.get("receive_closes_at")
     return {
         "id": app.id,
         "number": app.number,
@@ -64,9 +69,13 @@ def application_dict(app, qualification, settings, history, moment):
         "committee": {"id": qualification.committee_id, "name": qualification.committee_name},
         "submissions_used": app.submissions_used,
         "submissions_max": settings.max_submissions if settings else None,
-        "submit_opens_at": iso(settings.submit_opens_at) if settings else None,
+        "submit_opens_at": iso(opens_at),
         "submit_closes_at": iso(closes_at),
         "days_to_close": rules.days_to_close(closes_at, moment),
+        # when the committee receives material from the departments (null: not set)
+        "receive_opens_at": iso(windows.get("receive_opens_at")),
+        "receive_closes_at": iso(receive_closes_at),
+        "receive_days_to_close": rules.days_to_close(receive_closes_at, moment),
         "template": {"version": app.template_version, "profile": app.template.get("profile"),
                      "sections": app.template["sections"]},
         "sections": dict(app.sections or {}),

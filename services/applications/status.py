@@ -40,7 +40,8 @@ def round_summary(session, app):
             "kind": kinds.ref(app.kind),
             "committee": {"id": app.committee_id, "name": qualification.committee_name if qualification else ""},
             "qualification": {"title": qualification.title if qualification else "",
-                              "level": qualification.level if qualification else ""}}
+                              "level": qualification.level if qualification else "",
+                              "specialty": qualification.specialty if qualification else ""}}
 
 
 def apply(session, app, action, by, opinion=None, request_id=None):

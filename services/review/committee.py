@@ -465,3 +465,49 @@ def retry_transitions(deps):
         overturn(deps, objection)
     for approval in session.scalars(select(Approval).where(Approval.certificates_issued.is_(False))).all():
         finish_approval(deps, session.get(Meeting, approval.meeting_id), approval)
+
+
+# -- the applicant's view of the result (查看评审结果) ----------------------------------
+
+def result_for_applicant(session, application_id):
+    """The latest meeting or confirmation result of an application, as its applicant
+    may see it: the meeting's date, how many experts were present and the counts for,
+    against and abstaining (never who voted), passed or not, the publicity window,
+    the approval document's number and the certificate. None before any result.
+    The caller (the gateway) has checked the application is the asker's own."""
+    row = session.execute(
+        select(MeetingResult, Meeting).join(Meeting, Meeting.id == MeetingResult.meeting_id)
+        .where(MeetingResult.application_id == application_id)
+        .order_by(Meeting.created_at.desc()).limit(1)).first()
+    if row is None:
+        return None
+    result, meeting = row
+    publicity = session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id))
+    approval = session.scalar(select(Approval).where(Approval.meeting_id == meeting.id))
+    certificate = None
+    if approval is not None and result.approved:
+        certificate = next((c for c in approval.certificates or [] if c.get("application_id") == application_id),
+                           None)
+    confirming = (result.conclusion or "meeting") == "confirm"
+    return {
+        "application_id": application_id,
+        "kind": kind_ref(result.kind),
+        "conclusion": result.conclusion or "meeting",
+        "committee": meeting.committee_name,
+        "held_on": meeting.held_on.isoformat(),
+        "experts_present": None if confirming else result.experts_present,
+        "votes_for": None if confirming else result.votes_for,
+        "votes_against": None if confirming else result.votes_against,
+        "votes_abstain": None if confirming else result.votes_abstain,
+        "votes_needed": None if confirming else rules.votes_needed(result.experts_present),
+        "reason": result.reason,
+        "passed": bool(result.passed and not result.overturned),
+        "overturned": result.overturned,
+        "publicity": ({"starts_at": iso(publicity.starts_at), "ends_at": iso(publicity.ends_at),
+                       **{k: v for k, v in publicity_view(publicity).items() if k in ("open", "ended")}}
+                      if publicity else None),
+        "approval": ({"document_no": approval.document_no, "approved_at": iso(approval.approved_at)}
+                     if approval and result.approved else None),
+        "certificate": ({"no": certificate.get("no"), "pdf_url": f"/api/v1/certificates/{certificate.get('no')}.pdf"}
+                        if certificate else None),
+    }

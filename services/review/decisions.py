@@ -23,6 +23,7 @@ from services.review import copies, routing, rules
 from services.review.models import Comment, IdempotencyKey, ReviewCase, Task, Visit, utcnow
 from services.review.remote import domain_error, log, notify
 from zc_common import idempotency
+from zc_common.clock import now as clock_now
 from zc_common.db import insert_unless_present
 from zc_common.errors import Conflict, Invalid, NotFound, Unavailable
 
@@ -162,6 +163,8 @@ def copy_application(case, application):
     case.committee_name = (application.get("committee") or {}).get("name") or ""
     case.title = qualification.get("title") or ""
     case.level = qualification.get("level") or ""
+    case.kind = application.get("kind") or case.kind
+    case.specialty = qualification.get("specialty") or case.specialty or ""
 
 
 def set_status(session, case, status):
@@ -346,6 +349,11 @@ def plan_forward(deps, task, case, recommending_unit_id):
         chosen = routing.pick_recommending_unit(current, recommending_unit_id)
     node, org = routing.next_stop(task.node, current, receiving, orgs, chosen)
     if node == "committee":
+        # The committee receives material only within its receiving window (the
+        # specialty's own where set): from the settings copy, no extra call.
+        refused = rules.receiving_refusal(settings, case.specialty, clock_now())
+        if refused:
+            raise Conflict("window_closed", refused)
         org = {"id": case.committee_id}
     return {"next_node": node, "next_org_id": org["id"], "recommending_unit_id": chosen}
 

@@ -56,6 +56,12 @@ class ReviewCase(Base):
     committee_name: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
     level: Mapped[str] = mapped_column(String(16), default="")
+    # The application kind's policy ({key, name, fee, meeting, conclusion}) as the
+    # submission event carried it: lists show it, the committee's page picks votes
+    # or confirmation by it.
+    kind: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Which specialty's windows apply (the committee may set them per specialty).
+    specialty: Mapped[str] = mapped_column(String(64), default="")
     round: Mapped[int] = mapped_column(Integer, default=0)
     # claim_withdraw before the submission event arrived: do not open that round.
     withdrawn_round: Mapped[int] = mapped_column(Integer, default=0)

@@ -146,3 +146,31 @@ def parse_moment(value, field):
     except ValueError:
         raise Invalid("invalid_field", "时间格式应为 ISO 8601", field=field) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=PLATFORM_TZ)
+
+
+def receiving_window(settings, specialty):
+    """(opens, closes) of the committee's receiving window that applies to an
+    application of ``specialty`` — its own when the committee set one — or (None,
+    None) when none is set. ``settings``: applications' committee settings (ISO times)."""
+    own = ((settings or {}).get("specialty_windows") or {}).get(specialty or "") or {}
+    for source in (own, settings or {}):
+        if source.get("receive_opens_at") and source.get("receive_closes_at"):
+            return (datetime.fromisoformat(source["receive_opens_at"]),
+                    datetime.fromisoformat(source["receive_closes_at"]))
+    return None, None
+
+
+def receiving_refusal(settings, specialty, moment):
+    """None while the committee receives material (or has set no window); else why not."""
+    opens, closes = receiving_window(settings, specialty)
+    if opens is None:
+        return None
+    if moment < opens:
+        return f"评审委员会尚未开始接收材料（接收时间 {_local(opens)} 至 {_local(closes)}）"
+    if moment > closes:
+        return f"评审委员会接收材料已截止（接收时间 {_local(opens)} 至 {_local(closes)}）"
+    return None
+
+
+def _local(moment):
+    return moment.astimezone(PLATFORM_TZ).strftime("%Y-%m-%d %H:%M")

@@ -109,6 +109,11 @@ class ReviewService(Health):
         return committee.record_meeting(self.deps, committee_staff(actor), year, held_on, results, idempotency_key)
 
     @rpc(expected_exceptions=DomainError)
+    def application_result(self, application_id):
+        """查看评审结果 for the applicant (the gateway checks the application is theirs)."""
+        return committee.result_for_applicant(self.db, application_id)
+
+    @rpc(expected_exceptions=DomainError)
     def list_meetings(self, actor, year=None):
         return committee.list_meetings(self.db, committee_staff(actor), year)
 

@@ -141,7 +141,9 @@ def case_row(case):
             "status": case.status, "applicant": {"id": case.applicant_id, "name": case.applicant_name},
             "unit": {"id": case.unit_id, "name": case.unit_name},
             "committee": {"id": case.committee_id, "name": case.committee_name},
-            "qualification": {"title": case.title, "level": case.level}}
+            "qualification": {"title": case.title, "level": case.level},
+            "kind": case.kind or {"key": "review", "name": "评审", "fee": True, "meeting": True,
+                                  "conclusion": "meeting"}}
 
 
 def query(session, actor, status=None, year=None, name=None, number=None, page=1, page_size=20):

@@ -14,9 +14,11 @@ from tests.integration.test_review_setup import (
     REGION,
     build_world,
     climb_to_committee,
+    new_application,
     status_of,
     submit,
     wait_status,
+    wait_task,
 )
 from tests.unit.applications.helpers import COMPLETE
 from tests.unit.documents.images import pdf
@@ -103,6 +105,8 @@ def test_each_kind_from_registration_to_a_verified_certificate(api, world):
         return {"application_id": app["id"], "experts_present": present, "votes_for": yes,
                 "votes_against": present - yes, "votes_abstain": 0}
     body = {"year": now().year, "held_on": now().date().isoformat()}
+    expect(api.get(f"/applications/{apps['review']['id']}/result", token=apps["review"]["token"]), 404,
+           "result_not_found")
     # A 评审 application cannot be confirmed without votes; an 认定 one cannot be voted on.
     expect(api.post("/committee/meetings", token=staff, json={
         **body, "results": [{"application_id": apps["review"]["id"], "confirmed": True}]}), 422, "votes_required")
@@ -145,6 +149,20 @@ def test_each_kind_from_registration_to_a_verified_certificate(api, world):
         assert checked["kind"] == NAMES[kind] and checked["document_no"] == approval["document_no"]
         if kind != "review":
             no_fee(api, app)
+        # 查看评审结果: date, counts only, passed, publicity, 批文 number, certificate
+        result = expect(api.get(f"/applications/{app['id']}/result", token=app["token"]), 200)
+        assert result["passed"] is True and result["held_on"] == body["held_on"]
+        assert result["approval"]["document_no"] == approval["document_no"]
+        assert result["certificate"]["no"] == mine["no"] and result["publicity"]["ended"] is True
+        assert result["kind"] == {"key": kind, "name": NAMES[kind]}
+        if kind in ("review", "special_talent"):
+            assert result["conclusion"] == "meeting" and result["experts_present"] == 7
+            assert result["votes_for"] + result["votes_against"] + result["votes_abstain"] == 7
+            assert not any(key in result for key in ("voters", "experts"))
+        else:
+            assert result["conclusion"] == "confirm" and result["experts_present"] is None
+    # nobody else's result
+    expect(api.get(f"/applications/{apps['review']['id']}/result", token=apps["initial"]["token"]), 404)
 
 
 def test_a_kind_the_qualification_does_not_take_is_refused(api, world):
@@ -172,3 +190,22 @@ def test_the_same_title_once_a_year_across_kinds_and_regions(api, world):
     far_unit = register_unit(api, region_code="650200")
     _, there = create(api, world, "conferral", qualification=elsewhere, person=person, unit_id=far_unit["unit_id"])
     expect(there, 409, "duplicate_application")
+
+
+def test_forwarding_to_the_committee_outside_its_receiving_window(api, admin_token):
+    closed = build_world(api, admin_token, receive_opens_at=(now() - timedelta(days=10)).isoformat(),
+                         receive_closes_at=(now() - timedelta(days=1)).isoformat())
+    app = new_application(api, closed)
+    submit(api, app)
+    wait_task(api, closed.unit_token, app["id"])
+    expect(api.post(f"/review/applications/{app['id']}/forward", token=closed.unit_token,
+                    json={"opinion": "同意推荐"}), 200)
+    middle = closed.staff[closed.middle["id"]][0]
+    wait_task(api, middle, app["id"])
+    expect(api.post(f"/review/applications/{app['id']}/forward", token=middle, json={"opinion": "同意"}), 200)
+    top = closed.staff[closed.top["id"]][0]
+    wait_task(api, top, app["id"])
+    expect(api.post(f"/review/applications/{app['id']}/forward", token=top, json={"opinion": "同意"}), 409,
+           "window_closed")
+    view = expect(api.get(f"/applications/{app['id']}", token=app["token"]), 200)
+    assert view["receive_closes_at"] and view["receive_days_to_close"] < 0 and view["status"] == "submitted"
