@@ -167,17 +167,18 @@ def _whole(data, key, minimum, required=True, default=None):
 
 
 WINDOW_KEYS = ("submit_opens_at", "submit_closes_at", "receive_opens_at", "receive_closes_at")
-PAIRS = (("submit_opens_at", "submit_closes_at", "提交"), ("receive_opens_at", "receive_closes_at", "接收材料"))
+PAIRS = (("submit_opens_at", "submit_closes_at", "提交截止时间应晚于开始时间"),
+         ("receive_opens_at", "receive_closes_at", "接收材料截止时间应晚于开始时间"))
 
 
-def _pair(data, opens_key, closes_key, words, prefix="", required=False):
+def _pair(data, opens_key, closes_key, message, prefix="", required=False):
     """An (opens, closes) window from ``data``: both or neither (unless required),
     closing after opening."""
     if data.get(opens_key) in (None, "") and data.get(closes_key) in (None, "") and not required:
         return None, None
     opens_at, closes_at = (_time(data, opens_key, prefix), _time(data, closes_key, prefix))
     if closes_at <= opens_at:
-        raise Invalid("invalid_field", f"{words}截止时间应晚于开始时间", field=f"{prefix}{closes_key}")
+        raise Invalid("invalid_field", message, field=f"{prefix}{closes_key}")
     return opens_at, closes_at
 
 
@@ -196,8 +197,8 @@ def _specialty_windows(value):
         if not isinstance(window, dict) or set(window) - set(WINDOW_KEYS):
             raise Invalid("invalid_field", f"专业时间只能有 {'、'.join(WINDOW_KEYS)}", field=prefix.rstrip("."))
         entry = {}
-        for opens_key, closes_key, words in PAIRS:
-            opens_at, closes_at = _pair(window, opens_key, closes_key, words, prefix)
+        for opens_key, closes_key, message in PAIRS:
+            opens_at, closes_at = _pair(window, opens_key, closes_key, message, prefix)
             if opens_at is not None:
                 entry[opens_key], entry[closes_key] = iso(opens_at), iso(closes_at)
         if not entry:
@@ -229,8 +230,8 @@ def put_settings(session, organizations, actor, committee_id, data):
     committee = organizations([committee_id]).get(committee_id)
     if committee is None or committee.get("kind") != "committee":
         raise NotFound("committee_not_found", "评审委员会不存在")
-    opens_at, closes_at = _pair(data, "submit_opens_at", "submit_closes_at", "提交", required=True)
-    receive_opens_at, receive_closes_at = _pair(data, "receive_opens_at", "receive_closes_at", "接收材料")
+    opens_at, closes_at = _pair(data, *PAIRS[0], required=True)
+    receive_opens_at, receive_closes_at = _pair(data, *PAIRS[1])
     specialty_windows = _specialty_windows(data.get("specialty_windows"))
     department_ids = data.get("receiving_department_ids") or []
     if not isinstance(department_ids, list) or not all(isinstance(i, str) for i in department_ids):
