@@ -1,7 +1,7 @@
 """review cases keep the application kind and specialty
 
 Revision ID: f6a8c0e2b4d7
-Revises: e2f4a6c8d0b1
+Revises: 2b93f7fcf33a
 Create Date: 2026-12-02 07:20:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'f6a8c0e2b4d7'
-down_revision = 'e2f4a6c8d0b1'
+down_revision = '2b93f7fcf33a'
 branch_labels = None
 depends_on = None
 
