@@ -20,6 +20,7 @@ const routes = [
   { path: '/me', component: v('applicant/MyHome'), meta: { roles: [], title: '我的主页', key: 'route.me' } },
   { path: '/password', name: 'password', component: v('account/ChangePassword'), meta: { roles: [], title: '修改密码', key: 'route.password' } },
   { path: '/my/applications', component: v('applicant/MyApplications'), meta: { roles: ['applicant'], title: '我的申请书', key: 'route.myApplications' } },
+  { path: '/my/kinds/:kind', component: v('applicant/MyApplications'), props: (r) => ({ kind: r.params.kind }), meta: { roles: ['applicant'], title: '申请书', key: 'route.myApplications' } },
   { path: '/my/applications/new', component: v('applicant/NewApplication'), meta: { roles: ['applicant'], title: '新增申请书', key: 'route.newApplication' } },
   { path: '/my/applications/:id', component: v('applicant/ApplicationEdit'), meta: { roles: ['applicant'], title: '申请书', key: 'route.application' } },
   { path: '/my/certificates', component: v('applicant/Certificates'), meta: { roles: ['applicant'], title: '我的职称电子证书', key: 'route.certificates' } },

@@ -38,3 +38,7 @@ export const MENUS = {
     { path: '/password', title: '修改密码', key: 'route.password' },
   ],
 }
+
+// Links of the top bar beside the application kinds (App.vue), per role ('*': every
+// logged-in role without its own list). 在线问答 belongs here.
+export const TOP_LINKS = {}
