@@ -181,11 +181,38 @@ class CertificatePublic(BaseModel):
     committee: str
     approved_on: str
     document_no: str
+    revoked: bool = False
+    revoked_at: str | None = None
+    revoked_reason: str | None = None
 
 
 class CertificateOut(CertificatePublic):
     application_id: str
     verify_url: str
+
+
+class CertificateCheck(BaseModel):
+    """The public check's answer (issue #15): ``verdict`` is valid, revoked, invalid
+    (forged, altered, another signer, or disagreeing with the register) or
+    unregistered (genuinely signed, yet not in the register)."""
+    verdict: str
+    valid: bool
+    message: str
+    certificate: dict[str, Any] | None = None
+    signature: dict[str, Any] | None = None
+
+
+class CertificateSigningKey(BaseModel):
+    """The public half of the platform's certificate signature (docs/certificates.md)."""
+    algorithm: str
+    qr_format: str
+    qr_fields: list[str]
+    public_key_pem: str
+    jwk: dict[str, Any]
+    certificate_pem: str
+    subject: str
+    sha256_fingerprint: str
+    not_after: str
 
 
 class CeRecordOut(BaseModel):

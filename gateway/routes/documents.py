@@ -17,8 +17,10 @@ from gateway.routes.accounts import client_address
 from gateway.schemas_out import (
     AttachmentHistoryItem,
     AttachmentOut,
+    CertificateCheck,
     CertificateOut,
     CertificatePublic,
+    CertificateSigningKey,
     Deleted,
     list_of,
 )
@@ -213,3 +215,37 @@ async def verify_certificate(request, call):
     # service, so numbers cannot be enumerated.
     return await call.rpc.documents.verify_certificate(
         call.params["no"], call.query.name, client_address(request))
+
+
+# -- certificates that prove themselves (issue #15) -----------------------------------------------
+
+class QrCheck(BaseModel):
+    payload: str = Field(min_length=1, max_length=4096, description="证书二维码中 qr 参数的内容（已签名的证书信息）")
+
+
+class CertificateUpload(BaseModel):
+    """multipart/form-data: ``file``, the certificate PDF as downloaded."""
+
+    file: bytes = Field(description="电子证书 PDF，不超过 2 MB", json_schema_extra={"format": "binary"})
+
+
+@api.route("GET", "/public/certificate-signing-key", summary="证书签名公钥（离线核验二维码与 PDF 签名）",
+           tag=TAG_CERTS, response=CertificateSigningKey)
+async def certificate_signing_key(request, call):
+    return await call.rpc.documents.certificate_signing_key()
+
+
+@api.route("POST", "/public/certificates/check-qr", summary="核验证书二维码（签名 + 登记库）", tag=TAG_CERTS,
+           body=QrCheck, response=CertificateCheck)
+async def check_certificate_qr(request, call):
+    # Nothing is learnt without a payload the platform signed: no rate limit needed
+    # against enumeration, unlike the number + name lookup.
+    return await call.rpc.documents.check_certificate_qr(call.body.payload)
+
+
+@api.route("POST", "/public/certificates/check-pdf", summary="上传电子证书 PDF 核验数字签名（签名 + 登记库）",
+           tag=TAG_CERTS, body=CertificateUpload, raw_body=True,
+           responses={**UPLOAD_RESPONSES, 429: "同时上传过多"}, response=CertificateCheck)
+async def check_certificate_pdf(request, call):
+    async with received_upload(request, owner=client_address(request)) as upload:
+        return await call.rpc.documents.check_certificate_pdf(upload.filename, upload.content_b64())

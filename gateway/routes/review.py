@@ -9,6 +9,7 @@ from gateway.api import api
 from gateway.routes.accounts import client_address
 from gateway.schemas_out import (
     ApprovalOut,
+    CertificatePublic,
     CommentOut,
     DecisionOut,
     MeetingOut,
@@ -195,6 +196,18 @@ async def list_objections(request, call):
            tag=TAG_COMMITTEE, body=ResolveIn, roles=COMMITTEE, responses={409: "已处理"}, response=ObjectionOut)
 async def resolve_objection(request, call):
     return await call.rpc.review.resolve_objection(call.user, call.params["id"], call.body.upheld, call.body.note)
+
+
+class RevokeIn(BaseModel):
+    application_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=2000, description="成立的异议内容（撤销原因）")
+
+
+@api.route("POST", "/committee/certificates/revoke", summary="批准后异议成立：撤销电子证书", tag=TAG_COMMITTEE,
+           body=RevokeIn, roles=COMMITTEE, responses={404: "本委员会没有该申请书已批准的评审结果"},
+           response=CertificatePublic)
+async def revoke_certificate(request, call):
+    return await call.rpc.review.revoke_certificate(call.user, call.body.application_id, call.body.reason)
 
 
 @api.route("POST", "/committee/meetings/{id}/approval", summary="发布批文并颁发电子证书", tag=TAG_COMMITTEE,

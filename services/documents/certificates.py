@@ -23,9 +23,11 @@ def certificate_number(region_code, year, sequence):
     return f"{region_code}{year}{sequence:06d}"
 
 
-def verification_url(no, name, base=None):
-    """The frontend's public page that confirms a certificate (what the QR opens)."""
-    return f"{(base or public_url()).rstrip('/')}/verify?{urlencode({'no': no, 'name': name})}"
+def verification_url(no, name, base=None, qr=None):
+    """The frontend's public page that confirms a certificate (what the QR opens);
+    ``qr``: the signed payload the page checks offline (``signing.sign_fields``)."""
+    query = {"no": no, "name": name, **({"qr": qr} if qr else {})}
+    return f"{(base or public_url()).rstrip('/')}/verify?{urlencode(query)}"
 
 
 def qr_png(text):
@@ -84,7 +86,7 @@ def holder_view(cert):
             "specialty": cert.specialty, "unit_name": cert.unit_name,
             "committee_id": cert.committee_id, "region_code": cert.region_code, "year": cert.year,
             "issued_at": cert.issued_at.isoformat() if cert.issued_at else None,
-            "verify_url": verification_url(cert.no, cert.name)}
+            "verify_url": verification_url(cert.no, cert.name, qr=cert.qr_payload)}
 
 
 STYLE = """

@@ -4,6 +4,7 @@ Issuing is idempotent per application (review may retry an approval): an
 application that already has a certificate gets the same one back. Numbers come
 from a counter row per region and year, locked for the transaction, so two
 approvals at once never share a number."""
+import hashlib
 import math
 from datetime import timedelta
 
@@ -61,7 +62,9 @@ def issue_one(db, bucket, approval, year, item, render):
         committee_name=committee["name"], region_code=region_code, year=year, sequence=sequence,
         document_no=str(approval["document_no"]), approved_on=str(approval["approved_on"])[:10],
         object_key=f"certificates/{year}/{no}.pdf", issued_at=now())
-    bucket.put(cert.object_key, render(cert), "application/pdf")
+    pdf = render(cert)  # signed by the platform (and sets the QR's payload)
+    cert.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    bucket.put(cert.object_key, pdf, "application/pdf")
     db.add(cert)
     try:
         db.commit()

@@ -4,7 +4,7 @@ verification lookups that rate-limits enumeration. The bytes live in the bucket;
 a row only points at them."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zc_common.db import UTCDateTime
@@ -79,6 +79,13 @@ class Certificate(Base):
     approved_on: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, platform date
     object_key: Mapped[str] = mapped_column(String(255))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The signed PDF as stored (what an uploaded copy must hash to) and the QR's
+    # signed payload (issue #15). None for a certificate issued before signing.
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    qr_payload: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Revoked (an objection upheld after approval): shown as revoked everywhere.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class CertificateCounter(Base):

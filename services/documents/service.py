@@ -5,7 +5,18 @@ import logging
 
 from sqlalchemy import select
 
-from services.documents import attachments, certificates, evidence, issuing, review_form, rules, schemas
+from services.documents import (
+    attachments,
+    certificates,
+    evidence,
+    files,
+    issuing,
+    proof,
+    review_form,
+    rules,
+    schemas,
+    signing,
+)
 from services.documents.calls import Sent
 from services.documents.models import Base, Certificate, PrivateFile  # noqa: F401
 from services.documents.pdf import render_off_loop
@@ -29,6 +40,7 @@ class DocumentsService(Health):
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics()
     bucket = ObjectStore()
+    signing_keys = signing.SigningKeys()
     health_checks = {"database": database, "object_store": object_store}
     applications = RpcProxy("applications")
     review = RpcProxy("review")
@@ -210,7 +222,7 @@ class DocumentsService(Health):
     def list_certificates(self, actor):
         rows = self.db.scalars(select(Certificate).where(Certificate.applicant_id == actor["id"])
                                .order_by(Certificate.issued_at.desc())).all()
-        return [certificates.holder_view(c) for c in rows]
+        return [{**certificates.holder_view(c), **proof.registered(c)} for c in rows]
 
     @rpc(expected_exceptions=DomainError)
     def certificate_object(self, actor, no):
@@ -221,17 +233,53 @@ class DocumentsService(Health):
                                 or (actor.get("org_id") and actor.get("org_id") == cert.committee_id)):
             raise NotFound("certificate_not_found", "证书不存在")
         etag = self.bucket.etag(cert.object_key)
-        if etag is None:  # lost (restored database, new bucket): draw it again
-            etag = self.bucket.put(cert.object_key, self._render_certificate(cert), "application/pdf")
+        if etag is None:  # lost (restored database, new bucket): draw and sign it again
+            pdf = self._render_certificate(cert)
+            etag = self.bucket.put(cert.object_key, pdf, "application/pdf")
+            cert.pdf_sha256 = files.sha256(pdf)
+            self.db.commit()
         return schemas.object_source(cert.object_key, f"职称证书-{cert.no}.pdf", "application/pdf", etag=etag)
 
     def _render_certificate(self, cert):
+        """The certificate's PDF, signed by the platform — once, at issue time: the
+        download streams the stored bytes. The QR carries the signed fields."""
         type(self).renders["certificate"] += 1
-        return render_off_loop(certificates.render_html(cert, certificates.verification_url(cert.no, cert.name)))
+        cert.qr_payload = signing.sign_fields(signing.qr_fields(certificates.public_view(cert)))
+        url = certificates.verification_url(cert.no, cert.name, qr=cert.qr_payload)
+        return signing.sign_off_loop(render_off_loop(certificates.render_html(cert, url)), cert.no)
 
     @rpc(expected_exceptions=DomainError)
     def verify_certificate(self, no, name, client):
-        return certificates.public_view(issuing.verify(self.db, no, name, client))
+        return proof.registered(issuing.verify(self.db, no, name, client))
+
+    @rpc(expected_exceptions=DomainError)
+    def check_certificate_qr(self, payload):
+        """The public check of a QR payload: its signature, then the register."""
+        return proof.check_qr(self.db, payload)
+
+    @rpc(expected_exceptions=DomainError)
+    def check_certificate_pdf(self, filename, content_b64):
+        """The public check of an uploaded certificate PDF (pyHanko validation against
+        the platform's certificate), then the register."""
+        report = signing.check_off_loop(schemas.decode_b64(content_b64))
+        return proof.check_pdf(self.db, report)
+
+    @rpc(expected_exceptions=DomainError)
+    def revoke_certificate(self, application_id, reason, by):
+        """Review's call when an objection is upheld after approval: the certificate
+        shows as revoked in every check from now on (idempotent)."""
+        cert = self.db.scalars(select(Certificate).where(Certificate.application_id == application_id)).first()
+        if cert is None:
+            raise NotFound("certificate_not_found", "该申请书尚未颁发证书")
+        if cert.revoked_at is None:
+            cert.revoked_at, cert.revoked_reason = now(), str(reason)[:2000]
+            self.db.commit()
+        return proof.registered(cert)
+
+    @rpc
+    def certificate_signing_key(self):
+        """The public half of the platform's certificate signature, for offline checks."""
+        return signing.public_info()
 
     # -- private files (appeal scans) -------------------------------------------
 

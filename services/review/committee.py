@@ -27,7 +27,7 @@ from services.review.models import (
     Publicity,
     utcnow,
 )
-from services.review.remote import domain_error, log
+from services.review.remote import domain_error, log, notify
 from zc_common import idempotency
 from zc_common.clock import PLATFORM_TZ, iso
 from zc_common.clock import now as platform_now
@@ -335,12 +335,51 @@ def overturn(deps, objection):
     publicity = session.get(Publicity, objection.publicity_id)
     result = session.scalar(select(MeetingResult).where(MeetingResult.meeting_id == publicity.meeting_id,
                                                         MeetingResult.application_id == objection.application_id))
-    if result is None or result.overturned:
-        return
+    if result is None or result.overturned or result.approved:
+        return  # an approved result is not overturned: its certificate is revoked (revoke_certificate)
     if transition(deps, objection.request_id, objection.application_id, "result_overturned", "failed",
                   objection.resolved_by, opinion=objection.note):
         result.overturned = True
         session.commit()
+
+
+# -- revocation after approval (issue #15) --------------------------------------------
+
+def revoke_certificate(deps, actor, application_id, reason):
+    """An objection upheld after approval: the certificate is revoked (documents marks
+    it, and every check shows it revoked), and the objection is kept, upheld, among
+    the meeting's objections. Idempotent: revoking again answers the same."""
+    session = deps.session
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("reason_required", "撤销证书时必须填写撤销原因（成立的异议内容）", field="reason")
+    result = session.scalar(select(MeetingResult).join(Meeting, Meeting.id == MeetingResult.meeting_id).where(
+        MeetingResult.application_id == application_id, MeetingResult.approved.is_(True),
+        Meeting.committee_id == actor.get("org_id")))
+    if result is None:
+        raise NotFound("approved_result_not_found", "本委员会没有该申请书已批准的评审结果")
+    meeting = session.get(Meeting, result.meeting_id)
+    by = committee_by(actor, meeting.committee_name)
+    revoked = deps.documents.revoke_certificate(application_id, reason, by)
+    publicity = session.scalar(select(Publicity).where(Publicity.meeting_id == meeting.id))
+    already = session.scalar(select(Objection).where(Objection.application_id == application_id,
+                                                     Objection.upheld.is_(True),
+                                                     Objection.contact == REVOKED_BY_COMMITTEE))
+    if already is None and publicity is not None:
+        session.add(Objection(publicity_id=publicity.id, committee_id=meeting.committee_id,
+                              application_id=application_id, application_number=result.number, reason=reason,
+                              contact=REVOKED_BY_COMMITTEE, client="", resolved=True, upheld=True,
+                              note="批准后异议成立，撤销证书", resolved_by=by, resolved_at=utcnow()))
+        session.commit()
+        applicant_id = (result.applicant or {}).get("id")
+        if applicant_id:
+            notify(deps.notices, user_ids=[applicant_id], kind="certificate_revoked",
+                   subject=f"职称证书已撤销：{revoked.get('no')}",
+                   body=f"您的职称证书（编号{revoked.get('no')}）因异议成立已被撤销。原因：{reason}")
+    return revoked
+
+
+REVOKED_BY_COMMITTEE = "评审委员会（批准后异议成立）"
 
 
 # -- approval ------------------------------------------------------------------------

@@ -139,6 +139,10 @@ class ReviewService(Health):
         return committee.resolve_objection(self.deps, committee_staff(actor), objection_id, upheld, note)
 
     @rpc(expected_exceptions=DomainError)
+    def revoke_certificate(self, actor, application_id, reason):
+        return committee.revoke_certificate(self.deps, committee_staff(actor), application_id, reason)
+
+    @rpc(expected_exceptions=DomainError)
     def approve_meeting(self, actor, meeting_id, document_no, idempotency_key=None):
         return committee.approve(self.deps, committee_staff(actor), meeting_id, document_no, idempotency_key)
 

@@ -40,6 +40,9 @@ PUBLIC = {
     ("POST", "/appeals"): "an account appeal is filed by someone who cannot log in",
     ("GET", "/qualifications"): "the catalog",
     ("GET", "/public/certificates/{no}"): "public certificate check: number and holder's name must both match",
+    ("GET", "/public/certificate-signing-key"): "the public key that checks certificates offline",
+    ("POST", "/public/certificates/check-qr"): "certificate check by its QR: tells nothing without a signed payload",
+    ("POST", "/public/certificates/check-pdf"): "certificate check by its PDF: tells nothing without a signed file",
     ("GET", "/public/notices"): "published notices",
     ("GET", "/public/notices/{id}"): "a published notice",
     ("POST", "/payments/callbacks/{provider}"): "the payment provider's callback, authenticated by its signature",
@@ -166,6 +169,7 @@ REACH = {
     ("POST", "/committee/meetings/{id}/publicity"): Reach({"id": "meeting"}, COMMITTEE, body=_window),
     ("POST", "/committee/objections/{id}/resolve"): Reach({"id": "objection"}, COMMITTEE,
                                                           body={"upheld": False, "note": "不成立"}),
+    ("POST", "/committee/certificates/revoke"): Reach({}, COMMITTEE, body="revoke_in_c1"),
     ("POST", "/committee/meetings/{id}/approval"): Reach({"id": "meeting"}, COMMITTEE,
                                                          body={"document_no": "新职改字〔2026〕99号"}),
     # Any committee adds to its own pool (the body names no committee).
@@ -228,6 +232,8 @@ def _body(spec, world):
                 "panel_size": 1}
     if spec == "conflict_on_c1":
         return {"application_id": world.ids["meeting_application"], "reason": "合作者"}
+    if spec == "revoke_in_c1":
+        return {"application_id": world.ids["meeting_application"], "reason": "越权测试"}
     if spec == "vote_on_c1":
         return {"year": now().year, "held_on": now().date().isoformat(), "results": [{
             "application_id": world.ids["meeting_application"], "experts_present": 7, "votes_for": 7,

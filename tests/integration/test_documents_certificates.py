@@ -78,13 +78,17 @@ def test_the_holder_lists_and_downloads_and_the_qr_opens_the_check(api, stack, i
     url = urlparse(codes[0])
     assert f"{url.scheme}://{url.netloc}" == stack.env["ZC_PUBLIC_URL"] and url.path == "/verify"
     query = parse_qs(url.query)
-    assert query == {"no": [cert["no"]], "name": [holder["name"]]}
-    # What the QR opens is confirmed by the public check.
+    assert {k: v for k, v in query.items() if k != "qr"} == {"no": [cert["no"]], "name": [holder["name"]]}
+    # What the QR opens is confirmed by the public check …
     checked = expect(api.get(f"/public/certificates/{query['no'][0]}", params={"name": query["name"][0]},
                              headers=fresh_address()), 200)
     assert checked == {"no": cert["no"], "name": holder["name"], "title": "副主任医师", "level": "副高",
                        "committee": "自治区卫生系列高级评审委员会", "approved_on": "2026-11-20",
-                       "document_no": "新职称评〔2026〕7号"}
+                       "document_no": "新职称评〔2026〕7号", "revoked": False, "revoked_at": None,
+                       "revoked_reason": None}
+    # … and so is the signed payload it carries (issue #15).
+    by_qr = expect(api.post("/public/certificates/check-qr", json={"payload": query["qr"][0]}), 200)
+    assert by_qr["verdict"] == "valid" and by_qr["certificate"]["no"] == cert["no"]
 
 
 def test_others_cannot_download_or_list_it(api, issued):

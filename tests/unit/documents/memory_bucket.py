@@ -17,6 +17,12 @@ class MemoryBucket:
     def etag(self, key):
         return hashlib.md5(self.objects[key][0]).hexdigest() if key in self.objects else None
 
+    def stat(self, key):
+        if key not in self.objects:
+            return None
+        data, _, metadata = self.objects[key]
+        return len(data), hashlib.md5(data).hexdigest(), {f"X-Amz-Meta-{k}": v for k, v in metadata.items()}
+
     def get(self, key):
         return self.objects[key][0]
 
