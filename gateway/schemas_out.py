@@ -202,6 +202,16 @@ class CertificateCheck(BaseModel):
     signature: dict[str, Any] | None = None
 
 
+class EvidenceCheckRunOut(BaseModel):
+    """One evidence check: every file of every live application re-hashed."""
+    day: str
+    started_at: str | None
+    finished_at: str | None
+    applications: int
+    files: int
+    damaged: list[dict[str, Any]]
+
+
 class CertificateSigningKey(BaseModel):
     """The public half of the platform's certificate signature (docs/certificates.md)."""
     algorithm: str

@@ -22,6 +22,7 @@ from gateway.schemas_out import (
     CertificatePublic,
     CertificateSigningKey,
     Deleted,
+    EvidenceCheckRunOut,
     list_of,
 )
 from gateway.staging import checked_ids, new_attachment_id, stage_and_record
@@ -165,6 +166,16 @@ async def download_attachment(request, call):
         lambda source: {"X-Content-SHA256": source["sha256"]})
 
 
+@api.route("GET", "/applications/{id}/attachments/{att_id}/receipt.pdf",
+           summary="附件存证回执 PDF（SHA-256、大小、存储时间，平台数字签名）", tag=TAG_FILES, roles=(),
+           response="application/pdf", responses=DOWNLOAD_RESPONSES)
+async def attachment_receipt(request, call):
+    return await stored_file(
+        request, lambda: call.rpc.documents.attachment_receipt_object(
+            call.user, call.params["id"], call.params["att_id"]),
+        lambda source: {"X-Render-Cache": "hit" if source["cached"] else "miss"})
+
+
 @api.route("PUT", "/applications/{id}/attachments/{att_id}",
            summary="替换附件（仅草稿或退回状态，且从未随申请书提交）",
            tag=TAG_FILES, body=FileReplacement, raw_body=True, roles=("applicant",),
@@ -249,3 +260,21 @@ async def check_certificate_qr(request, call):
 async def check_certificate_pdf(request, call):
     async with received_upload(request, owner=client_address(request)) as upload:
         return await call.rpc.documents.check_certificate_pdf(upload.filename, upload.content_b64())
+
+
+# -- the evidence check (issue #15) ---------------------------------------------------------------
+
+class EvidenceRunsQuery(BaseModel):
+    limit: int = Field(default=10, ge=1, le=100)
+
+
+@api.route("GET", "/admin/evidence-checks", summary="附件存证巡检记录（每晚自动运行）", tag="平台管理",
+           query=EvidenceRunsQuery, roles=("platform_admin",), response=list_of(EvidenceCheckRunOut))
+async def evidence_check_runs(request, call):
+    return await call.rpc.documents.evidence_check_runs(call.user, call.query.limit)
+
+
+@api.route("POST", "/admin/evidence-checks", summary="立即运行附件存证巡检（重新计算全部在办申请书附件的哈希）",
+           tag="平台管理", roles=("platform_admin",), response=EvidenceCheckRunOut)
+async def run_evidence_check(request, call):
+    return await call.rpc.documents.run_evidence_check(call.user)

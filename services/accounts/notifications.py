@@ -33,11 +33,12 @@ def queue_for_user(db, user, subject, body, kind="notice"):
     return True
 
 
-def notify(db, user_ids=(), org_ids=(), subject="", body="", kind="notice"):
-    """Queue a message to each named user and every account of each named organisation
-    (its staff; a unit's administrator). A disabled (停用) account gets nothing.
-    Returns how many messages were queued."""
-    return notify_all(db, [{"user_ids": user_ids, "org_ids": org_ids, "subject": subject,
+def notify(db, user_ids=(), org_ids=(), subject="", body="", kind="notice", roles=()):
+    """Queue a message to each named user, every account of each named organisation
+    (its staff; a unit's administrator) and every account of each named role (the
+    platform admins). A disabled (停用) account gets nothing. Returns how many
+    messages were queued."""
+    return notify_all(db, [{"user_ids": user_ids, "org_ids": org_ids, "roles": roles, "subject": subject,
                             "body": body, "kind": kind}])
 
 
@@ -47,14 +48,16 @@ def notify_all(db, messages):
     messages = [m for m in messages if isinstance(m, dict)]
     user_ids = {u for m in messages for u in (m.get("user_ids") or ()) if u}
     org_ids = {o for m in messages for o in (m.get("org_ids") or ()) if o}
-    users = db.scalars(select(User).where(User.id.in_(user_ids) | User.org_id.in_(org_ids),
-                                          User.disabled.is_(False))).all() if user_ids or org_ids else []
+    roles = {r for m in messages for r in (m.get("roles") or ()) if r}
+    users = db.scalars(select(User).where(User.id.in_(user_ids) | User.org_id.in_(org_ids) | User.role.in_(roles),
+                                          User.disabled.is_(False))).all() if user_ids or org_ids or roles else []
     queued = 0
     for message in messages:
         named_users = set(message.get("user_ids") or ())
         named_orgs = set(message.get("org_ids") or ())
+        named_roles = set(message.get("roles") or ())
         for user in users:
-            if user.id in named_users or user.org_id in named_orgs:
+            if user.id in named_users or user.org_id in named_orgs or user.role in named_roles:
                 queued += queue_for_user(db, user, message.get("subject") or "", message.get("body") or "",
                                          message.get("kind") or "notice")
     db.commit()

@@ -173,6 +173,12 @@ class AccountsService(Health):
         queued in one transaction. Returns how many messages were queued."""
         return notifications.notify_all(self.db, payload.get("messages") or [payload])
 
+    @event_handler("documents", "notice_requested")
+    def on_documents_notice_requested(self, payload):
+        """Documents' notices (the nightly evidence check's findings) go to every
+        account of the named roles — the platform admins."""
+        return notifications.notify_all(self.db, payload.get("messages") or [payload])
+
     @rpc
     def regions(self):
         return list(region_list())

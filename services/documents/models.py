@@ -4,7 +4,7 @@ verification lookups that rate-limits enumeration. The bytes live in the bucket;
 a row only points at them."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zc_common.db import UTCDateTime
@@ -105,3 +105,18 @@ class VerificationAttempt(Base):
     client: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     found: Mapped[bool] = mapped_column(Boolean)
+
+
+class EvidenceCheckRun(Base):
+    """One nightly evidence check (issue #15): the day is the key, so of several
+    documents replicas exactly one runs it (the one whose insert wins)."""
+
+    __tablename__ = "evidence_check_runs"
+
+    # the platform date (YYYY-MM-DD) of a nightly run; a manual run is named by its time
+    day: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    applications: Mapped[int] = mapped_column(Integer, default=0)
+    files: Mapped[int] = mapped_column(Integer, default=0)
+    damaged: Mapped[list | None] = mapped_column(JSON, nullable=True)

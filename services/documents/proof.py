@@ -21,7 +21,7 @@ PDF_PROBLEMS = {
     "other_signer": "数字签名不是本平台的证书签名密钥所签",
     "changed_after_signing": "签名之后文件又被追加修改，内容可能已被篡改",
 }
-REASON_NO = re.compile(r"(\d{16})")
+REASON_NO = re.compile(re.escape(signing.certificate_reason("")) + r"(\d{16})$")
 
 
 def registered(cert):

@@ -3,6 +3,7 @@ private files. A thin door: rules live in ``rules``, storage in ``attachments``
 and ``issuing``, rendering in ``review_form``/``certificates``/``pdf``."""
 import logging
 
+from nameko.timer import timer
 from sqlalchemy import select
 
 from services.documents import (
@@ -12,23 +13,24 @@ from services.documents import (
     files,
     issuing,
     proof,
+    receipts,
     review_form,
     rules,
     schemas,
     signing,
 )
 from services.documents.calls import Sent
-from services.documents.models import Base, Certificate, PrivateFile  # noqa: F401
+from services.documents.models import Base, Certificate, EvidenceCheckRun, PrivateFile  # noqa: F401
 from services.documents.pdf import render_off_loop
 from services.documents.storage import ObjectStore
 from zc_common.clock import iso, now
 from zc_common.db import Database
-from zc_common.errors import DomainError, NotFound
+from zc_common.errors import DomainError, Forbidden, NotFound
 from zc_common.health import Health, database, object_store
 from zc_common.logs import WorkerLog
 from zc_common.metrics import Metrics
 from zc_common.remote import calling  # also: remote domain errors arrive as themselves
-from zc_common.rpc import RpcProxy, rpc
+from zc_common.rpc import EventDispatcher, RpcProxy, rpc
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class DocumentsService(Health):
     health_checks = {"database": database, "object_store": object_store}
     applications = RpcProxy("applications")
     review = RpcProxy("review")
+    dispatch = EventDispatcher()
 
     # Renders only this process's PDFs; tests and the bench read it.
     renders = {"review_form": 0, "certificate": 0}
@@ -136,6 +139,68 @@ class DocumentsService(Health):
         if verify:
             evidence.ensure_intact(self.bucket, rows)
         return [schemas.receipt(r) for r in rows]
+
+    @rpc(expected_exceptions=DomainError)
+    def attachment_receipt_object(self, actor, application_id, attachment_id):
+        """The file's 附件存证回执 (signed PDF): rendered and signed once per state of
+        the file, then streamed from the bucket like the 评审表."""
+        application = self._readable(actor, application_id)
+        row = attachments.find(self.db, application_id, attachment_id, detached=True)
+        sealed = evidence.is_sealed(row, application)
+        state = f"{row.sha256[:16]}-{int(sealed)}-{int(row.detached_at is not None)}"
+        key = f"receipts/{application_id}/{row.id}/{state}.pdf"
+        filename = f"附件存证回执-{row.name.rsplit('.', 1)[0]}.pdf"
+        etag = self.bucket.etag(key)
+        if etag is not None:
+            return schemas.object_source(key, filename, "application/pdf", etag=etag, cached=True)
+        html = receipts.render_html(application, row, sealed, now().strftime("%Y-%m-%d %H:%M"))
+        pdf = signing.sign_off_loop(render_off_loop(html), receipts.reason(row))
+        etag = self.bucket.put(key, pdf, "application/pdf")
+        prefix = f"receipts/{application_id}/{row.id}/"
+        self.bucket.remove_quietly(*[k for k in self.bucket.keys(prefix) if k != key])
+        return schemas.object_source(key, filename, "application/pdf", etag=etag, cached=False)
+
+    # -- the nightly evidence check ---------------------------------------------------
+
+    @timer(interval=600)
+    def nightly_evidence_check(self):
+        """Once a platform day, at night: every file of every live application is
+        read back and re-hashed; damage goes to the platform admins as a notice.
+        The day's row decides which replica runs it."""
+        moment = now()
+        if moment.hour not in evidence.NIGHT_HOURS:
+            return
+        day = moment.date().isoformat()
+        if not evidence.claim_day(self.db, day, moment):
+            return
+        self._evidence_check(day, moment)
+
+    @rpc(expected_exceptions=DomainError)
+    def run_evidence_check(self, actor):
+        """The platform admin runs the check now (also what the tests call)."""
+        if (actor or {}).get("role") != "platform_admin":
+            raise Forbidden("forbidden", "仅平台管理员可进行此操作")
+        moment = now()
+        return self._evidence_check(f"manual-{moment.strftime('%Y%m%d-%H%M%S-%f')}", moment)
+
+    @rpc(expected_exceptions=DomainError)
+    def evidence_check_runs(self, actor, limit=10):
+        if (actor or {}).get("role") != "platform_admin":
+            raise Forbidden("forbidden", "仅平台管理员可进行此操作")
+        rows = self.db.scalars(select(EvidenceCheckRun).order_by(EvidenceCheckRun.started_at.desc())
+                               .limit(max(1, min(int(limit), 100)))).all()
+        return [evidence.run_view(r) for r in rows]
+
+    def _evidence_check(self, day, moment):
+        run = evidence.run_check(self.db, self.bucket, calling(self.applications.get_applications_internal),
+                                 day, moment)
+        notice = evidence.admin_notice(run)
+        if notice is not None:
+            try:
+                self.dispatch("notice_requested", notice)
+            except Exception:  # noqa: BLE001 — the run is recorded; the admin page shows it
+                log.warning("documents: the evidence notice could not be sent", exc_info=True)
+        return evidence.run_view(run)
 
     @rpc(expected_exceptions=DomainError)
     def check_evidence(self, application_id):
@@ -246,7 +311,8 @@ class DocumentsService(Health):
         type(self).renders["certificate"] += 1
         cert.qr_payload = signing.sign_fields(signing.qr_fields(certificates.public_view(cert)))
         url = certificates.verification_url(cert.no, cert.name, qr=cert.qr_payload)
-        return signing.sign_off_loop(render_off_loop(certificates.render_html(cert, url)), cert.no)
+        return signing.sign_off_loop(render_off_loop(certificates.render_html(cert, url)),
+                                     signing.certificate_reason(cert.no))
 
     @rpc(expected_exceptions=DomainError)
     def verify_certificate(self, no, name, client):

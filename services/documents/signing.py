@@ -195,9 +195,14 @@ def _signer(keys):
                                 cert_registry=SimpleCertificateStore.from_certs([cert]))
 
 
-def sign_pdf(pdf, no, keys=None):
+def certificate_reason(no):
+    return f"专业技术资格电子证书 {no}"
+
+
+def sign_pdf(pdf, reason, keys=None):
     """``pdf`` signed by the platform (PAdES B-B, an invisible signature whose
-    reason names the certificate number). Blocking CPU work: run it off the loop."""
+    ``reason`` says what it is: ``certificate_reason(no)`` names a certificate).
+    Blocking CPU work: run it off the loop."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -205,7 +210,7 @@ def sign_pdf(pdf, no, keys=None):
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name="PlatformSignature", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-        reason=f"专业技术资格电子证书 {no}", location="zhicheng", name=SIGNER_NAME)
+        reason=reason, location="zhicheng", name=SIGNER_NAME)
     return signers.sign_pdf(writer, meta, signer=_signer(keys)).getvalue()
 
 
@@ -249,10 +254,10 @@ def check_pdf(data, keys=None):
     return answer
 
 
-def sign_off_loop(pdf, no):
+def sign_off_loop(pdf, reason):
     """``sign_pdf`` on eventlet's native thread pool: blocking crypto and pyHanko's
     own event loop stay off the service's green threads."""
-    return eventlet.tpool.execute(sign_pdf, pdf, no)
+    return eventlet.tpool.execute(sign_pdf, pdf, reason)
 
 
 def check_off_loop(data):

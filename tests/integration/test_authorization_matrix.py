@@ -149,6 +149,7 @@ REACH = {
     ("POST", "/applications/{id}/attachments"): Reach(APP, OWNER, upload=True),
     ("GET", "/applications/{id}/attachments"): Reach(APP, FILE_READERS, read=True),
     ("GET", "/applications/{id}/attachment-history"): Reach(APP, FILE_READERS, read=True),
+    ("GET", "/applications/{id}/attachments/{att_id}/receipt.pdf"): Reach(ATT, FILE_READERS, read=True),
     ("GET", "/applications/{id}/attachments/{att_id}"): Reach(ATT, FILE_READERS, read=True),
     ("PUT", "/applications/{id}/attachments/{att_id}"): Reach(ATT, OWNER, upload=True),
     ("DELETE", "/applications/{id}/attachments/{att_id}"): Reach(ATT, OWNER),

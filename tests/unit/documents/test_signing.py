@@ -29,7 +29,8 @@ def keys():
 
 @pytest.fixture(scope="module")
 def signed(keys):
-    return signing.sign_pdf(render_pdf("<html><body><h1>专业技术资格证书</h1></body></html>"), FIELDS["no"], keys)
+    return signing.sign_pdf(render_pdf("<html><body><h1>专业技术资格证书</h1></body></html>"),
+                            signing.certificate_reason(FIELDS["no"]), keys)
 
 
 def flipped(data, at):
