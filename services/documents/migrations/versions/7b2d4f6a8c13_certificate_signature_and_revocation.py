@@ -1,7 +1,7 @@
 """certificates: the signed PDF's sha256, the QR's signed payload, revocation
 
 Revision ID: 7b2d4f6a8c13
-Revises: 3e5a7c9d1b24
+Revises: f3a5b7c9d1e2
 Create Date: 2026-12-02 07:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import zc_common.db
 
 
 revision = '7b2d4f6a8c13'
-down_revision = '3e5a7c9d1b24'
+down_revision = 'f3a5b7c9d1e2'
 branch_labels = None
 depends_on = None
 
