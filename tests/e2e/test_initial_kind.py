@@ -1,0 +1,112 @@
+"""初次确定 in the browser: the applicant finds the kind on the top bar, creates the
+application there (the kind chosen, the catalog offering only what accepts it),
+submits; the chain passes formal review with no fee order; the committee's staff
+confirm it (认定, no votes) on the meetings page; after publicity and approval the
+applicant sees 查看评审结果 with the 批文 number and the certificate.
+Setting up the world and filling the sections go through the API (the journey test
+covers those pages)."""
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from tests.client import expect as expect_status
+from tests.client import wait_for
+from tests.e2e import ui
+from tests.integration.accounts_helpers import PASSWORD, login, register_applicant, unique
+from tests.integration.test_review_setup import REGION, build_world, climb_to_committee, wait_status
+from tests.unit.applications.helpers import COMPLETE
+from tests.unit.documents.images import pdf
+from zc_common.clock import now
+
+REGION_NAME = "乌鲁木齐市"
+
+
+def test_initial_confirmation_journey(new_page, web, api, admin_token):
+    world = build_world(api, admin_token)
+    specialty = unique("机电")
+    expect_status(api.post("/admin/qualifications", token=admin_token, json={
+        "region_code": REGION, "series": "工程系列", "specialty": specialty, "level": "中级", "title": "工程师",
+        "committee_id": world.committee["id"], "kinds": ["review", "initial"]}), 201)
+    secretary = unique("kwsc")
+    expect_status(api.post(f"/admin/organizations/{world.committee['id']}/staff", token=admin_token, json={
+        "username": secretary, "password": PASSWORD, "name": "认定秘书", "phone": "13900002222"}), 201)
+    person = register_applicant(api, name="古丽", region_code=REGION)
+
+    # The applicant: 初次确定 on the top bar → its own list → 新增.
+    page = new_page()
+    ui.login(page, web, person["username"], PASSWORD, REGION_NAME)
+    page.locator("[data-test=kind-initial]").click()
+    expect(page.locator("[data-test=kind-title]")).to_have_text("初次确定申请书")
+    page.locator("[data-test=new-application]").click()
+    page.wait_for_url(re.compile(r"/my/applications/new\?kind=initial"))
+    expect(page.locator("[data-test=kind-description]")).to_contain_text("高校毕业生")
+    ui.pick(page, "[data-test=q-series]", "工程系列")
+    ui.pick(page, "[data-test=q-specialty]", specialty)
+    ui.pick(page, "[data-test=q-level]", "中级")
+    ui.pick_containing(page, "[data-test=unit-select]", world.unit["name"])
+    page.get_by_role("button", name="创建申请书").click()
+    page.wait_for_url(re.compile(r"/my/applications/[0-9a-f]{32}$"))
+    expect(page.locator("[data-test=app-kind]")).to_have_text("初次确定")
+    expect(page.get_by_text("毕业后从事专业技术工作情况").first).to_be_visible()
+    application_id = page.url.rsplit("/", 1)[1]
+    number = page.locator("[data-test=app-number]").inner_text().strip()
+
+    token = login(api, person["username"])["token"]
+    app = {"id": application_id, "number": number, "token": token}
+    view = expect_status(api.get(f"/applications/{application_id}", token=token), 200)
+    for section in view["template"]["sections"]:
+        expect_status(api.put(f"/applications/{application_id}/sections/{section['key']}", token=token,
+                              json=COMPLETE[section["key"]]), 200)
+        for n in range(section["attachments_required"]):
+            scan = (f"{section['key']}{n}.pdf", pdf(section["key"]), "application/pdf")
+            expect_status(api.post(f"/applications/{application_id}/attachments", token=token,
+                                   data={"section": section["key"]}, files={"file": scan}), 201)
+    page.reload()
+    page.locator("[data-test=submit]").click()
+    ui.message(page, "申请书已提交")
+
+    climb_to_committee(api, world, app)
+    committee_token = world.staff[world.committee["id"]][0]
+    expect_status(api.post(f"/review/applications/{application_id}/forward", token=committee_token,
+                           json={"opinion": "形式审核通过"}), 200)
+    wait_status(api, app, "ready_for_meeting")   # no fee: straight on
+    expect_status(api.get(f"/applications/{application_id}/fee", token=token), 404, "fee_not_found")
+
+    # The committee confirms it: no votes for a 认定 kind.
+    staff = new_page()
+    ui.login(staff, web, secretary, PASSWORD, REGION_NAME)
+    ui.goto(staff, web, "/committee/meetings")
+    row = staff.locator("[data-test=vote-table] .el-table__row").filter(has_text=number)
+    expect(row.locator("[data-test=row-kind]")).to_have_text("初次确定")
+    expect(row.locator(".el-input-number")).to_have_count(0)
+    held = ui.field(staff, "held-on")
+    held.click()
+    held.fill(now().strftime("%Y-%m-%d"))
+    held.press("Enter")
+    row.locator("[data-test=confirm-yes]").click()
+    expect(row.locator("[data-test=verdict]")).to_have_text("予以认定")
+    ui.snap(staff, "committee-confirmation")
+    staff.locator("[data-test=save-meeting]").click()
+    ui.message(staff, "会议结果已保存：1 人通过")
+    wait_status(api, app, "passed")
+
+    meeting = expect_status(api.get("/committee/meetings", token=committee_token), 200)[0]
+    start = now()
+    expect_status(api.post(f"/committee/meetings/{meeting['id']}/publicity", token=committee_token, json={
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(seconds=2)).isoformat()}), 201)
+    wait_for(lambda: now() > start + timedelta(seconds=2), seconds=10, what="the publicity window to end")
+    document_no = f"新职改字〔{now().year}〕{unique('')[-5:]}号"
+    expect_status(api.post(f"/committee/meetings/{meeting['id']}/approval", token=committee_token,
+                           json={"document_no": document_no}), 201)
+    wait_status(api, app, "approved")
+
+    # 查看评审结果: confirmed, the 批文 number, the certificate.
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    result = page.locator("[data-test=review-result]")
+    expect(result.locator("[data-test=result-outcome]")).to_contain_text("予以认定")
+    expect(result.locator("[data-test=result-document]")).to_have_text(document_no)
+    expect(result.locator("[data-test=result-certificate]")).to_be_visible()
+    expect(result.locator("[data-test=result-votes]")).to_have_count(0)
+    ui.snap(page, "applicant-initial-result")
