@@ -5,17 +5,20 @@ expert and application, changeable until the secretary closes voting. Closing
 counts the votes by the committee's 2/3 rule and records the meeting exactly as a
 typed-in meeting is recorded (committee.record_meeting), so publicity and approval
 go on as before."""
-from sqlalchemy import select, update
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select, update
 
 from services.review import committee, panels
 from services.review.expert_models import Exclusion, Panel, Seat, Vote
-from services.review.models import Meeting, utcnow
+from services.review.models import IdempotencyKey, Meeting, utcnow
 from services.review.remote import log
 from zc_common.clock import iso
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
 
 CHOICES = {"for": "赞成", "against": "反对", "abstain": "弃权"}
 MAX_SCORE = 100
+CLOSING_STALE = timedelta(minutes=5)
 
 
 def expert_only(actor):
@@ -221,23 +224,37 @@ def close(deps, actor, panel_id):
     then count and record the meeting. A refusal puts the panel back to voting."""
     session = deps.session
     panel = panels.own_panel(session, actor, panel_id)
-    claimed = session.execute(update(Panel).where(Panel.id == panel.id, Panel.state == "voting")
-                              .values(state="closing"))
+    moment = utcnow()
+    # A close that died half-way (its process killed) leaves the panel "closing";
+    # after CLOSING_STALE it may be claimed again (the meeting it may have recorded
+    # answers the retry through the idempotency key when the same secretary retries).
+    claimable = or_(Panel.state == "voting",
+                    and_(Panel.state == "closing", Panel.closed_at < moment - CLOSING_STALE))
+    claimed = session.execute(update(Panel).where(Panel.id == panel.id, claimable)
+                              .values(state="closing", closed_at=moment))
     session.commit()
     if claimed.rowcount != 1:
         raise Conflict("voting_closed", "表决已结束或正在结束")
+    key = f"panel-{panel.id}"
     try:
-        seats = panels.seats_of(session, panel.id)
-        votes = session.scalars(select(Vote).where(Vote.panel_id == panel.id)).all()
-        results, missing = tally(panel, seats, panels.excluded_pairs(session, panel.id), votes)
-        if missing:
-            raise Conflict("no_votes", f"以下申请书尚无专家投票，不能结束表决：{'、'.join(missing)}")
-        # The key makes a retry answer from the meeting the first attempt recorded.
-        meeting = committee.record_meeting(deps, actor, panel.year, panel.held_on.isoformat(), results,
-                                           idempotency_key=f"panel-{panel.id}")
+        # A meeting an earlier attempt recorded (whoever made it) is finished, not made again.
+        earlier = session.scalar(select(IdempotencyKey.meeting_id).where(
+            IdempotencyKey.key == key, IdempotencyKey.operation == "record_meeting",
+            IdempotencyKey.meeting_id.is_not(None)).limit(1))
+        if earlier:
+            meeting = committee.meeting_again(deps, earlier)
+        else:
+            seats = panels.seats_of(session, panel.id)
+            votes = session.scalars(select(Vote).where(Vote.panel_id == panel.id)).all()
+            results, missing = tally(panel, seats, panels.excluded_pairs(session, panel.id), votes)
+            if missing:
+                raise Conflict("no_votes", f"以下申请书尚无专家投票，不能结束表决：{'、'.join(missing)}")
+            meeting = committee.record_meeting(deps, actor, panel.year, panel.held_on.isoformat(), results,
+                                               idempotency_key=key)
     except Exception:
         session.rollback()
-        session.execute(update(Panel).where(Panel.id == panel.id, Panel.state == "closing").values(state="voting"))
+        session.execute(update(Panel).where(Panel.id == panel.id, Panel.state == "closing")
+                        .values(state="voting", closed_at=None))
         session.commit()
         log.info("review: panel %s not closed; voting stays open", panel.id)
         raise

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.client import expect as expect_status
 from tests.e2e import ui
+from tests.e2e.conftest import SHOTS
 from tests.integration.accounts_helpers import PASSWORD, unique
 from tests.integration.test_review_experts import NEW_PASSWORD, add_expert, expert_token
 from tests.integration.test_review_setup import build_world, new_application, to_ready_for_meeting, wait_status
@@ -43,6 +44,7 @@ def test_secretary_draws_and_an_expert_votes_on_a_phone(new_page, web, api, admi
     desk.wait_for_url(re.compile(r"/committee/panels/\w+"))
     expect(desk.locator("[data-test=exclusions]")).to_contain_text("与申请人同一工作单位")
     expect(desk.locator("[data-test=seats] .el-table__row")).to_have_count(3)
+    ui.snap(desk, "committee-panel")
     panel_id = desk.url.rstrip("/").split("/")[-1]
 
     tokens = [expert_token(api, e) for e in experts]   # first login: the issued password is replaced
@@ -67,6 +69,8 @@ def test_secretary_draws_and_an_expert_votes_on_a_phone(new_page, web, api, admi
     ui.message(phone, "已修改表决")
     expect(ballot).to_contain_text("我的表决：赞成")
     no_sideways_scroll(phone)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SHOTS / "expert-ballot-phone.png"), full_page=True)
 
     # The other two vote (through the API), then the secretary closes the vote.
     for token in tokens[1:]:

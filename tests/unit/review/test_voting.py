@@ -1,13 +1,13 @@
 """The experts' side of a panel over a throwaway database: declaring before seeing,
 one vote per application (a second is a change), exclusions, closing, and the
 count by the 2/3 rule."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from services.review import expert_models, voting
+from services.review import committee, expert_models, voting
 from services.review.expert_models import Exclusion, Panel, Seat, Vote
-from services.review.models import Base
+from services.review.models import Base, IdempotencyKey, Meeting, utcnow
 from tests.unit.dbutil import session_for
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -123,3 +123,64 @@ def test_the_tally_counts_the_declared_members_who_voted(session):
     assert results == [{"application_id": "a1", "experts_present": 3, "votes_for": 2, "votes_against": 1,
                         "votes_abstain": 0}]
     assert missing == ["N2"]
+
+
+class Deps:
+    def __init__(self, session):
+        self.session = session
+
+
+SECRETARY = {"id": "s1", "role": "committee_staff", "org_id": "c1"}
+
+
+def recorded(session, calls):
+    def record_meeting(deps, actor, year, held_on, results, idempotency_key=None):
+        calls.append((results, idempotency_key))
+        session.add(Meeting(id="m1", committee_id="c1", year=year, held_on=date.fromisoformat(held_on),
+                            recorded_by={}))
+        session.add(IdempotencyKey(actor_id=actor["id"], key=idempotency_key, operation="record_meeting",
+                                   target="c1", meeting_id="m1"))
+        session.commit()
+        return {"id": "m1", "results": []}
+    return record_meeting
+
+
+def test_closing_without_a_vote_on_each_application_changes_nothing(session):
+    declare_all(session, 1)
+    voting.cast(session, expert(1), "p1", "a1", "for")
+    with pytest.raises(Conflict) as refused:
+        voting.close(Deps(session), SECRETARY, "p1")
+    assert refused.value.code == "no_votes" and "N2" in refused.value.message
+    assert session.get(Panel, "p1", populate_existing=True).state == "voting"
+    voting.cast(session, expert(1), "p1", "a2", "for")   # still open
+
+
+def test_closing_records_the_meeting_once_and_a_stale_close_finishes_it(session, monkeypatch):
+    calls, again = [], []
+    monkeypatch.setattr(committee, "record_meeting", recorded(session, calls))
+    monkeypatch.setattr(committee, "meeting_again", lambda deps, meeting_id: again.append(meeting_id) or {
+        "id": meeting_id, "results": []})
+    declare_all(session, 1, 2)
+    for i in (1, 2):
+        voting.cast(session, expert(i), "p1", "a1", "for")
+        voting.cast(session, expert(i), "p1", "a2", "against")
+    closed = voting.close(Deps(session), SECRETARY, "p1")
+    assert closed["mode"] == "online" and session.get(Meeting, "m1").mode == "online"
+    [(results, key)] = calls
+    assert key == "panel-p1" and [r["votes_for"] for r in results] == [2, 0]
+    with pytest.raises(Conflict):
+        voting.close(Deps(session), SECRETARY, "p1")
+    # A close that died after recording: once stale, claimed again, the same meeting finished.
+    panel = session.get(Panel, "p1")
+    panel.state, panel.closed_at = "closing", utcnow() - timedelta(minutes=10)
+    session.commit()
+    assert voting.close(Deps(session), {**SECRETARY, "id": "s2"}, "p1")["id"] == "m1"
+    assert again == ["m1"] and len(calls) == 1
+
+
+def test_a_fresh_close_in_progress_is_not_claimed_twice(session):
+    panel = session.get(Panel, "p1")
+    panel.state, panel.closed_at = "closing", utcnow()
+    session.commit()
+    with pytest.raises(Conflict):
+        voting.close(Deps(session), SECRETARY, "p1")

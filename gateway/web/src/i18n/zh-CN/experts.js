@@ -45,6 +45,7 @@ export default {
       conflictOk: '已回避该申请书', closed: '表决已结束', myVote: '我的表决', none: '未表决',
       secret: '表决为无记名，评审委员会只能看到表决进度与结果。',
     },
+    meeting: { online: '专家在线表决', paper: '纸质会议录入' },
     history: { title: '参评记录', empty: '暂无参评记录', drawn: '抽中', notDrawn: '未抽中', applications: '申请书数', voted: '已表决' },
   },
 }
