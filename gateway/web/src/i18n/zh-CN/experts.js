@@ -24,7 +24,7 @@ export default {
       specialties: '限定评审专业（可选，逗号分隔）', sameArea: '回避与申请人单位同一县（市、区）的专家',
       regional: '同时从本地区共享专家库抽取', drawn: '已抽取', list: '历次抽取', empty: '暂无抽取记录',
       state: { voting: '表决中', closing: '正在结束', closed: '已结束' },
-      open: '查看', seed: '随机种子', seats: '抽取结果', role: { member: '评审专家', reserve: '备选' },
+      open: '查看', seed: '随机种子', seats: '抽取结果', roleLabel: '身份', role: { member: '评审专家', reserve: '备选' },
       seatState: { invited: '待签署声明', declared: '已签署声明', declined: '已拒绝' },
       exclusions: '回避清单', reason: '回避原因', detail: '说明', stage: { draw: '抽取时自动回避', declared: '专家申报' },
       progress: '表决进度', voted: '已投', voters: '应投', close: '结束表决并计票',
