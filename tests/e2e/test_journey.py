@@ -399,14 +399,14 @@ def test_committee_meets_publishes_and_approves(page, web):
     inputs.nth(0).press("Tab")
     inputs.nth(1).fill("5")
     inputs.nth(1).press("Tab")
-    expect(row.locator("[data-test=verdict]")).to_have_text("未通过（需6票）")   # 5 of 9 < 2/3, as typed
+    expect(row.locator("[data-test=verdict]")).to_have_text("未通过（同意 5/到会 9，需 6 票）")  # 5 of 9, typed
     inputs.nth(1).fill("6")
     inputs.nth(1).press("Tab")
     inputs.nth(2).fill("2")
     inputs.nth(2).press("Tab")
     inputs.nth(3).fill("1")
     inputs.nth(3).press("Tab")
-    expect(row.locator("[data-test=verdict]")).to_have_text("通过（6/6）")
+    expect(row.locator("[data-test=verdict]")).to_have_text("通过（同意 6/到会 9，需 6 票）")
     ui.snap(page, "committee-meeting-votes")
     page.locator("[data-test=save-meeting]").click()
     ui.message(page, "会议结果已保存：1 人通过")
