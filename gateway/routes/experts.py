@@ -189,6 +189,12 @@ async def expert_history(request, call):
     return await call.rpc.review.expert_history(call.user, call.params["id"])
 
 
+@api.route("GET", "/admin/experts", summary="全平台评审专家（参评记录见各专家）", tag=TAG_POOL,
+           roles=("platform_admin",), response=list_of(ExpertOut))
+async def all_experts(request, call):
+    return await call.rpc.review.all_experts(call.user)
+
+
 # -- panels ----------------------------------------------------------------------------
 
 @api.route("POST", "/committee/panels", summary="为评审会议随机抽取专家（自动回避并记录原因）", tag=TAG_PANEL,

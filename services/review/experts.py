@@ -216,6 +216,15 @@ def list_pool(deps, actor):
     return [expert_view(session, e, pools) for e in experts]
 
 
+def list_all(session):
+    """Every expert of every pool, for the platform administrator (参评记录 from there)."""
+    experts = session.scalars(select(Expert).order_by(Expert.name, Expert.id)).all()
+    pools = {}
+    for stay in session.scalars(select(PoolMembership)):
+        pools.setdefault(stay.expert_id, []).append(stay.pool)
+    return [expert_view(session, e, sorted(set(pools.get(e.id, [])))) for e in experts]
+
+
 def active_experts(session, pools):
     """The experts a draw may pick from, as plain dicts for the screening rules."""
     ids = set(session.scalars(select(PoolMembership.expert_id).where(

@@ -177,6 +177,12 @@ class ReviewService(Health):
         return experts.history(self.db, expert_id, actor["org_id"])
 
     @rpc(expected_exceptions=DomainError)
+    def all_experts(self, actor):
+        if (actor or {}).get("role") != "platform_admin":
+            raise Forbidden("forbidden", "仅平台管理员可进行此操作")
+        return experts.list_all(self.db)
+
+    @rpc(expected_exceptions=DomainError)
     def draw_panel(self, actor, data):
         return panels.create_panel(self.deps, committee_staff(actor), data)
 

@@ -40,6 +40,7 @@ const routes = [
   { path: '/committee/panels/:id', component: v('committee/Panel'), meta: { roles: ['committee_staff'], title: '评审会议', key: 'experts.route.panel' } },
   { path: '/expert/panels', component: v('expert/MyPanels'), meta: { roles: ['expert'], title: '我的评审会议', key: 'experts.route.myPanels' } },
   { path: '/expert/panels/:id', component: v('expert/Panel'), meta: { roles: ['expert'], title: '评审会议', key: 'experts.route.myPanel' } },
+  { path: '/admin/experts', component: v('admin/Experts'), meta: { roles: ['platform_admin'], title: '评审专家', key: 'experts.route.admin' } },
   { path: '/expert/history', component: v('expert/History'), meta: { roles: ['expert'], title: '参评记录', key: 'experts.route.history' } },
 
   { path: '/admin/organizations', component: v('admin/Organizations'), meta: { roles: ['platform_admin'], title: '机构与人员', key: 'route.organizations' } },

@@ -86,3 +86,10 @@ def test_relations_are_checked(relations, code):
 def test_the_profile_is_checked(change):
     with pytest.raises(Invalid):
         experts.checked_profile(body("x", **change))
+
+
+def test_the_platform_admin_sees_every_pool(deps):
+    experts.add_expert(deps, SECRETARY, body("a"))
+    experts.add_expert(deps, {**SECRETARY, "org_id": "c3"}, body("b", pool="region"))
+    listed = {e["username"]: e for e in experts.list_all(deps.session)}
+    assert set(listed) == {"a", "b"} and listed["b"]["stays"][0]["pool"] == "region"

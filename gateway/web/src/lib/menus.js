@@ -28,6 +28,7 @@ export const MENUS = {
     { path: '/admin/qualifications', title: '资格目录', key: 'route.qualifications' },
     { path: '/admin/settings', title: '评审委员会设置', key: 'route.adminSettings' },
     { path: '/admin/appeals', title: '申诉处理', key: 'route.appeals' },
+    { path: '/admin/experts', title: '评审专家', key: 'experts.route.admin' },
     { path: '/notices', title: '通知发布', key: 'route.notices' },
     { path: '/admin/impersonate', title: '模拟用户', key: 'route.impersonate' },
     { path: '/admin/audit', title: '审计日志', key: 'route.audit' },

@@ -3,7 +3,7 @@ export default {
   experts: {
     route: {
       pool: '评审专家库', panels: '专家抽取与表决', panel: '评审会议', myPanels: '我的评审会议', myPanel: '评审会议',
-      history: '参评记录',
+      history: '参评记录', admin: '评审专家',
     },
     pool: {
       title: '评审专家库', add: '专家入库', tip: '入库即为专家开通登录账号；专家首次登录须修改初始密码。回避关系用于抽取时自动回避。',
@@ -46,6 +46,7 @@ export default {
       secret: '表决为无记名，评审委员会只能看到表决进度与结果。',
     },
     meeting: { online: '专家在线表决', paper: '纸质会议录入' },
+    admin: { title: '评审专家', tip: '全平台各评审委员会及地区共享库的专家；参评记录含抽取、回避与表决情况（不含表决内容）。' },
     history: { title: '参评记录', empty: '暂无参评记录', drawn: '抽中', notDrawn: '未抽中', applications: '申请书数', voted: '已表决' },
   },
 }
