@@ -20,6 +20,8 @@ class QualificationIn(_Strict):
     conditions: str | None = Field(default=None, max_length=20000, description="任职资格条件")
     kinds: list[str] | None = Field(default=None, min_length=1, max_length=20,
                                     description="可申报类型（申报类型编号，默认仅 review 评审）")
+    directed: bool = Field(default=False,
+                           description="南疆四地州定向评价、定向使用（仅喀什、和田、阿克苏、克孜勒苏的资格）")
 
 
 class KindsIn(_Strict):
@@ -99,6 +101,8 @@ class QualificationOut(BaseModel):
     committee: OrgRef
     conditions: str = Field(description="任职资格条件")
     kinds: list[str] = Field(description="可申报类型（申报类型编号）")
+    directed: bool = Field(default=False, description="南疆四地州定向评价、定向使用")
+    directed_note: str | None = Field(default=None, description="定向时为「南疆四地州定向评价、定向使用」")
 
 
 class KindOut(BaseModel):
@@ -193,7 +197,10 @@ class StatusInfo(BaseModel):
     formal: bool = Field(description="已通过形式审核：评审表为正式评审表")
     final: bool = Field(description="本年度不再变化")
     names_at_node: dict[str, str] | None = Field(
-        default=None, description="审核中时各节点的状态名称（unit / department / committee）")
+        default=None, description="审核中时各节点的状态名称（按节点位置：unit / county_department / "
+                                  "prefecture_department / receiving_department / committee）")
+    node_labels: dict[str, str] | None = Field(
+        default=None, description="审核流程节点名称（按节点位置，如 receiving_department → 地厅级材料接收部门）")
 
 
 class StatusList(RootModel[list[StatusInfo]]):
@@ -227,7 +234,13 @@ class ApplicationOut(BaseModel):
     sections: dict[str, dict[str, Any]]
     needs_review: list[str] = Field(description="更改资格后需重新检查的栏目")
     history: list[HistoryEntry]
-    route: list[dict[str, Any]] | None = None
+    paper_received: dict[str, Any] | None = Field(default=None, description="纸质材料已由评审委员会登记收到：{at, by}")
+    can_delete: bool = Field(default=False, description="可删除：从未提交过的草稿")
+    can_change_qualification: bool = Field(default=False, description="可更改资格：未提交（草稿、收回或退回后）")
+    can_withdraw: bool | None = Field(default=None, description="可收回：已提交且基层单位尚未办理、未填写意见")
+    route: list[dict[str, Any]] | None = Field(
+        default=None, description="审核流程：各节点 node、place（在链中的位置）、label（如「地厅级材料接收部门」）、"
+                                  "name、contact、state")
     comments: list[dict[str, Any]] | None = None
     opinions: list[dict[str, Any]] | None = None
     attachments: list[dict[str, Any]] | None = None

@@ -7,6 +7,7 @@ from gateway.routes import (  # noqa: F401
     experts,
     notices,
     payments,
+    questions,
     review,
     system,
 )

@@ -3,6 +3,9 @@ settings, and the applicant's applications. The applications service checks who
 may do what; these handlers only check roles and shape."""
 import asyncio
 
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
 from gateway.api import api
 from gateway.schemas_applications import (
     ApplicationIn,
@@ -54,6 +57,7 @@ async def full_application(call, application):
         "comments": review_view.get("comments", []),
         "opinions": review_view.get("opinions", []),
         "attachments": attachments,
+        "can_withdraw": bool(review_view.get("can_withdraw")),
     }
 
 
@@ -170,9 +174,48 @@ async def save_section(request, call):
         call.user, call.params["id"], call.params["key"], call.body.root)
 
 
-@api.route("POST", "/applications/{id}/change-qualification", summary="更改资格（提交前）", tag=TAG_APPLICANT,
+@api.route("DELETE", "/applications/{id}", summary="删除申请书（从未提交过的草稿）", tag=TAG_APPLICANT,
+           roles=("applicant",), status=204,
+           responses={404: "申请书不存在", 409: "申请书已提交过，不能删除（already_submitted）"})
+async def delete_application(request, call):
+    await call.rpc.applications.delete_application(call.user, call.params["id"])
+    return web.Response(status=204)
+
+
+class RouteReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    place: str = Field(max_length=32, description="有误的节点在流程中的位置（route[].place，如 receiving_department）")
+    name: str | None = Field(default=None, max_length=200, description="该节点显示的单位名称")
+    text: str = Field(min_length=1, max_length=500, description="哪里有误")
+
+
+@api.route("POST", "/applications/{id}/route-report", summary="如果此步骤有错，请单击这里：报告审核节点有误",
+           tag=TAG_APPLICANT, body=RouteReportIn, roles=("applicant",),
+           response={"type": "object", "properties": {"application_id": {"type": "string"},
+                                                       "reported": {"type": "boolean"}}},
+           responses={404: "申请书不存在", 422: "未选择节点或未填写说明"})
+async def report_route_step(request, call):
+    return await call.rpc.applications.report_route_step(call.user, call.params["id"], call.body.model_dump())
+
+
+class PaperIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    received: bool = Field(description="true 登记收到纸质材料；false 撤销登记")
+
+
+@api.route("POST", "/committee/applications/{id}/paper", summary="纸质材料报送：登记已收到（或撤销）",
+           tag="评审结果", body=PaperIn, response=ApplicationOut, roles=("committee_staff",),
+           responses={404: "申请书不存在或不属于本评审委员会", 409: "申请书尚未提交（not_submitted）"})
+async def record_paper(request, call):
+    return await call.rpc.applications.record_paper(call.user, call.params["id"], call.body.received)
+
+
+@api.route("POST", "/applications/{id}/change-qualification",
+           summary="更改资格（未提交时：草稿、收回或退回后）", tag=TAG_APPLICANT,
            body=ChangeQualificationIn, response=ApplicationOut, roles=("applicant",),
-           responses={409: "已提交过，不能更改资格"}, idempotent=True)
+           responses={409: "申请书已提交，不能更改资格（already_submitted）"}, idempotent=True)
 async def change_qualification(request, call):
     return await call.rpc.applications.change_qualification(
         call.user, call.params["id"], call.body.qualification_id, idempotency_key=call.idempotency_key)

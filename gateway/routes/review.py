@@ -117,6 +117,14 @@ async def review_tasks(request, call):
     return await call.rpc.review.list_tasks(call.user, call.query.page, call.query.page_size)
 
 
+@api.route("GET", "/unit/applications", summary="申请书查询（基层单位）：本单位申请人的全部申请书，含未提交的草稿",
+           tag=TAG_REVIEW, query=ReviewQuery, roles=("unit_admin",), response=page_of(ReviewItem))
+async def unit_applications(request, call):
+    q = call.query
+    return await call.rpc.applications.unit_applications(call.user, q.status, q.year, q.name, q.number, q.page,
+                                                         q.page_size)
+
+
 @api.route("GET", "/review/applications", summary="申请书查询：到达过本单位的全部申请书", tag=TAG_REVIEW,
            query=ReviewQuery, roles=REVIEWERS, response=page_of(ReviewItem))
 async def review_applications(request, call):

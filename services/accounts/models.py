@@ -32,6 +32,9 @@ class Organization(Base):
     # Units only: the NFKC-normalised name without spaces, so "ＡＢＣ 医院" and "ABC医院" collide.
     unit_name_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    # Units only: the platform's unit number (单位编号, DWBH + 8 digits), shown to the
+    # unit and on its applicants' applications.
+    code: Mapped[str | None] = mapped_column(String(12), unique=True)
     region_code: Mapped[str] = mapped_column(String(6), index=True)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"))
     contact_person: Mapped[str | None] = mapped_column(String(64))
@@ -120,6 +123,20 @@ class RecoveryCode(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OrgNameChange(Base):
+    """变更单位名称: every name a unit had, who changed it and when."""
+
+    __tablename__ = "org_name_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    old_name: Mapped[str] = mapped_column(String(200))
+    new_name: Mapped[str] = mapped_column(String(200))
+    by_user_id: Mapped[str | None] = mapped_column(String(32))
+    by_name: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Appeal(Base):

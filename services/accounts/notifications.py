@@ -14,6 +14,7 @@ from zc_common.clock import now
 log = logging.getLogger("accounts.notifications")
 
 MAX_SEND_ATTEMPTS = 5
+NAMEABLE_ROLES = frozenset({"platform_admin"})
 
 
 def queue(db, channel, recipient, subject, body, user_id=None, kind="notice"):
@@ -35,9 +36,9 @@ def queue_for_user(db, user, subject, body, kind="notice"):
 
 def notify(db, user_ids=(), org_ids=(), subject="", body="", kind="notice", roles=()):
     """Queue a message to each named user, every account of each named organisation
-    (its staff; a unit's administrator) and every account of each named role (the
-    platform admins). A disabled (停用) account gets nothing. Returns how many
-    messages were queued."""
+    (its staff; a unit's administrator) and every account of the named roles (only
+    ``platform_admin``: a route-step report). A disabled (停用) account gets nothing.
+    Returns how many messages were queued."""
     return notify_all(db, [{"user_ids": user_ids, "org_ids": org_ids, "roles": roles, "subject": subject,
                             "body": body, "kind": kind}])
 
@@ -48,14 +49,15 @@ def notify_all(db, messages):
     messages = [m for m in messages if isinstance(m, dict)]
     user_ids = {u for m in messages for u in (m.get("user_ids") or ()) if u}
     org_ids = {o for m in messages for o in (m.get("org_ids") or ()) if o}
-    roles = {r for m in messages for r in (m.get("roles") or ()) if r}
+    # Only the platform administrators may be named by role.
+    roles = {r for m in messages for r in (m.get("roles") or ()) if r in NAMEABLE_ROLES}
     users = db.scalars(select(User).where(User.id.in_(user_ids) | User.org_id.in_(org_ids) | User.role.in_(roles),
                                           User.disabled.is_(False))).all() if user_ids or org_ids or roles else []
     queued = 0
     for message in messages:
         named_users = set(message.get("user_ids") or ())
         named_orgs = set(message.get("org_ids") or ())
-        named_roles = set(message.get("roles") or ())
+        named_roles = set(message.get("roles") or ()) & NAMEABLE_ROLES
         for user in users:
             if user.id in named_users or user.org_id in named_orgs or user.role in named_roles:
                 queued += queue_for_user(db, user, message.get("subject") or "", message.get("body") or "",

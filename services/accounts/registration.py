@@ -71,6 +71,15 @@ def unit_username(db):
             return candidate
 
 
+def unit_code(db):
+    """An unused unit number, DWBH + 8 digits (the real platform's 单位编号, e.g.
+    DWBH00002276); the unique constraint has the last word."""
+    while True:
+        candidate = f"DWBH{secrets.randbelow(100_000_000):08d}"
+        if db.scalar(select(Organization.id).where(Organization.code == candidate)) is None:
+            return candidate
+
+
 def find_unit_by_name(db, name, exclude_id=None):
     query = select(Organization).where(Organization.unit_name_key == validators.name_key(name))
     if exclude_id:
@@ -91,6 +100,7 @@ def register_unit(db, data, address=None):
     if find_unit_by_name(db, name) is not None:
         raise Conflict("unit_exists", "同名单位已注册（如忘记账号请使用“账号申诉”）")
     unit = Organization(kind="unit", name=name, unit_name_key=validators.name_key(name), credit_code=code,
+                        code=unit_code(db),
                         region_code=region, contact_person=contact_person, contact_phone=contact_phone,
                         address=unit_address, recommending_unit_ids=[])
     db.add(unit)

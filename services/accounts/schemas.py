@@ -59,11 +59,15 @@ def organization(org):
         "complete": is_complete(org),
         "recommending_unit_ids": list(org.recommending_unit_ids or []),
         "created_at": iso(org.created_at),
+        # a unit's 单位编号 and 统一社会信用代码 (shown on its applicants' applications)
+        "code": org.code,
+        "credit_code": org.credit_code if org.kind == "unit" else None,
     }
 
 
-def unit(org, recommending=()):
-    """A base unit as its administrator sees it (with what is still missing)."""
+def unit(org, recommending=(), name_history=()):
+    """A base unit as its administrator sees it (with what is still missing and
+    the names it had)."""
     return {
         **organization(org),
         "credit_code": org.credit_code,
@@ -73,6 +77,8 @@ def unit(org, recommending=()):
         "contact_phone": org.contact_phone,
         "recommending_units": [{"id": d.id, "name": d.name, "region_code": d.region_code} for d in recommending],
         "missing": missing_unit_info(org),
+        "name_history": [{"old_name": h.old_name, "new_name": h.new_name, "by": h.by_name, "at": iso(h.at)}
+                         for h in name_history],
     }
 
 

@@ -165,6 +165,12 @@ class AccountsService(Health):
     def get_users(self, ids):
         return organizations.get_users(self.db, ids)
 
+    @event_handler("applications", "notice_requested")
+    def on_applications_notice(self, payload):
+        """Applications' notices (在线问答: a question asked, an answer given), from
+        its outbox."""
+        return self.on_notice_requested(payload)
+
     @event_handler("review", "notice_requested")
     def on_notice_requested(self, payload):
         """Review's notices (a task arrived, a status changed, a task overdue) come as

@@ -62,12 +62,18 @@ def create_qualification(session, organizations, data):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise Invalid("invalid_field", "此项必填", field=key)
     allowed = check_kinds(data.get("kinds"), level)
+    directed = data.get("directed", False)
+    if not isinstance(directed, bool):
+        raise Invalid("invalid_field", "定向评价应为 true 或 false", field="directed")
+    if directed and not rules.may_be_directed(data["region_code"]):
+        raise Invalid("not_southern_prefecture",
+                      "只有南疆四地州（喀什、和田、阿克苏、克孜勒苏）的资格可以定向评价、定向使用", field="directed")
     committee = _committee(organizations, data["committee_id"])
     qualification = Qualification(
         region_code=data["region_code"], series=data["series"].strip(),
         specialty=data["specialty"].strip(), level=level, title=data["title"].strip(),
         committee_id=committee["id"], committee_name=committee["name"],
-        conditions=(data.get("conditions") or "").strip(), kinds=allowed)
+        conditions=(data.get("conditions") or "").strip(), kinds=allowed, directed=directed)
     session.add(qualification)
     try:
         session.commit()

@@ -5,7 +5,8 @@ come in as plain callables, so the rules test without a broker.
 Submit, withdraw and change of qualification take an optional idempotency key:
 the answer is stored with it in the transaction that makes the change, and a
 retry with the key answers it again (``zc_common.idempotency``)."""
-from sqlalchemy import select, update
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.applications import catalog, kinds, rules, status, template_store, validation, vocabulary
@@ -14,13 +15,15 @@ from services.applications.models import (
     CommitteeSettings,
     IdempotencyKey,
     NumberSequence,
+    OutboxEvent,
     Qualification,
     Transition,
 )
 from services.applications.schemas import application_dict
 from zc_common import idempotency
-from zc_common.clock import now
+from zc_common.clock import iso, now
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
+from zc_common.outbox import add_event
 
 
 def _duplicate():
@@ -121,6 +124,7 @@ def create(session, organizations, actor, data):
         status="draft",
         applicant_id=actor["id"], applicant_name=actor.get("name") or actor.get("username") or "",
         qualification_id=qualification.id, unit_id=unit["id"], unit_name=unit["name"],
+        unit_code=unit.get("code"), unit_credit_code=unit.get("credit_code"),
         committee_id=qualification.committee_id, template_version=template["version"],
         template=template, sections={}, needs_review=[], submissions_used=0, version=1,
         created_at=moment, updated_at=moment)
@@ -152,7 +156,8 @@ def save_section(session, actor, application_id, key, data):
 
 
 def change_qualification(session, organizations, actor, application_id, qualification_id, idempotency_key=None):
-    """更改资格: only before the first submit. Sections whose key the new template
+    """更改资格: whenever the application is not submitted (草稿, after 收回 or a
+    return too — the guide: 申报材料未提交状态下). Sections whose key the new template
     also has are carried over; the new template's other sections, and carried ones
     that no longer fit, are flagged ``needs_review`` for the applicant."""
     moment = now()
@@ -171,8 +176,8 @@ def change_qualification(session, organizations, actor, application_id, qualific
         session.rollback()
         return answered
     _writable(app, moment)
-    if app.status != "draft" or app.submissions_used > 0:
-        raise Conflict("already_submitted", "申请书已提交过，不能更改资格")
+    if not rules.can_change_qualification(app.status):
+        raise Conflict("already_submitted", "申请书已提交，收回或被退回后才能更改资格")
     if qualification_id == app.qualification_id:
         return view(session, app, moment)
     qualification, template = _qualification_for(session, qualification_id, unit, app.year,
@@ -340,6 +345,126 @@ def withdraw(session, actor, application_id, claim_withdraw, idempotency_key=Non
         raise Conflict("cannot_withdraw", "申请书状态已变化，不能收回")
     status.apply(session, app, "withdraw", status.applicant_by(actor))
     return _commit_answer(session, actor, key, "withdraw", app, moment)
+
+
+def delete(session, actor, application_id):
+    """删除: a draft never submitted disappears with its history; anything once
+    submitted stays (its route, opinions and submission count are on record).
+    ``application_deleted`` tells documents to drop its files."""
+    moment = now()
+    app = own(session, actor, application_id, lock=True)
+    _writable(app, moment)
+    if not rules.can_delete(app.status, app.submissions_used):
+        session.rollback()
+        raise Conflict("already_submitted", "申请书已提交过，不能删除")
+    payload = status.event_payload(app)
+    session.execute(sa_delete(Transition).where(Transition.application_id == app.id))
+    session.delete(app)
+    add_event(session, OutboxEvent, "application_deleted", payload)
+    session.commit()
+    return {"id": application_id, "deleted": True}
+
+
+def record_paper(session, actor, application_id, received):
+    """纸质材料报送: the committee the application belongs to records that its paper
+    material arrived (or undoes a mistaken record). Another committee, or anyone
+    else, is told the application does not exist."""
+    if (actor or {}).get("role") != "committee_staff" or not actor.get("org_id"):
+        raise Forbidden("forbidden", "只有评审委员会工作人员可以登记纸质材料")
+    if not isinstance(received, bool):
+        raise Invalid("invalid_field", "received 应为 true 或 false", field="received")
+    app = status.locked(session, application_id) if isinstance(application_id, str) else None
+    if app is None or app.committee_id != actor["org_id"]:
+        session.rollback()
+        raise NotFound("application_not_found", "申请书不存在")
+    if received and not rules.paper_receivable(app.status):
+        session.rollback()
+        raise Conflict("not_submitted", "申请书尚未提交，不能登记纸质材料")
+    moment = now()
+    if received and app.paper_received_at is None:
+        app.paper_received_at = moment
+        app.paper_received_by = {"id": actor["id"], "name": actor.get("name") or "", "org_id": actor["org_id"]}
+    elif not received:
+        app.paper_received_at, app.paper_received_by = None, None
+    app.updated_at = moment
+    session.commit()
+    return view(session, app, moment)
+
+
+UNIT_PAGE_MAX = 100
+
+
+def unit_list(session, actor, status=None, year=None, name=None, number=None, page=1, page_size=20):
+    """申请书查询 at the base unit: every application of its applicants, drafts
+    included, as the guide says (各个状态的材料都在列表中); only those it has
+    received (``reached``) can be opened."""
+    if (actor or {}).get("role") != "unit_admin" or not actor.get("org_id"):
+        raise Forbidden("forbidden", "只有基层单位管理员可以查询本单位的申请书")
+    try:
+        page = min(max(int(page or 1), 1), 100000)
+        page_size = min(max(int(page_size or 20), 1), UNIT_PAGE_MAX)
+    except (TypeError, ValueError):
+        page, page_size = 1, 20
+    where = [Application.unit_id == actor["org_id"]]
+    if status:
+        if status not in vocabulary.STATUSES:
+            raise Invalid("invalid_field", "状态不存在", field="status")
+        where.append(Application.status == status)
+    if year:
+        where.append(Application.year == int(year))
+    if name:
+        where.append(Application.applicant_name.contains(str(name).strip()))
+    if number:
+        where.append(Application.number == str(number).strip())
+    total = session.scalar(select(func.count()).select_from(Application).where(*where))
+    rows = session.scalars(select(Application).where(*where)
+                           .order_by(Application.updated_at.desc(), Application.id)
+                           .limit(page_size).offset((page - 1) * page_size)).all()
+    items = []
+    for app in rows:
+        qualification = catalog.shown_qualification(session, app.qualification_id)
+        items.append({
+            "application_id": app.id, "number": app.number, "year": app.year, "status": app.status,
+            "status_info": vocabulary.status_info(app.status), "applicant": {"id": app.applicant_id,
+                                                                               "name": app.applicant_name},
+            "unit": {"id": app.unit_id, "name": app.unit_name},
+            "qualification": {"title": qualification.title, "level": qualification.level,
+                              "region_code": qualification.region_code},
+            "committee": {"id": app.committee_id, "name": qualification.committee_name},
+            "submissions_used": app.submissions_used,
+            # the unit has received it once submitted (review's visit): only then can it open it
+            "reached": app.submissions_used > 0, "updated_at": iso(app.updated_at)})
+    return {"items": items, "total": total, "total_is_lower_bound": False, "page": page, "page_size": page_size}
+
+
+REPORT_TEXT_MAX = 500
+
+
+def report_route_step(session, actor, application_id, data):
+    """如果此步骤有错，请单击这里: the applicant says a step of the route is wrong (the
+    wrong department, say). The platform administrators and the base unit are told
+    (accounts' notifications, from the outbox); nothing about the route changes."""
+    app = own(session, actor, application_id)
+    data = data if isinstance(data, dict) else {}
+    place = data.get("place")
+    if place not in vocabulary.NODE_LABELS or place in ("applicant", "passed"):
+        raise Invalid("invalid_field", "请选择有误的审核节点", field="place")
+    step_name = data.get("name") if isinstance(data.get("name"), str) else ""
+    step_name = step_name.strip()[:200]
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid("invalid_field", "请说明此步骤哪里有误", field="text")
+    text = text.strip()
+    if len(text) > REPORT_TEXT_MAX:
+        raise Invalid("invalid_field", f"说明不能超过 {REPORT_TEXT_MAX} 字", field="text")
+    label = vocabulary.node_label(place)
+    where = f"{label}「{step_name}」" if step_name else label
+    add_event(session, OutboxEvent, "notice_requested", {
+        "user_ids": [], "org_ids": [app.unit_id], "roles": ["platform_admin"], "kind": "route_report",
+        "subject": f"审核流程有误：申请书 {app.number}",
+        "body": f"申请人{app.applicant_name}报告申请书 {app.number} 的审核节点{where}有误：{text}"})
+    session.commit()
+    return {"application_id": app.id, "reported": True, "place": place, "label": label}
 
 
 def get_internal(session, application_id):

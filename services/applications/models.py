@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from zc_common.clock import now
@@ -43,6 +44,9 @@ class Qualification(Base):
     conditions: Mapped[str] = mapped_column(Text, default="")  # 任职资格条件
     # The application kinds (kinds.json keys) this title may be applied for by.
     kinds: Mapped[list] = mapped_column(JSON, default=lambda: ["review"])
+    # 南疆四地州 定向评价、定向使用: reviewed for grassroots staff of those prefectures,
+    # and valid for use there only (shown on the qualification and the certificate).
+    directed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
@@ -104,6 +108,9 @@ class Application(Base):
     qualification_id: Mapped[str] = mapped_column(ForeignKey("qualifications.id"), index=True)
     unit_id: Mapped[str] = mapped_column(String(32), index=True)
     unit_name: Mapped[str] = mapped_column(String(200))
+    # The unit's 单位编号 (DWBH…) and 统一社会信用代码 as they were when the application was made.
+    unit_code: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    unit_credit_code: Mapped[str | None] = mapped_column(String(18), nullable=True)
     committee_id: Mapped[str] = mapped_column(String(32), index=True)
     # The resolved section template, frozen at creation (or change of qualification),
     # so later edits of the template files never change an existing application.
@@ -112,6 +119,9 @@ class Application(Base):
     sections: Mapped[dict] = mapped_column(JSON, default=dict)
     needs_review: Mapped[list] = mapped_column(JSON, default=list)
     submissions_used: Mapped[int] = mapped_column(Integer, default=0)
+    # 纸质材料报送: when the committee recorded the paper material as received, and who.
+    paper_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    paper_received_by: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -185,6 +195,39 @@ class ContinuingEducation(Base):
     certificate_name: Mapped[str] = mapped_column(String(200))
     certificate_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Question(Base):
+    """在线问答: a question to a committee or department, its answer, and whether the
+    answer is in that organisation's public FAQ."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        Index("ix_questions_to_org", "to_org_id", "created_at"),
+        Index("ix_questions_faq", "to_org_id", "published", "answered_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    asker_id: Mapped[str] = mapped_column(String(32), index=True)
+    asker_name: Mapped[str] = mapped_column(String(200))
+    asker_role: Mapped[str] = mapped_column(String(16))
+    asker_org_id: Mapped[str | None] = mapped_column(String(32), index=True, nullable=True)
+    asker_org_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    to_org_id: Mapped[str] = mapped_column(String(32))
+    to_org_name: Mapped[str] = mapped_column(String(200))
+    to_org_kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    scan_file_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    scan_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    scan_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_by_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    answered_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class OutboxEvent(OutboxMixin, Base):

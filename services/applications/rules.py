@@ -69,6 +69,34 @@ def action_fits_kind(action, conclusion, fee):
     return None
 
 
+# 南疆四地州: 喀什地区, 和田地区, 阿克苏地区, 克孜勒苏柯尔克孜自治州 — where titles may be
+# reviewed for directed use (定向评价、定向使用) by grassroots staff.
+SOUTHERN_PREFECTURES = ("653100", "653200", "652900", "653000")
+DIRECTED_NOTE = "南疆四地州定向评价、定向使用"
+
+
+def may_be_directed(region_code):
+    """Only a qualification of one of the 南疆四地州 is reviewed for directed use."""
+    return region_code in SOUTHERN_PREFECTURES
+
+
+def paper_receivable(status):
+    """纸质材料 is received once the application was submitted (in review or past formal
+    review), never for a draft or one returned to the applicant."""
+    return status not in EDITABLE
+
+
+def can_change_qualification(status):
+    """更改资格 works whenever the application is not submitted: a draft (also after
+    收回) or returned to the applicant."""
+    return status in EDITABLE
+
+
+def can_delete(status, submissions_used):
+    """删除 works on a draft that was never submitted."""
+    return status == "draft" and not submissions_used
+
+
 def format_number(seq):
     """``RSSQ`` + the sequence, zero-padded to eight digits (as the real platform's)."""
     return f"{NUMBER_PREFIX}{seq:08d}"

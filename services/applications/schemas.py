@@ -11,7 +11,14 @@ def qualification_dict(q):
         "committee": {"id": q.committee_id, "name": q.committee_name},
         "conditions": q.conditions or "",
         "kinds": list(q.kinds or ["review"]),
+        **directed_fields(q),
     }
+
+
+def directed_fields(q):
+    """南疆四地州 定向评价、定向使用, as the qualification and the certificate say it."""
+    directed = bool(getattr(q, "directed", False))
+    return {"directed": directed, "directed_note": rules.DIRECTED_NOTE if directed else None}
 
 
 def settings_dict(s):
@@ -49,6 +56,7 @@ def application_dict(app, qualification, settings, history, moment, windows=None
     closes_at = windows.get("submit_closes_at", settings.submit_closes_at if settings else None)
     opens_at = windows.get("submit_opens_at", settings.submit_opens_at if settings else None)
     receive_closes_at = windows.get("receive_closes_at")
+    read_only = rules.is_past_year(app.year, moment)
     return {
         "id": app.id,
         "number": app.number,
@@ -57,15 +65,19 @@ def application_dict(app, qualification, settings, history, moment, windows=None
         "status": app.status,
         "status_info": vocabulary.status_info(app.status, app.kind),
         "version": app.version,
-        "read_only": rules.is_past_year(app.year, moment),
+        "read_only": read_only,
         "applicant": {"id": app.applicant_id, "name": app.applicant_name},
         "qualification": {
             "id": qualification.id, "region_code": qualification.region_code,
             "series": qualification.series, "specialty": qualification.specialty,
             "level": qualification.level, "title": qualification.title,
             "conditions": qualification.conditions or "",
+            **directed_fields(qualification),
         },
-        "unit": {"id": app.unit_id, "name": app.unit_name},
+        "unit": {"id": app.unit_id, "name": app.unit_name, "code": getattr(app, "unit_code", None),
+                 "credit_code": getattr(app, "unit_credit_code", None)},
+        "paper_received": ({"at": iso(app.paper_received_at), "by": (app.paper_received_by or {}).get("name")}
+                           if app.paper_received_at else None),
         "committee": {"id": qualification.committee_id, "name": qualification.committee_name},
         "submissions_used": app.submissions_used,
         "submissions_max": settings.max_submissions if settings else None,
@@ -81,6 +93,9 @@ def application_dict(app, qualification, settings, history, moment, windows=None
         "sections": dict(app.sections or {}),
         "needs_review": list(app.needs_review or []),
         "history": [transition_dict(t) for t in history],
+        # What the applicant's buttons may offer (the same rules the calls enforce).
+        "can_delete": not read_only and rules.can_delete(app.status, app.submissions_used),
+        "can_change_qualification": not read_only and rules.can_change_qualification(app.status),
         "created_at": iso(app.created_at),
         "updated_at": iso(app.updated_at),
     }

@@ -6,7 +6,7 @@ import logging
 from nameko.timer import timer
 from sqlalchemy import select
 
-from services.applications import catalog, continuing_education, dossier, kinds, notices, status, vocabulary
+from services.applications import catalog, continuing_education, dossier, kinds, notices, questions, status, vocabulary
 from services.applications.models import Application, IdempotencyKey, OutboxEvent, ProcessedEvent
 from zc_common import idempotency
 from zc_common.db import Database
@@ -141,6 +141,22 @@ class ApplicationsService(Health):
             self.db, self._organizations, actor, application_id, qualification_id, idempotency_key))
 
     @rpc(expected_exceptions=DomainError)
+    def unit_applications(self, actor, status=None, year=None, name=None, number=None, page=1, page_size=20):
+        return dossier.unit_list(self.db, actor, status, year, name, number, page, page_size)
+
+    @rpc(expected_exceptions=DomainError)
+    def record_paper(self, actor, application_id, received):
+        return dossier.record_paper(self.db, actor, application_id, received)
+
+    @rpc(expected_exceptions=DomainError)
+    def report_route_step(self, actor, application_id, data):
+        return self._published(dossier.report_route_step(self.db, actor, application_id, data))
+
+    @rpc(expected_exceptions=DomainError)
+    def delete_application(self, actor, application_id):
+        return self._published(dossier.delete(self.db, actor, application_id))
+
+    @rpc(expected_exceptions=DomainError)
     def submit(self, actor, application_id, idempotency_key=None):
         """The answer carries the attachments it counted (documents' list), so the
         gateway need not ask documents again to build API.md's application."""
@@ -169,7 +185,43 @@ class ApplicationsService(Health):
         view = (claimed.get("answer") or {}).get("view")
         if not view:
             return answer
-        return {**answer, **{k: view[k] for k in ("route", "comments", "opinions", "status_info") if k in view}}
+        return {**answer, **{k: view[k] for k in ("route", "comments", "opinions", "status_info", "can_withdraw")
+                             if k in view}}
+
+    # -- 在线问答 ------------------------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def ask_question(self, actor, data):
+        return self._published(questions.ask(self.db, self._organizations, actor, data))
+
+    @rpc(expected_exceptions=DomainError)
+    def list_questions(self, actor, state=None):
+        return questions.list_for(self.db, actor, state)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_question(self, actor, question_id):
+        return questions.get(self.db, actor, question_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def answer_question(self, actor, question_id, data):
+        return self._published(questions.answer(self.db, actor, question_id, data))
+
+    @rpc(expected_exceptions=DomainError)
+    def publish_question(self, actor, question_id, published):
+        return questions.publish(self.db, actor, question_id, published)
+
+    @rpc(expected_exceptions=DomainError)
+    def attach_question_scan(self, actor, question_id, filename, content_b64):
+        return questions.attach_scan(self.db, actor, question_id, filename, content_b64,
+                                     calling(self.documents.store_private_file))
+
+    @rpc(expected_exceptions=DomainError)
+    def read_question_scan(self, actor, question_id):
+        return questions.scan(self.db, actor, question_id, calling(self.documents.read_private_file))
+
+    @rpc(expected_exceptions=DomainError)
+    def faq(self, org_id):
+        return questions.faq(self.db, org_id)
 
     # -- 继续教育 records (the applicant's own, apart from any application) ---------
 

@@ -30,11 +30,31 @@ _TABLE = (
 )
 FLAGS = ("editable", "withdrawable", "in_review", "formal", "final")
 
+# The route's nodes as the guides label them (审核流程). A department is labelled by
+# its place in the chain (review works the place out; the label is named here):
+# the one the committee accepts material from is the 地厅级材料接收部门, the one just
+# below it the 地州主管局, any lower one a 县(市)级材料接收部门. ``department`` is the
+# label for a department whose place is unknown (an old round's opinion).
+NODE_LABELS = {
+    "applicant": "申请人",
+    "unit": "基层工作单位",
+    "county_department": "县(市)级材料接收部门",
+    "prefecture_department": "地州主管局",
+    "receiving_department": "地厅级材料接收部门",
+    "department": "材料接收部门",
+    "committee": "评审机构",
+    "passed": "通过形式审核",
+}
+DEPARTMENT_PLACES = ("county_department", "prefecture_department", "receiving_department")
+
 # While ``submitted``, the guides name the status after the node holding the
-# application (审核流程: 申请人 → 基层工作单位 → 地厅级材料接收部门 → 评审机构).
+# application (状态: 申请人提交到基层工作单位 …), keyed by the node's place.
 SUBMITTED_AT = {
     "unit": "申请人提交到基层工作单位",
-    "department": "提交到地厅级材料接收部门",
+    "county_department": "提交到县(市)级材料接收部门",
+    "prefecture_department": "提交到地州主管局",
+    "receiving_department": "提交到地厅级材料接收部门",
+    "department": "提交到材料接收部门",
     "committee": "提交到评审委员会",
 }
 
@@ -44,6 +64,17 @@ BY_KIND = {
     "confirm": {"ready_for_meeting": "待评审委员会认定", "passed": "认定通过", "failed": "未予认定"},
     "no_fee": {"ready_for_meeting": "待会议评审"},
 }
+
+
+def department_place(from_top):
+    """The place of a department ``from_top`` steps below the receiving one (0: the
+    receiving department itself)."""
+    return DEPARTMENT_PLACES[max(0, 2 - from_top)] if from_top >= 0 else "department"
+
+
+def node_label(place):
+    return NODE_LABELS.get(place) or NODE_LABELS.get("department")
+
 
 STATUSES = {key: {"key": key, "name": name, "tone": tone, **{f: f in flags for f in FLAGS}}
             for key, name, tone, flags in _TABLE}
@@ -62,10 +93,11 @@ def name(key):
 
 def status_info(key, kind=None):
     """What the application object carries besides ``status``: the key, its name
-    (as the application's kind — a kinds.json key — words it), its flags, and —
+    (as the application's kind — a kinds.json key — words it), its flags, the route's node labels, and —
     for ``submitted`` — the names by node (the route is review's: whoever holds it
     picks the current node's name)."""
     info = dict(STATUSES[key])
+    info["node_labels"] = dict(NODE_LABELS)
     if kind is not None:
         from services.applications import kinds  # kinds reads templates; keep this module plain
         policy = kinds.ref(kind)

@@ -148,6 +148,19 @@ def delete(db, bucket, application, attachment_id):
     return None
 
 
+def delete_all(db, bucket, application_id):
+    """The application was deleted (a draft never submitted): its files go too.
+    Rows first, objects after the commit — a redelivered event finds nothing left."""
+    rows = history(db, application_id)  # a never-submitted draft has no sealed file
+    keys = [k for row in rows for k in (row.object_key, row.display_key) if k]
+    for row in rows:
+        db.delete(row)
+    db.commit()
+    if keys:
+        bucket.remove_quietly(*keys)
+    return len(rows)
+
+
 def object_of(row, display=False):
     """(key, content type): the original, or the upright copy when asked and there is one."""
     if display and row.display_key:

@@ -75,7 +75,7 @@ def kind_name(cert):
 
 def public_view(cert):
     return {"no": cert.no, "name": cert.name, "title": cert.title, "level": cert.level,
-            "kind": kind_name(cert),
+            "kind": kind_name(cert), "directed_note": getattr(cert, "directed_note", None),
             "committee": cert.committee_name, "approved_on": cert.approved_on,
             "document_no": cert.document_no}
 
@@ -112,6 +112,7 @@ def render_html(cert, url):
     png = base64.b64encode(qr_png(url)).decode()
     rows = [("证书编号", cert.no), ("姓名", cert.name), ("资格名称", cert.title), ("级别", cert.level),
             ("取得方式", kind_name(cert)),
+            ("使用范围", getattr(cert, "directed_note", None)),
             ("系列", cert.series), ("专业", cert.specialty), ("工作单位", cert.unit_name),
             ("评审委员会", cert.committee_name), ("批准文号", cert.document_no),
             ("批准日期", cert.approved_on)]

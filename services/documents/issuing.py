@@ -58,6 +58,7 @@ def issue_one(db, bucket, approval, year, item, render):
         applicant_id=item["applicant_id"], name=item["name"], series=item.get("series"),
         specialty=item.get("specialty"), title=item["title"], level=item["level"],
         kind_name=(item.get("kind") or {}).get("name") or "评审",
+        directed_note=(item.get("directed_note") or None),
         unit_name=item.get("unit_name"), committee_id=committee["id"],
         committee_name=committee["name"], region_code=region_code, year=year, sequence=sequence,
         document_no=str(approval["document_no"]), approved_on=str(approval["approved_on"])[:10],

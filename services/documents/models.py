@@ -69,6 +69,8 @@ class Certificate(Base):
     level: Mapped[str] = mapped_column(String(16))
     # How the title was obtained: the application kind's name (评审, 初次确定, …).
     kind_name: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # 南疆四地州定向评价、定向使用 (from the qualification), printed on the certificate.
+    directed_note: Mapped[str | None] = mapped_column(String(64), nullable=True)
     unit_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     committee_id: Mapped[str] = mapped_column(String(64))
     committee_name: Mapped[str] = mapped_column(String(255))

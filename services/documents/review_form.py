@@ -13,8 +13,6 @@ from html import escape
 from services.documents.pdf import FONT_STACK
 from services.documents.rules import is_formal
 
-NODE_NAMES = {"applicant": "申请人", "unit": "基层工作单位", "department": "主管部门",
-              "committee": "评审委员会"}
 STATE_NAMES = {"done": "已审核", "current": "审核中", "pending": "待审核"}
 ACTION_NAMES = {"forward": "通过/上报", "return": "退回", "submit": "提交", "withdraw": "收回",
                 "pass_formal_review": "通过形式审核"}
@@ -159,6 +157,11 @@ def _size(size):
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MB"
 
 
+def _node_label(step):
+    """The node's label as applications names it (review puts it on each step)."""
+    return step.get("label") or step.get("node") or ""
+
+
 def _opinions(review):
     review = review or {}
     route = review.get("route") or []
@@ -168,7 +171,7 @@ def _opinions(review):
     parts = ['<section class="opinions"><h2>审核流程与意见</h2>']
     if route:
         rows = "".join(
-            f'<tr><td>{_e(NODE_NAMES.get(n.get("node"), n.get("node")))}</td><td>{_e(n.get("name"))}</td>'
+            f'<tr><td>{_e(_node_label(n))}</td><td>{_e(n.get("name"))}</td>'
             f'<td>{_e((n.get("contact") or {}).get("person"))} {_e((n.get("contact") or {}).get("phone"))}</td>'
             f'<td>{_e(STATE_NAMES.get(n.get("state"), n.get("state")))}</td></tr>'
             for n in route)
@@ -176,7 +179,7 @@ def _opinions(review):
                      f'<th>状态</th></tr></thead><tbody>{rows}</tbody></table>')
     if opinions:
         rows = "".join(
-            f'<tr><td>{_e(NODE_NAMES.get(o.get("node"), o.get("node")))}</td>'
+            f'<tr><td>{_e(_node_label(o))}</td>'
             f'<td>{_e(ACTION_NAMES.get(o.get("action"), o.get("action")))}</td><td>{_e(o.get("text"))}</td>'
             f'<td>{_e((o.get("at") or "")[:10])}</td></tr>' for o in opinions)
         parts.append('<table class="rows"><thead><tr><th>节点</th><th>结论</th><th>意见</th>'

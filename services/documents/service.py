@@ -30,7 +30,7 @@ from zc_common.health import Health, database, object_store
 from zc_common.logs import WorkerLog
 from zc_common.metrics import Metrics
 from zc_common.remote import calling  # also: remote domain errors arrive as themselves
-from zc_common.rpc import EventDispatcher, RpcProxy, rpc
+from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,11 @@ class DocumentsService(Health):
         return application
 
     # -- attachments -----------------------------------------------------------
+
+    @event_handler("applications", "application_deleted")
+    def on_application_deleted(self, payload):
+        """删除 of a draft never submitted: its attachment files go with it."""
+        attachments.delete_all(self.db, self.bucket, payload["application_id"])
 
     @rpc(expected_exceptions=DomainError)
     def store_staged_attachment(self, actor, application_id, section, filename, staged):

@@ -483,6 +483,7 @@ def approval_payload(deps, meeting, approval, results):
                               "series": (r.qualification or {}).get("series"),
                               "specialty": (r.qualification or {}).get("specialty"),
                               "kind": kind_ref(r.kind),
+                              "directed_note": (r.qualification or {}).get("directed_note"),
                               "unit_name": (r.unit or {}).get("name")} for r in results]}
 
 

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.review import copies, routing, rules
@@ -224,7 +224,8 @@ def claim_withdraw(session, application_id, submission_no=None):
     if round_no != case.round:
         raise Conflict("cannot_withdraw", "该次提交已不在审核中，无法收回")
     unit_task = (Task.application_id == application_id, Task.round == round_no, Task.position == 1)
-    closed = session.execute(update(Task).where(*unit_task, Task.state == "open")
+    # Opened (办理) or commented counts as acting: only an untouched task closes.
+    closed = session.execute(update(Task).where(*unit_task, Task.state == "open", Task.opened_at.is_(None))
                              .values(state="withdrawn", acted_at=utcnow()))
     if closed.rowcount != 1:
         session.rollback()
@@ -236,6 +237,16 @@ def claim_withdraw(session, application_id, submission_no=None):
     set_status(session, case, "draft")
     session.commit()
     return {"application_id": application_id, "withdrawn": True}
+
+
+def mark_opened(session, task):
+    """The node's staff opened the task (办理): from now on the applicant cannot
+    withdraw. Only the first opening writes."""
+    if task is None or task.state != "open" or task.opened_at is not None:
+        return
+    session.execute(update(Task).where(Task.id == task.id, Task.state == "open", Task.opened_at.is_(None))
+                    .values(opened_at=utcnow()))
+    session.commit()
 
 
 def close_waiting(session, application_id, state):
@@ -260,6 +271,13 @@ def add_comment(deps, actor, application_id, section, text):
     sections = {s.get("key") for s in ((application.get("template") or {}).get("sections") or [])}
     if sections and section not in sections:
         raise Invalid("unknown_section", "申请书中没有该栏目", field="section")
+    # A comment is acting on the task: marked in the same transaction, on the row a
+    # racing withdraw claims, so one of the two wins and the other is refused.
+    touched = session.execute(update(Task).where(Task.id == task.id, Task.state == "open")
+                              .values(opened_at=func.coalesce(Task.opened_at, utcnow())))
+    if touched.rowcount != 1:
+        session.rollback()
+        raise Conflict("task_busy", "该申请书已不在本单位待审核")
     comment = Comment(application_id=application_id, round=task.round, node=task.node, org_id=task.org_id,
                       org_name=task.org_name, section=section, text=text, by_user_id=actor["id"],
                       by_name=actor.get("name") or "")

@@ -109,6 +109,9 @@ class Task(Base):
     decided_by: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     acted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When the node's staff first opened the task (办理) or commented on it: from then
+    # on the unit counts as acting, and the applicant can no longer withdraw.
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The decision's answer, written when the task is done: a repeated or raced
     # request for the same decision answers it instead of deciding twice.
     outcome: Mapped[dict | None] = mapped_column(JSON, nullable=True)

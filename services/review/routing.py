@@ -7,6 +7,8 @@ Organisations come from a ``lookup(ids) -> {id: org}`` callable (accounts'
 level at most."""
 from zc_common.errors import Conflict, Invalid
 
+# The places of departments, lowest first (names: applications' vocabulary.NODE_LABELS).
+DEPARTMENT_PLACES = ("county_department", "prefecture_department", "receiving_department")
 MAX_CHAIN = 20  # departments above one unit; more means a loop or a data error
 
 
@@ -127,8 +129,25 @@ def planned_tail(node, org_id, receiving_ids, orgs, recommending_unit_id=None):
     return []
 
 
-def route_node(node, org_id, state, org=None, name=None):
+def places(nodes):
+    """Each node's place on the route: a department by how far below the top
+    department (the committee's 材料接收部门) it sits — ``receiving_department``,
+    then ``prefecture_department``, any lower ``county_department`` (the guides'
+    地厅级材料接收部门 / 地州主管局 / 县(市)级材料接收部门); other nodes are their own."""
+    total = sum(1 for n in nodes if n == "department")
+    seen, out = 0, []
+    for node in nodes:
+        if node != "department":
+            out.append(node)
+            continue
+        seen += 1
+        from_top = total - seen
+        out.append(DEPARTMENT_PLACES[max(0, 2 - from_top)])
+    return out
+
+
+def route_node(node, org_id, state, org=None, name=None, place=None, label=""):
     contact = (org or {}).get("contact") or {}
-    return {"node": node, "org_id": org_id, "name": name or org_label(org, ""),
+    return {"node": node, "place": place or node, "label": label, "org_id": org_id, "name": name or org_label(org, ""),
             "contact": {"person": contact.get("person"), "phone": contact.get("phone")},
             "state": state}

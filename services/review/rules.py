@@ -62,6 +62,13 @@ def check_votes(result, index):
                       field=field)
 
 
+def unit_untouched(unit_task, comments=()):
+    """收回 still works: the base unit's task of this submission is open, nobody
+    there has opened it (办理) and no comment of theirs exists."""
+    return (unit_task is not None and unit_task.state == "open" and unit_task.opened_at is None
+            and not any(c.node == "unit" for c in comments))
+
+
 def meeting_passed(experts_present, votes_for, quorum=None):
     """Passed when the committee's quorum is met and at least ⌈2/3⌉ of the experts
     present voted for."""

@@ -4,7 +4,7 @@ detail (办理)."""
 from sqlalchemy import func, select
 
 from services.review import routing, rules, search
-from services.review.decisions import WAITING, case_for, comment_view, require_reached, waiting_task
+from services.review.decisions import WAITING, case_for, comment_view, mark_opened, require_reached, waiting_task
 from services.review.models import Comment, ReviewCase, Task, Visit
 from zc_common.clock import iso, now
 
@@ -24,19 +24,32 @@ def review_view(deps, application):
     comments = session.scalars(select(Comment).where(Comment.application_id == application_id)
                                .order_by(Comment.round, Comment.at)).all() if case is not None else []
     route = build_route(deps, application, case, deps.orgs, tasks)
+    labels = application["status_info"].get("node_labels") or {}
     return {"route": route, "status_info": named_at_node(application["status_info"], route),
             "comments": [comment_view(c) for c in comments],
-            "opinions": opinions_of(tasks)}
+            "opinions": opinions_of(tasks, route, labels),
+            "can_withdraw": can_withdraw(application, case, tasks, comments)}
+
+
+def can_withdraw(application, case, tasks, comments):
+    """收回 can work: submitted, and the base unit has neither decided, opened the
+    task (办理) nor commented on this submission (claim_withdraw's own test)."""
+    if not application["status_info"].get("withdrawable"):
+        return False
+    if case is None or (application.get("submissions_used") or 0) > (case.round or 0):
+        return True  # the submission has not reached review yet: nobody can have acted
+    unit_task = next((t for t in tasks if t.round == case.round and t.position == 1), None)
+    return rules.unit_untouched(unit_task, [c for c in comments if c.round == case.round])
 
 
 def named_at_node(status_info, route):
     """The status as the guides show it while in review: named after the node that
     holds the application (申请人提交到基层工作单位 …). The names are applications'
     (``names_at_node``); which node is current is the route's, that is review's."""
-    current = next((step["node"] for step in route if step["state"] == "current"), None)
+    current = next((step.get("place", step["node"]) for step in route if step["state"] == "current"), None)
     if current is None and status_info["in_review"]:
         # Submitted, and review has not opened the unit's task yet: it is on its way there.
-        current = next((step["node"] for step in route if step["state"] == "pending"), None)
+        current = next((step.get("place", step["node"]) for step in route if step["state"] == "pending"), None)
     name = (status_info.get("names_at_node") or {}).get(current)
     return {**status_info, "name": name} if name else status_info
 
@@ -48,10 +61,19 @@ def all_tasks(session, application_id):
                            .order_by(Task.round, Task.position)).all()
 
 
-def opinions_of(tasks):
+def opinions_of(tasks, route=(), labels=None):
+    """Done tasks' opinions, each labelled as its node is on the route (a department
+    no longer on it: the generic department label)."""
+    labels = labels or {}
+    places = {(step["node"], step.get("org_id")): step["place"] for step in route}
     acted = [t for t in tasks if t.state == "done"]
-    return [{"node": t.node, "org_id": t.org_id, "by_org": t.org_name, "action": t.action, "text": t.opinion,
-             "round": t.round, "at": iso(t.acted_at)} for t in acted]
+    out = []
+    for t in acted:
+        place = places.get((t.node, t.org_id)) or t.node
+        out.append({"node": t.node, "place": place, "label": labels.get(place) or labels.get(t.node) or "",
+                    "org_id": t.org_id, "by_org": t.org_name, "action": t.action, "text": t.opinion,
+                    "round": t.round, "at": iso(t.acted_at)})
+    return out
 
 
 def build_route(deps, application, case, orgs, tasks):
@@ -96,11 +118,14 @@ def build_route(deps, application, case, orgs, tasks):
         steps.append(("committee", committee_id, "pending"))
         first = "current" if status["editable"] else "done"
     known = orgs.get_many([org_id for _, org_id, _ in steps])
-    route = [{"node": "applicant", "org_id": None, "user_id": applicant.get("id"),
-              "name": applicant.get("name") or "", "contact": {"person": applicant.get("name"), "phone": None},
-              "state": first}]
-    for node, org_id, state in steps:
-        route.append(routing.route_node(node, org_id, state, known.get(org_id)))
+    labels = status.get("node_labels") or {}
+    route = [{"node": "applicant", "place": "applicant", "label": labels.get("applicant", ""), "org_id": None,
+              "user_id": applicant.get("id"), "name": applicant.get("name") or "",
+              "contact": {"person": applicant.get("name"), "phone": None}, "state": first}]
+    places = routing.places([node for node, _, _ in steps])
+    for (node, org_id, state), place in zip(steps, places):
+        route.append(routing.route_node(node, org_id, state, known.get(org_id), place=place,
+                                        label=labels.get(place) or labels.get(node) or ""))
     return route
 
 
@@ -221,9 +246,11 @@ def detail(deps, actor, application_id):
     require_reached(session, actor, application_id)
     application = deps.applications.get_application_internal(application_id)
     attachments = deps.documents.list_attachments(application_id) if deps.documents is not None else []
-    view = review_view(deps, application)
     task = waiting_task(session, application_id)
     mine = task is not None and task.org_id == actor.get("org_id")
+    if mine and task.node == "unit":
+        mark_opened(session, task)  # the unit opened it (办理): 收回 no longer works
+    view = review_view(deps, application)
     return {**application, **view, "attachments": attachments,
             "task": ({"id": task.id, "node": task.node, "state": task.state, "arrived_at": iso(task.arrived_at),
                       "due_at": iso(task.due_at), "overdue": rules.is_overdue(task.due_at, now())}

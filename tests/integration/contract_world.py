@@ -100,6 +100,9 @@ def build_contract_world(api, stack, admin_token, *, results=True):
         "kind": "announcement", "title": unique("关于评审的通知"), "body": "请按时报送材料。",
         "committee_id": world.committee["id"]}), 201)
 
+    question = expect(api.post("/questions", token=owner_token, json={
+        "to_org_id": world.committee["id"], "title": "申报时间", "body": "今年何时开始接收材料？"}), 201)
+
     # The outsiders.
     other = new_application(api, world, name="测试丙")           # another applicant, with a draft of their own
     other_unit, other_unit_token = _unit_admin(api)
@@ -124,7 +127,7 @@ def build_contract_world(api, stack, admin_token, *, results=True):
         "certificate": certificate["no"], "notice": notice["id"], "unit": world.unit["unit_id"],
         "committee": world.committee["id"], "department": world.middle["id"],
         "other_application": other["id"], "other_unit": other_unit["unit_id"],
-        "qualification": world.qualification["id"],
+        "qualification": world.qualification["id"], "question": question["id"],
     })
     contract.names.update({"application_number": app["number"], "applicant_name": me["name"],
                            "id_number": app["person"]["id_number"]})

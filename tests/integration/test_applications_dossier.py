@@ -185,8 +185,8 @@ def test_submit_withdraw_resubmit_and_the_limit(api, world, unit, person, stack)
 
     back = expect(api.post(f"{url}/withdraw", token=person["token"]), 200)
     assert back["status"] == "draft" and back["submissions_used"] == 1
-    expect(api.post(f"{url}/change-qualification", json={"qualification_id": world["qualifications"]["副高"]["id"]},
-                    token=person["token"]), 409, "already_submitted")
+    assert back["can_change_qualification"] and not back["can_delete"] and not back["can_withdraw"]
+    expect(api.delete(url, token=person["token"]), 409, "already_submitted")
     expect(api.put(f"{url}/sections/professional_work", json={"summary": "补充：主持某项目。"},
                    token=person["token"]), 200)
     again = expect(api.post(f"{url}/submit", token=person["token"]), 200)

@@ -48,6 +48,7 @@ PUBLIC = {
     ("POST", "/payments/callbacks/{provider}"): "the payment provider's callback, authenticated by its signature",
     ("GET", "/public/publicity"): "the publicity list is public by law (公示)",
     ("POST", "/public/publicity/{id}/objections"): "anyone may object during publicity",
+    ("GET", "/public/faq"): "an organisation's published questions and answers (常见问题), without who asked",
     ("GET", "/health"): "health check",
     ("GET", "/openapi.json"): "the API description",
     ("GET", "/echo"): "RPC echo for the benchmarks: no data",
@@ -62,6 +63,7 @@ SELF = {
     ("POST", "/me/password"): "the caller's own password (needs the old one)",
     ("POST", "/applications"): "creates the caller's own application",
     ("POST", "/continuing-education"): "creates the caller's own record",
+    ("POST", "/questions"): "asks a question as the caller (在线问答)",
     ("GET", "/committees/{id}/settings"): "a committee's window, limit and fee: what every applicant must know",
 }
 
@@ -86,6 +88,9 @@ LISTS = {
     ("GET", "/review/tasks"): Lists(("application",), ("unit_admin",), REVIEW_OUTSIDERS, {"page_size": 100}),
     ("GET", "/review/applications"): Lists(("application",), ("unit_admin",), REVIEW_OUTSIDERS,
                                            {"page_size": 100}),
+    ("GET", "/unit/applications"): Lists(("application",), ("unit_admin",), ("other_unit_admin",), {"page_size": 100}),
+    ("GET", "/questions"): Lists(("question",), ("applicant", "committee_staff"),
+                                 ("other_applicant", "unit_admin", "department_staff", "other_committee_staff")),
     ("GET", "/committee/meetings"): Lists(("meeting",), ("committee_staff",), ("other_committee_staff",)),
     ("GET", "/committee/objections"): Lists(("objection",), ("committee_staff",), ("other_committee_staff",)),
     ("GET", "/committee/experts"): Lists(("expert",), ("committee_staff",), ("other_committee_staff",)),
@@ -123,6 +128,7 @@ def _window():
 
 
 APP = {"id": "application"}
+QUESTION = {"id": "question"}
 ATT = {"id": "application", "att_id": "attachment"}
 OWNER = ("applicant",)
 UNIT = ("unit_admin",)
@@ -144,6 +150,8 @@ REACH = {
                                                         body=lambda: COMPLETE["basic_info"]),
     ("POST", "/applications/{id}/change-qualification"): Reach(APP, OWNER,
                                                                body="qualification_change"),
+    ("DELETE", "/applications/{id}"): Reach(APP, OWNER),
+    ("POST", "/applications/{id}/route-report"): Reach(APP, OWNER, body={"place": "unit", "text": "单位不对"}),
     ("POST", "/applications/{id}/submit"): Reach(APP, OWNER),
     ("POST", "/applications/{id}/withdraw"): Reach(APP, OWNER),
     ("POST", "/applications/{id}/attachments"): Reach(APP, OWNER, upload=True),
@@ -159,6 +167,11 @@ REACH = {
     ("GET", "/certificates/{no}.pdf"): Reach({"no": "certificate"}, OWNER, read=True),
     ("DELETE", "/continuing-education/{id}"): Reach({"id": "ce_record"}, OWNER),
     ("GET", "/continuing-education/{id}/certificate"): Reach({"id": "ce_record"}, OWNER, read=True),
+    ("GET", "/questions/{id}"): Reach(QUESTION, ("applicant", "committee_staff"), read=True),
+    ("POST", "/questions/{id}/answer"): Reach(QUESTION, COMMITTEE, body={"answer": "已答复", "publish": False}),
+    ("PUT", "/questions/{id}/publication"): Reach(QUESTION, COMMITTEE, body={"published": False}),
+    ("POST", "/questions/{id}/scan"): Reach(QUESTION, OWNER, upload=True),
+    ("GET", "/questions/{id}/scan"): Reach(QUESTION, ("applicant", "committee_staff")),
     ("POST", "/notices"): Reach({}, WRITERS, body="notice_of_c1"),
     ("PUT", "/notices/{id}"): Reach({"id": "notice"}, WRITERS, body="notice_of_c1"),
     ("DELETE", "/notices/{id}"): Reach({"id": "notice"}, WRITERS),
@@ -166,6 +179,7 @@ REACH = {
     ("POST", "/review/applications/{id}/comments"): Reach(APP, UNIT, body={"section": "basic_info", "text": "请补充"}),
     ("POST", "/review/applications/{id}/return"): Reach(APP, UNIT, body={"opinion": "请补充材料"}),
     ("POST", "/review/applications/{id}/forward"): Reach(APP, UNIT, body={"opinion": "同意"}),
+    ("POST", "/committee/applications/{id}/paper"): Reach(APP, COMMITTEE, body={"received": True}),
     ("POST", "/committee/meetings"): Reach({}, COMMITTEE, body="vote_on_c1"),
     ("POST", "/committee/meetings/{id}/publicity"): Reach({"id": "meeting"}, COMMITTEE, body=_window),
     ("POST", "/committee/objections/{id}/resolve"): Reach({"id": "objection"}, COMMITTEE,

@@ -57,7 +57,8 @@ def test_status_info_follows_the_application_along_its_route(api, admin_token, v
     assert submitted["name"] == "申请人提交到基层工作单位" and submitted["withdrawable"]
     assert not submitted["editable"]
 
-    holders = [(world.unit_token, "提交到地厅级材料接收部门"),
+    # the middle department sits just below the committee's 材料接收部门: 地州主管局
+    holders = [(world.unit_token, "提交到地州主管局"),
                (world.staff[world.middle["id"]][0], "提交到地厅级材料接收部门"),
                (world.staff[world.top["id"]][0], "提交到评审委员会")]
     for token, after in holders:

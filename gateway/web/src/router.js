@@ -10,6 +10,7 @@ const REVIEWERS = ['unit_admin', 'department_staff', 'committee_staff']
 
 const routes = [
   { path: '/', name: 'home', component: v('public/Portal'), meta: { public: true, title: '首页', key: 'route.home' } },
+  { path: '/faq', component: v('public/Faq'), meta: { public: true, title: '常见问题', key: 'route.faq' } },
   { path: '/verify', name: 'verify', component: v('public/Verify'), meta: { public: true, title: '证书查验', key: 'route.verify' } },
   { path: '/login', name: 'login', component: v('public/Login'), meta: { public: true, bare: true, title: '登录', key: 'route.login' } },
   { path: '/register/applicant', component: v('public/RegisterApplicant'), meta: { public: true, bare: true, title: '个人注册', key: 'route.registerApplicant' } },
@@ -26,6 +27,7 @@ const routes = [
   { path: '/my/certificates', component: v('applicant/Certificates'), meta: { roles: ['applicant'], title: '我的职称电子证书', key: 'route.certificates' } },
   { path: '/my/continuing-education', component: v('applicant/ContinuingEducation'), meta: { roles: ['applicant'], title: '继续教育', key: 'route.continuingEducation' } },
 
+  { path: '/questions', component: v('questions/Questions'), meta: { roles: ['applicant', ...REVIEWERS], title: '在线问答', key: 'route.questions' } },
   { path: '/unit', component: v('review/UnitInfo'), meta: { roles: ['unit_admin'], title: '单位信息', key: 'route.unit' } },
   { path: '/review/tasks', component: v('review/Tasks'), meta: { roles: REVIEWERS, title: '申请书审核', key: 'route.reviewTasks' } },
   { path: '/review/query', component: v('review/Query'), meta: { roles: REVIEWERS, title: '申请书查询', key: 'route.reviewQuery' } },

@@ -184,3 +184,22 @@ def test_a_failing_sender_leaves_messages_pending(service, db):
     assert send_pending(db, broken) == 0
     row = db.scalars(select(Notification)).one()
     assert row.status == "pending" and row.attempts == 1
+
+
+def test_a_unit_has_its_number_and_keeps_the_names_it_had(service, db):
+    """单位编号 (DWBH…) and the credit code are shown; 变更单位名称 keeps the old name."""
+    created = service.register_unit(unit())
+    unit_admin = service.login(created["username"], PASSWORD, None, "10.9.0.4")["user"]
+    view = service.get_unit(unit_admin, created["unit_id"])
+    assert view["code"].startswith("DWBH") and len(view["code"]) == 12 and view["code"][4:].isdigit()
+    shared = service.get_organizations([created["unit_id"]])[created["unit_id"]]
+    assert (shared["code"], shared["credit_code"]) == (view["code"], view["credit_code"])
+    assert view["name_history"] == []
+    old = view["name"]
+    renamed = service.update_unit(unit_admin, created["unit_id"], {"name": old + "（更名）"})
+    assert [(h["old_name"], h["new_name"]) for h in renamed["name_history"]] == [(old, old + "（更名）")]
+    other = service.register_unit(unit())
+    with pytest.raises(Conflict):   # another unit's name is refused, and no history is written
+        service.update_unit(unit_admin, created["unit_id"], {"name": db.get(Organization, other["unit_id"]).name})
+    assert len(service.get_unit(unit_admin, created["unit_id"])["name_history"]) == 1
+    assert service.get_unit(unit_admin, created["unit_id"])["code"] != db.get(Organization, other["unit_id"]).code

@@ -288,16 +288,19 @@ def test_change_qualification_carries_matching_sections_and_flags_the_rest(servi
     assert service.get_application(ME, app["id"])["needs_review"] == []
 
 
-def test_change_qualification_after_a_submit_is_refused(service):
+def test_change_qualification_while_submitted_is_refused_and_works_after_withdraw(service):
     app = submittable(service)
     service.submit(ME, app["id"])
-    service.withdraw(ME, app["id"])  # back to draft, but it has been submitted once
     other = qualification(service, level="中级")
     before = snapshot(service, app["id"])
     with pytest.raises(Conflict) as caught:
         service.change_qualification(ME, app["id"], other["id"])
     assert caught.value.code == "already_submitted"
     assert snapshot(service, app["id"]) == before
+    service.withdraw(ME, app["id"])  # not submitted any more (the guide: 未提交状态下)
+    changed = service.change_qualification(ME, app["id"], other["id"])
+    assert changed["qualification"]["id"] == other["id"] and changed["can_change_qualification"]
+    assert not changed["can_delete"]  # submitted once: it stays on record
 
 
 def test_change_to_a_qualification_already_applied_for_is_a_duplicate(service):
@@ -354,3 +357,100 @@ def test_a_read_again_within_seconds_reuses_the_qualification_and_settings_and_a
     again = service.get_application(ME, app["id"])
     assert again["submit_closes_at"].startswith("2026-06-20T23:59:59")
     assert again["qualification"]["conditions"] == "从事本专业工作满5年"
+
+
+def test_delete_a_draft_never_submitted_and_refuse_once_submitted(service):
+    """删除: a draft never submitted goes (and frees its qualification for the year);
+    a submitted one — or one withdrawn after a submit — stays."""
+    draft = new(service)
+    assert draft["can_delete"] is True
+    assert service.delete_application(ME, draft["id"]) == {"id": draft["id"], "deleted": True}
+    assert service.db.query(Application).count() == 0
+    with pytest.raises(NotFound):
+        service.get_application(ME, draft["id"])
+    again = service.create_application(ME, {"qualification_id": draft["qualification"]["id"], "unit_id": UNIT,
+                                            "year": 2026})  # the qualification is free again this year
+    with pytest.raises(NotFound):
+        service.delete_application(applicant(2), again["id"])
+
+    app = submittable(service, level="中级")
+    service.submit(ME, app["id"])
+    before = snapshot(service, app["id"])
+    with pytest.raises(Conflict) as caught:
+        service.delete_application(ME, app["id"])
+    assert caught.value.code == "already_submitted"
+    assert snapshot(service, app["id"]) == before
+    service.withdraw(ME, app["id"])
+    with pytest.raises(Conflict) as caught:
+        service.delete_application(ME, app["id"])
+    assert caught.value.code == "already_submitted"
+
+
+def test_a_wrong_route_step_is_reported_to_the_platform_admin_and_the_unit(service):
+    app = new(service)
+    answer = service.report_route_step(ME, app["id"], {"place": "receiving_department", "name": "某厅",
+                                                        "text": "应为卫生健康委"})
+    assert answer["label"] == "地厅级材料接收部门"
+    [notice] = [p for kind, p in service.dispatch if kind == "notice_requested"]
+    assert notice["roles"] == ["platform_admin"] and notice["org_ids"] == [UNIT]
+    assert "地厅级材料接收部门「某厅」" in notice["body"] and app["number"] in notice["body"]
+    for bad in ({"place": "applicant", "text": "x"}, {"place": "nowhere", "text": "x"},
+                {"place": "unit", "text": "  "}, {"place": "unit", "text": "长" * 501}):
+        with pytest.raises(Invalid):
+            service.report_route_step(ME, app["id"], bad)
+    with pytest.raises(NotFound):
+        service.report_route_step(applicant(2), app["id"], {"place": "unit", "text": "x"})
+
+
+def test_the_committee_records_paper_material_and_the_applicant_sees_it(service):
+    """纸质材料报送: only the application's own committee records it, once submitted."""
+    app = submittable(service)
+    staff = {"id": "s" * 32, "name": "收件人", "role": "committee_staff", "org_id": COMMITTEE,
+             "impersonated_by": None}
+    with pytest.raises(Conflict) as caught:
+        service.record_paper(staff, app["id"], True)   # a draft: nothing was sent yet
+    assert caught.value.code == "not_submitted"
+    service.submit(ME, app["id"])
+    with pytest.raises(NotFound):
+        service.record_paper({**staff, "org_id": PREFECTURE_COMMITTEE}, app["id"], True)
+    with pytest.raises(Forbidden):
+        service.record_paper({**staff, "role": "unit_admin"}, app["id"], True)
+    with pytest.raises(Invalid):
+        service.record_paper(staff, app["id"], "yes")
+    assert service.get_application(ME, app["id"])["paper_received"] is None
+    service.record_paper(staff, app["id"], True)
+    assert service.get_application(ME, app["id"])["paper_received"]["by"] == "收件人"
+    service.record_paper(staff, app["id"], False)
+    assert service.get_application(ME, app["id"])["paper_received"] is None
+
+
+def test_only_a_southern_prefectures_qualification_is_directed(service):
+    """南疆四地州 定向评价、定向使用: shown on the qualification; refused elsewhere."""
+    from tests.unit.applications.conftest import ADMIN as admin
+    body = {"series": "卫生系列", "specialty": "全科医学", "level": "中级", "title": "主治医师",
+            "committee_id": COMMITTEE, "directed": True}
+    with pytest.raises(Invalid) as caught:
+        service.create_qualification(admin, {**body, "region_code": "650100"})
+    assert caught.value.code == "not_southern_prefecture"
+    directed = service.create_qualification(admin, {**body, "region_code": "653100"})
+    assert directed["directed"] is True and directed["directed_note"] == "南疆四地州定向评价、定向使用"
+    plain = service.create_qualification(admin, {**body, "region_code": "653200", "directed": False})
+    assert plain["directed"] is False and plain["directed_note"] is None
+
+
+def test_the_units_query_lists_its_applicants_drafts_too(service):
+    """申请书查询 at the base unit: all of its applicants' applications, drafts included."""
+    draft = new(service)
+    unit_admin = {"id": "ua".ljust(32, "0"), "name": "单位管理员", "role": "unit_admin", "org_id": UNIT,
+                  "impersonated_by": None}
+    listed = service.unit_applications(unit_admin)
+    assert [(i["application_id"], i["status"], i["reached"]) for i in listed["items"]] == [
+        (draft["id"], "draft", False)]
+    assert listed["total"] == 1
+    assert service.unit_applications(unit_admin, status="submitted")["items"] == []
+    assert service.unit_applications(unit_admin, name="申请人")["total"] == 1
+    assert service.unit_applications({**unit_admin, "org_id": "x" * 32})["items"] == []
+    with pytest.raises(Forbidden):
+        service.unit_applications(ME)
+    with pytest.raises(Invalid):
+        service.unit_applications(unit_admin, status="nope")

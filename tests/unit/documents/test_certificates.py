@@ -79,3 +79,12 @@ def test_qr_png_round_trips():
     png = certificates.qr_png("http://x/verify?no=1&name=%E5%BC%A0")
     with Image.open(io.BytesIO(png)) as image:
         assert [b.text for b in zxingcpp.read_barcodes(image)] == ["http://x/verify?no=1&name=%E5%BC%A0"]
+
+
+def test_a_directed_certificate_says_where_it_may_be_used():
+    """南疆四地州 定向评价、定向使用: the certificate carries it; an ordinary one does not."""
+    directed = SimpleNamespace(**{**vars(_cert()), "directed_note": "南疆四地州定向评价、定向使用"})
+    assert "使用范围" in certificates.render_html(directed, "http://x") and "定向使用" in certificates.render_html(
+        directed, "http://x")
+    assert certificates.public_view(directed)["directed_note"] == "南疆四地州定向评价、定向使用"
+    assert "使用范围" not in certificates.render_html(_cert(), "http://x")

@@ -212,3 +212,22 @@ def test_a_route_read_again_within_seconds_asks_no_table_and_an_event_is_seen_at
     finally:
         event.remove(service.db.bind, "before_cursor_execute", count)
 
+
+
+def test_the_unit_opening_or_commenting_counts_as_acting_and_withdraw_is_refused(service):
+    """The guide: 收回 while 单位还未审核 — opening the task (办理) or commenting is acting."""
+    submitted(service)
+    view = lambda: service.review_view(service.applications.get_application_internal("a1"))  # noqa: E731
+    assert view()["can_withdraw"] is True
+    service.application_detail(ADMIN, "a1")  # 办理
+    assert view()["can_withdraw"] is False
+    with pytest.raises(Conflict) as refused:
+        service.claim_withdraw("a1", submission_no=1)
+    assert refused.value.code == "cannot_withdraw"
+
+    service.applications.add("a2")
+    submitted(service, "a2")
+    service.add_comment(ADMIN, "a2", "basic_info", "照片不清晰")
+    with pytest.raises(Conflict) as refused:
+        service.claim_withdraw("a2", submission_no=1)
+    assert refused.value.code == "cannot_withdraw"

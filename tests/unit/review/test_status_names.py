@@ -15,8 +15,10 @@ def test_the_status_in_review_is_named_after_the_node_that_holds_it(service):
     submitted(service)
     assert name_now(service) == names["unit"] == "申请人提交到基层工作单位"
     service.forward_application(ADMIN, "a1", "同意推荐")
-    assert name_now(service) == names["department"]
+    # d1 sits below d2, the committee's 材料接收部门: 地州主管局, then 地厅级材料接收部门
+    assert name_now(service) == names["prefecture_department"] == "提交到地州主管局"
     service.forward_application(staff("d1"), "a1", "同意")
+    assert name_now(service) == names["receiving_department"] == "提交到地厅级材料接收部门"
     service.forward_application(staff("d2"), "a1", "同意")
     assert name_now(service) == names["committee"]
     service.forward_application(staff("c1", role="committee_staff"), "a1", "通过")
@@ -30,3 +32,20 @@ def test_submitted_before_review_opened_the_task_is_already_at_the_unit():
     # Outside review the pending route names nothing: a draft keeps its own name.
     draft = [{**route[0], "state": "current"}, *route[1:]]
     assert named_at_node(vocabulary.status_info("draft"), draft)["name"] == "申请人"
+
+
+def test_department_nodes_are_labelled_by_their_place_in_the_chain(service):
+    submitted(service)
+    route = service.review_view(service.applications.get_application_internal("a1"))["route"]
+    assert [step["label"] for step in route] == [
+        "申请人", "基层工作单位", "地州主管局", "地厅级材料接收部门", "评审机构"]
+    assert [step["place"] for step in route][2:4] == ["prefecture_department", "receiving_department"]
+
+
+def test_places_count_from_the_top_of_the_chain():
+    from services.review.routing import places
+    assert places(["unit", "department", "committee"]) == ["unit", "receiving_department", "committee"]
+    assert places(["unit", "department", "department", "department", "committee"]) == [
+        "unit", "county_department", "prefecture_department", "receiving_department", "committee"]
+    labels = [vocabulary.node_label(p) for p in places(["department"] * 3)]
+    assert labels == ["县(市)级材料接收部门", "地州主管局", "地厅级材料接收部门"]

@@ -1,7 +1,4 @@
-import { t, te } from '../i18n/index.js'
-
-// Read in the user's language at render time (a lookup inside a template is reactive).
-export const NODE_NAMES = new Proxy({}, { get: (_o, k) => (typeof k === 'string' && te(`node.${k}`) ? t(`node.${k}`) : undefined) })
+import { t } from '../i18n/index.js'
 
 export const yuan = (fen) => (fen === undefined || fen === null ? '—' : `¥${(fen / 100).toFixed(2)}`)
 

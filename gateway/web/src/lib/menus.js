@@ -42,4 +42,9 @@ export const MENUS = {
 
 // Links of the top bar beside the application kinds (App.vue), per role ('*': every
 // logged-in role without its own list). 在线问答 belongs here.
-export const TOP_LINKS = {}
+const QUESTIONS = [{ path: '/questions', title: '在线问答', key: 'route.questions', test: 'top-questions' }]
+const FAQ = [{ path: '/faq', title: '常见问题', key: 'route.faq', test: 'top-questions' }]
+export const TOP_LINKS = {
+  applicant: QUESTIONS, unit_admin: QUESTIONS, department_staff: QUESTIONS, committee_staff: QUESTIONS,
+  '*': FAQ,
+}

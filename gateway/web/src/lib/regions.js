@@ -33,3 +33,5 @@ export async function loadRegions() {
 
 export const regionName = (code) => regions.value.find((r) => r.code === code)?.name || code || '—'
 export const ROOT_REGION = '650000'
+// A region as the guides tag a qualification: [自治区], [乌鲁木齐市].
+export const regionTag = (code) => (code === ROOT_REGION ? t('guide.regionRoot') : regionName(code))

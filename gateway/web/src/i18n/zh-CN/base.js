@@ -31,7 +31,7 @@ export default {
     committeeSettings: '评审设置', meetings: '评审会议与公示', objections: '异议处理',
     organizations: '机构与人员', qualifications: '资格目录', adminSettings: '评审委员会设置',
     appeals: '申诉处理', impersonate: '模拟用户', notices: '通知发布', audit: '审计日志',
-    notFound: '页面不存在',
+    notFound: '页面不存在', faq: '常见问题', questions: '在线问答',
   },
   role: {
     applicant: '专业技术人员',
@@ -41,7 +41,6 @@ export default {
     platform_admin: '平台管理员',
     expert: '评审专家',
   },
-  node: { applicant: '申请人', unit: '基层工作单位', department: '材料接收部门', committee: '评审机构' },
   common: {
     save: '保存', cancel: '取消', confirm: '确定', submit: '提交', search: '查询', reset: '重置',
     edit: '编辑', delete: '删除', add: '新增', close: '关闭', back: '返回', view: '查看',
