@@ -75,9 +75,11 @@ def kind_name(cert):
 
 def public_view(cert):
     return {"no": cert.no, "name": cert.name, "title": cert.title, "level": cert.level,
-            "kind": kind_name(cert), "directed_note": getattr(cert, "directed_note", None),
+            "kind": kind_name(cert),
             "committee": cert.committee_name, "approved_on": cert.approved_on,
-            "document_no": cert.document_no}
+            "document_no": cert.document_no,
+            # 南疆四地州定向评价、定向使用: only on a directed certificate
+            **({"directed_note": cert.directed_note} if getattr(cert, "directed_note", None) else {})}
 
 
 def holder_view(cert):

@@ -1,13 +1,13 @@
 """certificates say 南疆四地州定向评价、定向使用 when the qualification was directed
 
 Revision ID: c5d6e7f8a9b0
-Revises: f3a5b7c9d1e2
+Revises: 9c4e6a8b0d35
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'c5d6e7f8a9b0'
-down_revision = 'f3a5b7c9d1e2'
+down_revision = '9c4e6a8b0d35'
 branch_labels = None
 depends_on = None
 

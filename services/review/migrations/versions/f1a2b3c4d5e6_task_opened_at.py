@@ -2,7 +2,7 @@
 收回 is refused from then on, as the guide says (单位还未审核)
 
 Revision ID: f1a2b3c4d5e6
-Revises: e2f4a6c8d0b1
+Revises: f6a8c0e2b4d7
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from zc_common.db import UTCDateTime
 
 revision = 'f1a2b3c4d5e6'
-down_revision = 'e2f4a6c8d0b1'
+down_revision = 'f6a8c0e2b4d7'
 branch_labels = None
 depends_on = None
 
