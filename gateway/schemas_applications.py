@@ -201,6 +201,8 @@ class StatusInfo(BaseModel):
                                   "prefecture_department / receiving_department / committee）")
     node_labels: dict[str, str] | None = Field(
         default=None, description="审核流程节点名称（按节点位置，如 receiving_department → 地厅级材料接收部门）")
+    names_by: dict[str, str] | None = Field(
+        default=None, description="按申报类型的名称：confirm（评审委员会认定的类型）/ no_fee（不收费的类型）")
 
 
 class StatusList(RootModel[list[StatusInfo]]):

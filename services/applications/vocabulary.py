@@ -110,5 +110,14 @@ def status_info(key, kind=None):
 
 
 def vocabulary():
-    """The whole vocabulary, in life-cycle order (``GET /statuses``)."""
-    return [status_info(key) for key in KEYS]
+    """The whole vocabulary, in life-cycle order (``GET /statuses``). A status named
+    otherwise for some kinds carries ``names_by`` ({"confirm" | "no_fee": name}),
+    so a list that knows a row's kind but not its status_info can name it."""
+    listed = []
+    for key in KEYS:
+        info = status_info(key)
+        names_by = {variant: names[key] for variant, names in BY_KIND.items() if key in names}
+        if names_by:
+            info["names_by"] = names_by
+        listed.append(info)
+    return listed

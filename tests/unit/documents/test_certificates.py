@@ -88,3 +88,11 @@ def test_a_directed_certificate_says_where_it_may_be_used():
         directed, "http://x")
     assert certificates.public_view(directed)["directed_note"] == "南疆四地州定向评价、定向使用"
     assert "使用范围" not in certificates.render_html(_cert(), "http://x")
+
+
+def test_the_certificate_says_how_the_title_was_obtained():
+    html = certificates.render_html(_cert(kind_name="初次确定"), "http://127.0.0.1:8080/verify")
+    assert "<th>取得方式</th><td>初次确定</td>" in html and "经 自治区工程系列高级评审委员会 初次确定" in html
+    assert certificates.public_view(_cert(kind_name="访惠聚三年高定"))["kind"] == "访惠聚三年高定"
+    # a certificate issued before kinds existed came from 评审
+    assert "<th>取得方式</th><td>评审</td>" in certificates.render_html(_cert(), "http://x/verify")

@@ -92,3 +92,11 @@ def test_cache_key_follows_what_the_form_shows():
     other_file = [{**ATTACHMENTS[0], "sha256": "cd" * 32}]
     assert base != cache_key(application(version=3), other_file)
     assert base != cache_key(application(version=3), [])
+
+
+def test_the_form_names_the_application_kind():
+    plain = render_html(application(), ATTACHMENTS, REVIEW, "2026-03-06 10:00")
+    assert "<th>申报类型</th><td>评审</td>" in plain
+    initial = render_html({**application(), "kind": {"key": "initial", "name": "初次确定"}}, ATTACHMENTS, REVIEW,
+                          "2026-03-06 10:00")
+    assert "<th>申报类型</th><td>初次确定</td>" in initial

@@ -27,3 +27,13 @@ export function statusInfo(appOrKey) {
 }
 export const statusName = (appOrKey) => statusInfo(appOrKey).name || (typeof appOrKey === 'object' ? appOrKey?.status : appOrKey) || ''
 export const statusType = (appOrKey) => TONE_TYPE[statusInfo(appOrKey).tone] || 'info'
+
+// The name of a status for a row that carries its application's kind but not its
+// status_info (review's lists): the vocabulary's names_by variant for that kind.
+export function statusNameOf(row) {
+  const info = statusInfo(row.status)
+  const by = info.names_by || {}
+  if (row.kind?.conclusion === 'confirm' && by.confirm) return by.confirm
+  if (row.kind && row.kind.fee === false && by.no_fee) return by.no_fee
+  return info.name || row.status || ''
+}
