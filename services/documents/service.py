@@ -303,7 +303,9 @@ class DocumentsService(Health):
                                 or (actor.get("org_id") and actor.get("org_id") == cert.committee_id)):
             raise NotFound("certificate_not_found", "证书不存在")
         etag = self.bucket.etag(cert.object_key)
-        if etag is None:  # lost (restored database, new bucket): draw and sign it again
+        # Lost (restored database, new bucket), or issued before certificates were
+        # signed: draw and sign it again — once; later downloads stream the stored file.
+        if etag is None or cert.pdf_sha256 is None:
             pdf = self._render_certificate(cert)
             etag = self.bucket.put(cert.object_key, pdf, "application/pdf")
             cert.pdf_sha256 = files.sha256(pdf)
