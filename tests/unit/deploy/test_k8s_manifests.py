@@ -204,7 +204,8 @@ def test_settings_come_from_the_config_map_and_secrets_only_by_name(rendered):
                 assert "secretKeyRef" in variable["valueFrom"], variable
     assert validator.secret_names(objects) == {
         "zc-rabbitmq-default-user", "zhicheng-platform", "zhicheng-payment-provider", "zhicheng-s3",
-        "zhicheng-minio-config", "zhicheng-backup-s3", "zhicheng-tls", *(f"zhicheng-db-{s}" for s in SERVICES)}
+        "zhicheng-minio-config", "zhicheng-backup-s3", "zhicheng-tls", "zhicheng-certificate-signing",
+        *(f"zhicheng-db-{s}" for s in SERVICES)}
 
 
 # -- network policies, evaluated -----------------------------------------------------
@@ -324,7 +325,7 @@ def test_a_broken_kustomization_fails_rendering(copy_of_k8s, file, old, new, exp
 def test_the_command_line_validator_reports_a_broken_overlay(copy_of_k8s, capsys):
     assert validator.main([str(K8S / "overlays" / "xinjiang")]) == 0
     out = capsys.readouterr().out
-    assert "Secrets to create: zhicheng-backup-s3, zhicheng-db-accounts" in out
+    assert "Secrets to create: zhicheng-backup-s3, zhicheng-certificate-signing, zhicheng-db-accounts" in out
     assert "zc-rabbitmq-default-user" not in out   # the RabbitMQ operator makes that one
     edit(copy_of_k8s / "base/broker.yaml", "replicas: 3", "replicas: three")
     assert validator.main([str(copy_of_k8s / "overlays" / "xinjiang")]) == 1
