@@ -354,3 +354,55 @@ class Echo(BaseModel):
 # Plain JSON schemas where a model would say no more.
 OPENAPI = {"type": "object", "required": ["openapi", "paths"]}
 LIST_OF_OBJECTS = {"type": "array", "items": {"type": "object"}}
+
+
+# -- 申报条件自查 and what changed since a return ------------------------------------------
+
+class EligibilityItem(BaseModel):
+    key: str = Field(description="条件的稳定键（提交被拒时 error.condition 即为此键）")
+    type: str
+    label: str
+    met: bool
+    reason: str
+    options: list[dict[str, Any]] | None = Field(None, description="any_of：每组条件及是否满足")
+
+
+class EligibilityException(BaseModel):
+    reason: str
+    by: dict[str, Any]
+    at: str
+
+
+class EligibilityOut(BaseModel):
+    application_id: str
+    kind: str = Field(description="申报类型键：review、initial、conferral、special_talent、fanghuiju")
+    rules: dict[str, Any] | None = Field(description="所用条件文件（系列、地区、文件名、级别）；无则为 null")
+    items: list[EligibilityItem]
+    eligible: bool = Field(description="是否满足全部条件")
+    exception: EligibilityException | None = Field(description="评审委员会批准的破格申报（理由、批准人、时间）")
+    may_submit: bool = Field(description="满足条件或已批准破格")
+    note: str | None
+
+
+class CommitteeEligibilityOut(BaseModel):
+    application: dict[str, Any] = Field(description="申请书编号、状态、申请人、单位、资格")
+    checklist: EligibilityOut
+
+
+class SectionChange(BaseModel):
+    section: str
+    title: str
+    fields: list[dict[str, Any]] = Field(description="改动的字段：field、label、before、after")
+    rows_added: list[dict[str, Any]]
+    rows_removed: list[dict[str, Any]]
+
+
+class ChangesOut(BaseModel):
+    application_id: str
+    from_submission: int | None = Field(description="比较的基准：被退回（或收回）的那次提交")
+    to_submission: int | None = Field(description="最新一次提交；申请人修改中为 null（与当前内容比较）")
+    sections: list[SectionChange]
+    attachments: dict[str, list[dict[str, Any]]] = Field(description="added / removed：附件 id、name、section、sha256")
+    changed_sections: list[str]
+    comments: list[dict[str, Any]] | None = Field(
+        None, description="申请人视图：退回时的栏目意见，addressed 表示该栏目此后已修改")

@@ -5,6 +5,7 @@ from gateway.routes import (  # noqa: F401
     continuing_education,
     documents,
     experts,
+    inbox,
     notices,
     payments,
     questions,

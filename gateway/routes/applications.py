@@ -25,6 +25,7 @@ from gateway.schemas_applications import (
     SectionData,
     StatusList,
 )
+from gateway.schemas_out import ChangesOut, EligibilityOut
 from zc_common.errors import NotFound
 
 TAG_CATALOG = "资格目录"
@@ -238,3 +239,26 @@ async def withdraw_application(request, call):
     application = await call.rpc.applications.withdraw(call.user, call.params["id"],
                                                        idempotency_key=call.idempotency_key)
     return await full_application(call, application)
+
+
+@api.route("GET", "/applications/{id}/eligibility", summary="申报条件自查：每项条件是否满足及原因", tag=TAG_APPLICANT,
+           response=EligibilityOut, roles=("applicant",), responses={404: "申请书不存在"})
+async def application_eligibility(request, call):
+    return await call.rpc.applications.eligibility(call.user, call.params["id"])
+
+
+@api.route("GET", "/applications/{id}/changes",
+           summary="退回后的修改：与上次提交相比改动的栏目、字段、表格行与附件，以及退回意见是否已处理",
+           tag=TAG_APPLICANT, response=ChangesOut, roles=("applicant",), responses={404: "申请书不存在"})
+async def application_changes(request, call):
+    application = await call.rpc.applications.get_application(call.user, call.params["id"])
+    changes, view = await asyncio.gather(call.rpc.applications.changes(call.user, call.params["id"]),
+                                         call.rpc.review.review_view(application))
+    comments = view.get("comments") or []
+    latest = max((c.get("round") or 0 for c in comments), default=0)
+    changed = set(changes.get("changed_sections") or [])
+    # The latest round's comments are what a return asked for; older rounds were
+    # answered by the submissions since (kept, shown, not judged again).
+    return {**changes, "comments": [
+        {**c, "addressed": (c.get("section") in changed) if (c.get("round") or 0) == latest else None}
+        for c in comments]}

@@ -10,8 +10,12 @@ from gateway.routes.accounts import client_address
 from gateway.schemas_out import (
     ApprovalOut,
     CertificatePublic,
+    ChangesOut,
     CommentOut,
+    CommitteeEligibilityOut,
     DecisionOut,
+    EligibilityException,
+    EligibilityOut,
     MeetingOut,
     ObjectionOut,
     PublicityEntry,
@@ -137,6 +141,38 @@ async def review_applications(request, call):
            tag=TAG_REVIEW, roles=REVIEWERS, responses={404: "本单位未经手该申请书"}, response=ReviewDetail)
 async def review_application(request, call):
     return await call.rpc.review.application_detail(call.user, call.params["id"])
+
+
+@api.route("GET", "/review/applications/{id}/eligibility", summary="申报条件自查（与申请人所见相同）",
+           tag=TAG_REVIEW, roles=REVIEWERS, responses={404: "本单位未经手该申请书"}, response=EligibilityOut)
+async def review_eligibility(request, call):
+    return await call.rpc.review.application_eligibility(call.user, call.params["id"])
+
+
+@api.route("GET", "/review/applications/{id}/changes",
+           summary="退回后重新提交的修改：与被退回版本相比的栏目、字段、表格行与附件变化", tag=TAG_REVIEW,
+           roles=REVIEWERS, responses={404: "本单位未经手该申请书"}, response=ChangesOut)
+async def review_changes(request, call):
+    return await call.rpc.review.application_changes(call.user, call.params["id"])
+
+
+@api.route("GET", "/committee/applications/{number}/eligibility",
+           summary="按编号查看本评审委员会申请书的申报条件自查（用于破格审批）", tag=TAG_COMMITTEE, roles=COMMITTEE,
+           responses={404: "本评审委员会没有该编号的申请书"}, response=CommitteeEligibilityOut)
+async def committee_eligibility(request, call):
+    return await call.rpc.applications.committee_eligibility(call.user, call.params["number"].strip().upper())
+
+
+class ExceptionIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000, description="破格理由")
+
+
+@api.route("POST", "/review/applications/{id}/eligibility-exception",
+           summary="批准破格申报（不满足申报条件仍可提交，须填写理由并记入历史）", tag=TAG_REVIEW, body=ExceptionIn,
+           roles=COMMITTEE, responses={404: "不是本评审委员会的申请书", 422: "未填写理由"},
+           response=EligibilityException)
+async def review_exception(request, call):
+    return await call.rpc.applications.allow_eligibility_exception(call.user, call.params["id"], call.body.reason)
 
 
 @api.route("POST", "/review/applications/{id}/comments", summary="按栏目填写审核意见", tag=TAG_REVIEW,

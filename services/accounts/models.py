@@ -194,6 +194,36 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class InboxMessage(Base):
+    """站内信: every notification the platform sends a person also lands here, read
+    or not, whether or not it also went out by SMS/email."""
+
+    __tablename__ = "inbox_messages"
+    __table_args__ = (Index("ix_inbox_owner_unread", "user_id", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    # whether a copy went (or goes) by SMS/email: "sms", "email" or null
+    sent_by: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationPreference(Base):
+    """Which categories of notice a person also wants by SMS/email (the inbox gets
+    every one regardless). A category without a row goes by SMS/email."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external: Mapped[bool] = mapped_column(Boolean)
+
+
 class OutboxEvent(OutboxMixin, Base):
     """Events for other processes (events.py), sent after the commit that queued them."""
 

@@ -1,15 +1,20 @@
-"""The SMS/email outbox. Messages are rows written in the same transaction as the
-change they announce; a timer hands pending rows to the configured sender
-(``ZC_NOTIFY_SENDER``: ``logging`` by default, or ``package.module:callable``). No
-vendor is called unless a deployment plugs one in."""
+"""The SMS/email outbox and the in-app inbox (站内信). Messages are rows written in
+the same transaction as the change they announce; a timer hands pending outbox
+rows to the configured sender (``ZC_NOTIFY_SENDER``: ``logging`` by default, or
+``package.module:callable``). No vendor is called unless a deployment plugs one in.
+
+Every message to a person also lands in their inbox. Which categories also go by
+SMS/email is the person's choice (``NotificationPreference``), except 账号安全
+(recovery codes, appeal results), which always does: it is how one gets back in."""
 import importlib
 import logging
 import os
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from services.accounts.models import Notification, User
-from zc_common.clock import now
+from services.accounts.models import InboxMessage, Notification, NotificationPreference, User
+from zc_common.clock import iso, now
+from zc_common.errors import Invalid, NotFound
 
 log = logging.getLogger("accounts.notifications")
 
@@ -17,20 +22,58 @@ MAX_SEND_ATTEMPTS = 5
 NAMEABLE_ROLES = frozenset({"platform_admin"})
 
 
-def queue(db, channel, recipient, subject, body, user_id=None, kind="notice"):
+# category -> (name, may the person turn SMS/email off)
+CATEGORIES = {
+    "review": ("审核任务", True),         # a task arrived, a task overdue
+    "application": ("申报进度", True),    # an application's status changed
+    "account": ("账号安全", False),       # recovery codes, appeal results
+    "notice": ("其他通知", True),
+}
+KIND_CATEGORY = {"review_task": "review", "review_overdue": "review", "application_status": "application",
+                 "recovery_code": "account", "appeal_decision": "account"}
+
+
+def category_of(kind):
+    return KIND_CATEGORY.get(kind, "notice")
+
+
+def _inbox(db, user_id, subject, body, kind, sent_by):
+    db.add(InboxMessage(user_id=user_id, kind=kind, category=category_of(kind), subject=subject, body=body,
+                        sent_by=sent_by, created_at=now()))
+
+
+def queue(db, channel, recipient, subject, body, user_id=None, kind="notice", inbox_body=None):
+    """One SMS/email, and its copy in the person's inbox (``inbox_body`` when the
+    message carries a secret that has no business staying on the platform)."""
     db.add(Notification(channel=channel, recipient=recipient, subject=subject, body=body,
                         user_id=user_id, kind=kind))
+    if user_id:
+        _inbox(db, user_id, subject, inbox_body or body, kind, channel)
+
+
+def wants_external(db, user_id, kind):
+    category = category_of(kind)
+    if not CATEGORIES[category][1]:
+        return True
+    row = db.get(NotificationPreference, (user_id, category))
+    return True if row is None else row.external
 
 
 def queue_for_user(db, user, subject, body, kind="notice"):
-    """One message to a person: by SMS to their phone, else by email."""
-    if user.phone:
-        queue(db, "sms", user.phone, subject, body, user.id, kind)
-    elif user.email:
-        queue(db, "email", user.email, subject, body, user.id, kind)
-    else:
-        log.warning("user %s has neither phone nor email; %s not sent", user.id, kind)
-        return False
+    """One message to a person: always to their inbox; and, unless they turned the
+    category off, by SMS to their phone, else by email."""
+    channel = None
+    if wants_external(db, user.id, kind):
+        if user.phone:
+            channel, recipient = "sms", user.phone
+        elif user.email:
+            channel, recipient = "email", user.email
+        else:
+            log.warning("user %s has neither phone nor email; %s only in the inbox", user.id, kind)
+    if channel:
+        db.add(Notification(channel=channel, recipient=recipient, subject=subject, body=body,
+                            user_id=user.id, kind=kind))
+    _inbox(db, user.id, subject, body, kind, channel)
     return True
 
 
@@ -99,3 +142,88 @@ def send_pending(db, sender, batch=50):
         sent += 1
     db.commit()
     return sent
+
+
+# -- the inbox (站内信) ----------------------------------------------------------------------
+
+MAX_PAGE_SIZE = 100
+
+
+def _me(actor):
+    user_id = (actor or {}).get("id")
+    if not user_id:
+        raise NotFound("user_not_found", "用户不存在")
+    return user_id
+
+
+def message_dict(row):
+    return {"id": row.id, "kind": row.kind, "category": row.category,
+            "category_name": CATEGORIES.get(row.category, CATEGORIES["notice"])[0], "subject": row.subject,
+            "body": row.body, "sent_by": row.sent_by, "created_at": iso(row.created_at),
+            "read": row.read_at is not None, "read_at": iso(row.read_at) if row.read_at else None}
+
+
+def unread_count(db, actor):
+    return {"unread": db.scalar(select(func.count()).select_from(InboxMessage).where(
+        InboxMessage.user_id == _me(actor), InboxMessage.read_at.is_(None)))}
+
+
+def inbox(db, actor, unread_only=False, page=1, page_size=20):
+    user_id = _me(actor)
+    page = max(int(page or 1), 1)
+    page_size = min(max(int(page_size or 20), 1), MAX_PAGE_SIZE)
+    where = [InboxMessage.user_id == user_id]
+    if unread_only:
+        where.append(InboxMessage.read_at.is_(None))
+    total = db.scalar(select(func.count()).select_from(InboxMessage).where(*where))
+    rows = db.scalars(select(InboxMessage).where(*where).order_by(InboxMessage.id.desc())
+                      .limit(page_size).offset((page - 1) * page_size)).all()
+    return {"items": [message_dict(r) for r in rows], "total": total, "page": page, "page_size": page_size,
+            **unread_count(db, actor)}
+
+
+def mark_read(db, actor, message_id=None):
+    """One message (another's does not exist: 404), or all of one's own."""
+    user_id = _me(actor)
+    moment = now()
+    if message_id is None:
+        db.execute(update(InboxMessage).where(InboxMessage.user_id == user_id, InboxMessage.read_at.is_(None))
+                   .values(read_at=moment))
+        db.commit()
+        return unread_count(db, actor)
+    row = db.get(InboxMessage, message_id) if isinstance(message_id, int) else None
+    if row is None or row.user_id != user_id:
+        raise NotFound("message_not_found", "消息不存在")
+    if row.read_at is None:
+        row.read_at = moment
+    db.commit()
+    return {**message_dict(row), **unread_count(db, actor)}
+
+
+def preferences(db, actor):
+    user_id = _me(actor)
+    chosen = {r.category: r.external for r in db.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id == user_id))}
+    return {"categories": [{"key": key, "name": name, "external": chosen.get(key, True) if optional else True,
+                            "can_turn_off": optional} for key, (name, optional) in CATEGORIES.items()]}
+
+
+def set_preferences(db, actor, choices):
+    """``choices``: {category: bool}. 账号安全 cannot be turned off (refused)."""
+    user_id = _me(actor)
+    if not isinstance(choices, dict) or not choices:
+        raise Invalid("invalid_field", "请选择各类消息是否同时以短信/邮件发送", field="categories")
+    for key, value in choices.items():
+        if key not in CATEGORIES:
+            raise Invalid("invalid_field", f"未知的消息类别：{key}", field=f"categories.{key}")
+        if not isinstance(value, bool):
+            raise Invalid("invalid_field", "应为是/否", field=f"categories.{key}")
+        if not CATEGORIES[key][1] and not value:
+            raise Invalid("invalid_field", f"「{CATEGORIES[key][0]}」类消息必须以短信/邮件发送，不能关闭",
+                          field=f"categories.{key}")
+    for key, value in choices.items():
+        row = db.get(NotificationPreference, (user_id, key)) or NotificationPreference(user_id=user_id, category=key)
+        row.external = value
+        db.add(row)
+    db.commit()
+    return preferences(db, actor)

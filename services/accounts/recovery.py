@@ -85,7 +85,8 @@ def send_code(db, user, channel, recipient, address):
     row.code_hash = code_hash(row.id, code)
     notifications.queue(db, channel, recipient, "找回密码验证码",
                         f"您正在找回职称申报平台账号密码，验证码为 {code}，10分钟内有效。如非本人操作请忽略。",
-                        user.id, kind="recovery_code")
+                        user.id, kind="recovery_code",
+                        inbox_body="已向您发送找回密码验证码（验证码只经短信/邮件发送）。如非本人操作，请尽快修改密码。")
     throttling.record_attempts(db, [("recovery_account", user.id)], False, at)
     audit.record(db, "recovery_code_sent", user=user, address=address, channel=channel)
     db.commit()

@@ -185,6 +185,27 @@ class AccountsService(Health):
         account of the named roles — the platform admins."""
         return notifications.notify_all(self.db, payload.get("messages") or [payload])
 
+    # -- 站内信 (the inbox) and which notices also go by SMS/email -------------------------
+    @rpc(expected_exceptions=DomainError)
+    def inbox(self, actor, unread_only=False, page=1, page_size=20):
+        return notifications.inbox(self.db, actor, unread_only, page, page_size)
+
+    @rpc(expected_exceptions=DomainError)
+    def inbox_unread(self, actor):
+        return notifications.unread_count(self.db, actor)
+
+    @rpc(expected_exceptions=DomainError)
+    def inbox_mark_read(self, actor, message_id=None):
+        return notifications.mark_read(self.db, actor, message_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def notification_preferences(self, actor):
+        return notifications.preferences(self.db, actor)
+
+    @rpc(expected_exceptions=DomainError)
+    def set_notification_preferences(self, actor, choices):
+        return notifications.set_preferences(self.db, actor, choices)
+
     @rpc
     def regions(self):
         return list(region_list())

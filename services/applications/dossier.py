@@ -5,18 +5,23 @@ come in as plain callables, so the rules test without a broker.
 Submit, withdraw and change of qualification take an optional idempotency key:
 the answer is stored with it in the transaction that makes the change, and a
 retry with the key answers it again (``zc_common.idempotency``)."""
+import json
+
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.applications import catalog, kinds, rules, status, template_store, validation, vocabulary
+from services.applications import catalog, eligibility, kinds, rules, status, template_store, validation, vocabulary
 from services.applications.models import (
     Application,
     CommitteeSettings,
+    ContinuingEducation,
+    EligibilityException,
     IdempotencyKey,
     NumberSequence,
     OutboxEvent,
     Qualification,
+    SubmissionSnapshot,
     Transition,
 )
 from services.applications.schemas import application_dict
@@ -269,10 +274,13 @@ def counts_by_section(attachments):
     return counts
 
 
-def submit(session, actor, application_id, count_attachments, idempotency_key=None):
+def submit(session, actor, application_id, count_attachments, idempotency_key=None, listed=None):
     """Submit (or resubmit after a return). Every submit counts. The count is
     raised by a conditional UPDATE on the locked row, so racing submits cannot
-    both pass the limit."""
+    both pass the limit. An application that does not meet its conditions
+    (eligibility.py) is refused naming the first failing one, unless the committee
+    allowed an exception. ``listed()``: the attachments the count came from, kept
+    with the snapshot of the sections this submit makes."""
     moment = now()
     key = idempotency.check_key(idempotency_key)
     answered = _answered(session, actor, key, "submit", application_id)
@@ -292,6 +300,14 @@ def submit(session, actor, application_id, count_attachments, idempotency_key=No
     if missing:
         session.rollback()
         raise Invalid("incomplete_application", "申请书尚未填写完整或附件不足，不能提交", missing=missing)
+    checked = checklist(session, app, counts, moment)
+    if not checked["may_submit"]:
+        session.rollback()
+        failed = eligibility.failing(checked)
+        first = failed[0]
+        raise Invalid("not_eligible", f"不符合申报条件「{first['label']}」：{first['reason']}",
+                      condition=first["key"],
+                      failed=[{"key": i["key"], "label": i["label"], "reason": i["reason"]} for i in failed])
     claimed = session.execute(
         update(Application)
         .where(Application.id == app.id, Application.status.in_(rules.EDITABLE),
@@ -304,6 +320,10 @@ def submit(session, actor, application_id, count_attachments, idempotency_key=No
         session.rollback()
         raise Conflict("submission_limit", "提交次数已用完或申请书已提交")
     status.apply(session, app, "submit", status.applicant_by(actor))
+    items = (listed() if listed else None) or []
+    session.add(SubmissionSnapshot(
+        application_id=app.id, submission_no=app.submissions_used, sections=dict(app.sections or {}),
+        attachments=[{k: item.get(k) for k in ("id", "name", "section", "sha256")} for item in items], at=moment))
     return _commit_answer(session, actor, key, "submit", app, moment)
 
 
@@ -472,3 +492,138 @@ def get_internal(session, application_id):
     if app is None:
         raise NotFound("application_not_found", "申请书不存在")
     return view(session, app)
+
+
+# -- 申报条件自查 (eligibility) ------------------------------------------------------------
+
+def _exception_dict(row):
+    return None if row is None else {"reason": row.reason, "by": {"user_id": row.by_user_id, "name": row.by_name,
+                                                                  "org_id": row.org_id}, "at": iso(row.at)}
+
+
+def checklist(session, app, attachment_counts, moment=None):
+    """The application's checklist, from its own sections, its applicant's
+    继续教育 records and the attachment counts given."""
+    qualification = catalog.shown_qualification(session, app.qualification_id)
+    ce = session.execute(select(ContinuingEducation.year, ContinuingEducation.course, ContinuingEducation.hours)
+                         .where(ContinuingEducation.applicant_id == app.applicant_id)).all()
+    exception = _exception_dict(session.get(EligibilityException, app.id))
+    facts = {"series": qualification.series, "level": qualification.level,
+             "region_code": qualification.region_code}
+    today = (moment or now()).astimezone(eligibility.PLATFORM_TZ).date()
+    return {"application_id": app.id,
+            **eligibility.checklist(facts, app.kind, app.sections, [tuple(r) for r in ce],
+                                    attachment_counts, app.year, exception=exception, today=today)}
+
+
+def for_committee(session, actor, number):
+    """An application of the caller's committee found by its number, with its
+    checklist (attachment counts as stored at the last look: none asked here), so
+    the committee can weigh an exception before the application was ever submitted."""
+    if actor.get("role") != "committee_staff":
+        raise Forbidden("forbidden", "只有评审委员会可以查看")
+    app = session.scalars(select(Application).where(Application.number == number)).first() \
+        if isinstance(number, str) else None
+    if app is None or app.committee_id != actor.get("org_id"):
+        raise NotFound("application_not_found", "本评审委员会没有该编号的申请书")
+    return app
+
+
+def allow_exception(session, actor, application_id, reason):
+    """破格: the committee the application goes to allows it to be submitted
+    although it does not meet the listed conditions; the reason is required and
+    recorded (also in the history). Anyone else: the application does not exist."""
+    if actor.get("role") != "committee_staff":
+        raise Forbidden("forbidden", "只有评审委员会可以批准破格申报")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000:
+        raise Invalid("invalid_field", "请填写破格理由（不超过 2000 字）", field="reason")
+    app = session.scalars(select(Application).where(Application.id == application_id)
+                          .with_for_update()).first() if isinstance(application_id, str) else None
+    if app is None or app.committee_id != actor.get("org_id"):
+        raise NotFound("application_not_found", "申请书不存在")
+    moment = now()
+    row = session.get(EligibilityException, app.id) or EligibilityException(application_id=app.id)
+    row.reason, row.at = reason.strip(), moment
+    row.by_user_id, row.by_name, row.org_id = actor["id"], actor.get("name") or actor.get("username") or "", \
+        actor["org_id"]
+    session.add(row)
+    session.add(Transition(application_id=app.id, action="eligibility_exception", from_status=app.status,
+                           to_status=app.status, opinion=f"破格申报：{row.reason}", by_user_id=actor["id"],
+                           by_name=row.by_name, org_id=actor["org_id"], org_name=None, node="committee",
+                           impersonated_by=actor.get("impersonated_by"), at=moment))
+    session.commit()
+    return _exception_dict(row)
+
+
+# -- what changed since a return -------------------------------------------------------------
+
+def _rows_key(row):
+    return json.dumps(row, ensure_ascii=False, sort_keys=True)
+
+
+def section_diff(template, before, after):
+    """Per section: fields changed (old → new), table rows added and removed."""
+    out = []
+    titles = {s["key"]: s for s in template["sections"]}
+    keys = list(titles) + sorted(k for k in set(before) | set(after) if k not in titles)
+    for key in keys:
+        old, new = before.get(key) or {}, after.get(key) or {}
+        if old == new:
+            continue
+        section = titles.get(key) or {"title": key, "fields": []}
+        labels = {f["key"]: f for f in section["fields"]}
+        fields, rows_added, rows_removed = [], [], []
+        for name in list(labels) + sorted(k for k in set(old) | set(new) if k not in labels):
+            a, b = old.get(name), new.get(name)
+            if a == b:
+                continue
+            field = labels.get(name) or {"label": name, "type": "text"}
+            if field.get("type") == "table" or isinstance(a, list) or isinstance(b, list):
+                a_rows, b_rows = list(a or []), list(b or [])
+                a_keys, b_keys = [_rows_key(r) for r in a_rows], [_rows_key(r) for r in b_rows]
+                rows_added += [{"field": name, "label": field["label"], "row": r}
+                               for r, k in zip(b_rows, b_keys) if k not in a_keys]
+                rows_removed += [{"field": name, "label": field["label"], "row": r}
+                                 for r, k in zip(a_rows, a_keys) if k not in b_keys]
+            else:
+                fields.append({"field": name, "label": field["label"], "before": a, "after": b})
+        out.append({"section": key, "title": section["title"], "fields": fields,
+                    "rows_added": rows_added, "rows_removed": rows_removed})
+    return out
+
+
+def attachment_diff(before, after):
+    def keyed(items):
+        return {(i.get("sha256") or i.get("id")): i for i in items}
+    old, new = keyed(before), keyed(after)
+    return {"added": [new[k] for k in new if k not in old], "removed": [old[k] for k in old if k not in new]}
+
+
+def changes(session, app, current_attachments=None):
+    """What changed between the version last returned (or withdrawn) and the one
+    after it: the latest submission against the one before; while the applicant
+    is editing (draft or returned), the sections now against the last submission."""
+    snapshots = session.scalars(select(SubmissionSnapshot).where(SubmissionSnapshot.application_id == app.id)
+                                .order_by(SubmissionSnapshot.submission_no)).all()
+    editing = app.status in rules.EDITABLE
+    if editing:
+        if not snapshots:
+            return {"application_id": app.id, "from_submission": None, "to_submission": None, "sections": [],
+                    "attachments": {"added": [], "removed": []}, "changed_sections": []}
+        base = snapshots[-1]
+        after_sections = dict(app.sections or {})
+        after_files = current_attachments if current_attachments is not None else base.attachments
+        to_no = None
+    else:
+        if len(snapshots) < 2:
+            return {"application_id": app.id, "from_submission": None,
+                    "to_submission": snapshots[-1].submission_no if snapshots else None, "sections": [],
+                    "attachments": {"added": [], "removed": []}, "changed_sections": []}
+        base, latest = snapshots[-2], snapshots[-1]
+        after_sections, after_files, to_no = latest.sections, latest.attachments, latest.submission_no
+    after_files = [{k: i.get(k) for k in ("id", "name", "section", "sha256")} for i in after_files]
+    sections = section_diff(app.template, base.sections or {}, after_sections)
+    files = attachment_diff(base.attachments or [], after_files)
+    changed = sorted({s["section"] for s in sections} | {f["section"] for f in files["added"] + files["removed"]})
+    return {"application_id": app.id, "from_submission": base.submission_no, "to_submission": to_no,
+            "from_at": iso(base.at), "sections": sections, "attachments": files, "changed_sections": changed}

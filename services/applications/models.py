@@ -230,6 +230,34 @@ class Question(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+class EligibilityException(Base):
+    """破格: the committee allowed an application that does not meet the listed
+    conditions to be submitted, with its reason (the history records it too)."""
+
+    __tablename__ = "eligibility_exceptions"
+
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    by_user_id: Mapped[str] = mapped_column(String(32))
+    by_name: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class SubmissionSnapshot(Base):
+    """The sections and attachments as they were at each submit, kept for good, so
+    a reviewer sees what changed since the version they returned."""
+
+    __tablename__ = "submission_snapshots"
+
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    submission_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sections: Mapped[dict] = mapped_column(JSON)
+    # [{id, name, section, sha256}] as documents listed them for the submit's check
+    attachments: Mapped[list] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
 class OutboxEvent(OutboxMixin, Base):
     __tablename__ = "outbox"
 

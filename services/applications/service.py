@@ -6,11 +6,22 @@ import logging
 from nameko.timer import timer
 from sqlalchemy import select
 
-from services.applications import catalog, continuing_education, dossier, kinds, notices, questions, status, vocabulary
+from services.applications import (
+    catalog,
+    continuing_education,
+    dossier,
+    eligibility,
+    kinds,
+    notices,
+    questions,
+    statistics,
+    status,
+    vocabulary,
+)
 from services.applications.models import Application, IdempotencyKey, OutboxEvent, ProcessedEvent
 from zc_common import idempotency
 from zc_common.db import Database
-from zc_common.errors import Conflict, DomainError, Forbidden
+from zc_common.errors import Conflict, DomainError, Forbidden, NotFound
 from zc_common.health import Health
 from zc_common.logs import WorkerLog
 from zc_common.metrics import Metrics
@@ -19,12 +30,16 @@ from zc_common.remote import calling
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
+EDITABLE = vocabulary.keys_where("editable")
 
 _outbox = ProcessRelay(OutboxEvent)
 
 # The kinds file is read and checked when the service starts: a bad file stops the
 # start with its reason (kinds.KindsFileError) instead of failing applicants later.
 kinds.load()
+# 申报条件: read and checked now, so a rules file that does not parse stops start-up
+# with its file and line (eligibility.RulesError) instead of failing a submit later.
+eligibility.loaded()
 
 
 def _admin(actor):
@@ -165,7 +180,8 @@ class ApplicationsService(Health):
         def count_attachments(app_id):
             listed["items"] = calling(self.documents.list_attachments)(app_id, verify=True) or []
             return dossier.counts_by_section(listed["items"])
-        answer = self._published(dossier.submit(self.db, actor, application_id, count_attachments, idempotency_key))
+        answer = self._published(dossier.submit(self.db, actor, application_id, count_attachments, idempotency_key,
+                                                listed=lambda: listed.get("items")))
         return {**answer, "attachments": listed["items"]} if "items" in listed else answer
 
     @rpc(expected_exceptions=DomainError)
@@ -222,6 +238,60 @@ class ApplicationsService(Health):
     @rpc(expected_exceptions=DomainError)
     def faq(self, org_id):
         return questions.faq(self.db, org_id)
+
+    # -- 申报条件自查 and what changed since a return ----------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    def eligibility(self, actor, application_id):
+        """The applicant's checklist: documents counts the attachments (a read,
+        not a decision)."""
+        app = dossier.own(self.db, actor, application_id)
+        items = calling(self.documents.list_attachments)(app.id) or []
+        return dossier.checklist(self.db, app, dossier.counts_by_section(items))
+
+    @rpc(expected_exceptions=DomainError)
+    def eligibility_internal(self, application_id, attachment_counts):
+        """The same checklist for review's 办理 (review checked the reviewer may see it)."""
+        app = self.db.get(Application, application_id) if isinstance(application_id, str) else None
+        if app is None:
+            raise NotFound("application_not_found", "申请书不存在")
+        return dossier.checklist(self.db, app, attachment_counts or {})
+
+    @rpc(expected_exceptions=DomainError)
+    def committee_eligibility(self, actor, number):
+        """For the committee: an application of theirs by number, with its checklist."""
+        app = dossier.for_committee(self.db, actor, number)
+        items = calling(self.documents.list_attachments)(app.id) or []
+        return {"application": {"id": app.id, "number": app.number, "status": app.status,
+                                "applicant": {"id": app.applicant_id, "name": app.applicant_name},
+                                "unit": {"id": app.unit_id, "name": app.unit_name},
+                                "qualification": dossier.view(self.db, app)["qualification"]},
+                "checklist": dossier.checklist(self.db, app, dossier.counts_by_section(items))}
+
+    @rpc(expected_exceptions=DomainError)
+    def allow_eligibility_exception(self, actor, application_id, reason):
+        return dossier.allow_exception(self.db, actor, application_id, reason)
+
+    @rpc(expected_exceptions=DomainError)
+    def changes(self, actor, application_id):
+        """The applicant's own: what they changed since the last submission."""
+        app = dossier.own(self.db, actor, application_id)
+        items = calling(self.documents.list_attachments)(app.id) or [] if app.status in EDITABLE else None
+        return dossier.changes(self.db, app, items)
+
+    @rpc(expected_exceptions=DomainError)
+    def changes_internal(self, application_id):
+        """For review (which checked the reviewer may see it)."""
+        app = self.db.get(Application, application_id) if isinstance(application_id, str) else None
+        if app is None:
+            raise NotFound("application_not_found", "申请书不存在")
+        items = calling(self.documents.list_attachments)(app.id) or [] if app.status in EDITABLE else None
+        return dossier.changes(self.db, app, items)
+
+    @rpc(expected_exceptions=DomainError)
+    def statistics(self, actor, year, application_ids=None, committee_id=None):
+        """统计 for the caller's scope (a department's: the ids review says reached it)."""
+        return statistics.compute(self.db, actor, year, application_ids, committee_id)
 
     # -- 继续教育 records (the applicant's own, apart from any application) ---------
 

@@ -4,7 +4,7 @@ rules live in routing / rules / decisions / views / committee / reminders."""
 import eventlet
 from nameko.timer import timer
 
-from services.review import committee, copies, decisions, experts, panels, reminders, views, voting
+from services.review import committee, copies, decisions, experts, panels, reminders, statistics, views, voting
 from services.review.decisions import Deps
 from services.review.models import IdempotencyKey, ProcessedEvent, ReviewCase
 from services.review.remote import Notices, domain_error, log, notify, notify_all
@@ -87,6 +87,32 @@ class ReviewService(Health):
     @rpc(expected_exceptions=DomainError)
     def application_detail(self, actor, application_id):
         return views.detail(self.deps, reviewer(actor), application_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def application_eligibility(self, actor, application_id):
+        """申报条件自查 as the applicant sees it, for an organisation it has reached."""
+        decisions.require_reached(self.db, reviewer(actor), application_id)
+        listed = self.documents.list_attachments(application_id) or []
+        counts = {}
+        for item in listed:
+            counts[item["section"]] = counts.get(item["section"], 0) + 1
+        return self.applications.eligibility_internal(application_id, counts)
+
+    @rpc(expected_exceptions=DomainError)
+    def application_changes(self, actor, application_id):
+        """What changed since the version returned, for an organisation it has
+        reached; anyone else: 404, as for the detail."""
+        decisions.require_reached(self.db, reviewer(actor), application_id)
+        return self.applications.changes_internal(application_id)
+
+    # -- 统计 and exports ------------------------------------------------------------
+    @rpc(expected_exceptions=DomainError)
+    def node_statistics(self, actor, year=None):
+        return statistics.node_times(self.db, actor, year)
+
+    @rpc(expected_exceptions=DomainError)
+    def export_applications(self, actor, status=None, year=None, name=None, number=None, org_id=None):
+        return statistics.export_rows(self.db, actor, status, year, name, number, org_id)
 
     @rpc(expected_exceptions=DomainError)
     def add_comment(self, actor, application_id, section, text):

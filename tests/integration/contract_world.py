@@ -128,6 +128,7 @@ def build_contract_world(api, stack, admin_token, *, results=True):
         "committee": world.committee["id"], "department": world.middle["id"],
         "other_application": other["id"], "other_unit": other_unit["unit_id"],
         "qualification": world.qualification["id"], "question": question["id"],
+        "application_number": app["number"],
     })
     contract.names.update({"application_number": app["number"], "applicant_name": me["name"],
                            "id_number": app["person"]["id_number"]})

@@ -65,6 +65,12 @@ SELF = {
     ("POST", "/continuing-education"): "creates the caller's own record",
     ("POST", "/questions"): "asks a question as the caller (在线问答)",
     ("GET", "/committees/{id}/settings"): "a committee's window, limit and fee: what every applicant must know",
+    ("GET", "/inbox"): "the caller's own inbox",
+    ("GET", "/inbox/unread-count"): "the caller's own unread count",
+    ("POST", "/inbox/read-all"): "marks the caller's own messages",
+    ("POST", "/inbox/{id}/read"): "the caller's own message; another's answers 404 (tests/unit/accounts/test_inbox.py)",
+    ("GET", "/me/notification-preferences"): "the caller's own choices",
+    ("PUT", "/me/notification-preferences"): "the caller's own choices",
 }
 
 
@@ -176,6 +182,14 @@ REACH = {
     ("PUT", "/notices/{id}"): Reach({"id": "notice"}, WRITERS, body="notice_of_c1"),
     ("DELETE", "/notices/{id}"): Reach({"id": "notice"}, WRITERS),
     ("GET", "/review/applications/{id}"): Reach(APP, UNIT, read=True),
+    ("GET", "/applications/{id}/eligibility"): Reach(APP, OWNER, read=True),
+    ("GET", "/applications/{id}/changes"): Reach(APP, OWNER, read=True),
+    ("GET", "/review/applications/{id}/eligibility"): Reach(APP, UNIT, read=True),
+    ("GET", "/review/applications/{id}/changes"): Reach(APP, UNIT, read=True),
+    # the committee the application goes to, before it ever reached them (破格 is weighed before submitting)
+    ("POST", "/review/applications/{id}/eligibility-exception"): Reach(APP, COMMITTEE, body={"reason": "破格申报"}),
+    ("GET", "/committee/applications/{number}/eligibility"): Reach({"number": "application_number"}, COMMITTEE,
+                                                                   read=True),
     ("POST", "/review/applications/{id}/comments"): Reach(APP, UNIT, body={"section": "basic_info", "text": "请补充"}),
     ("POST", "/review/applications/{id}/return"): Reach(APP, UNIT, body={"opinion": "请补充材料"}),
     ("POST", "/review/applications/{id}/forward"): Reach(APP, UNIT, body={"opinion": "同意"}),

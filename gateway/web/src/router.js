@@ -19,6 +19,7 @@ const routes = [
   { path: '/appeal', component: v('public/Appeal'), meta: { public: true, bare: true, title: '账号申诉', key: 'route.appeal' } },
 
   { path: '/me', component: v('applicant/MyHome'), meta: { roles: [], title: '我的主页', key: 'route.me' } },
+  { path: '/inbox', component: v('account/Inbox'), meta: { roles: [], title: '站内信', key: 'route.inbox' } },
   { path: '/password', name: 'password', component: v('account/ChangePassword'), meta: { roles: [], title: '修改密码', key: 'route.password' } },
   { path: '/my/applications', component: v('applicant/MyApplications'), meta: { roles: ['applicant'], title: '我的申请书', key: 'route.myApplications' } },
   { path: '/my/kinds/:kind', component: v('applicant/MyApplications'), props: (r) => ({ kind: r.params.kind }), meta: { roles: ['applicant'], title: '申请书', key: 'route.myApplications' } },
@@ -35,6 +36,7 @@ const routes = [
 
   { path: '/committee/settings', component: v('committee/Settings'), meta: { roles: ['committee_staff'], title: '评审设置', key: 'route.committeeSettings' } },
   { path: '/committee/meetings', component: v('committee/Meetings'), meta: { roles: ['committee_staff'], title: '评审会议与公示', key: 'route.meetings' } },
+  { path: '/committee/exceptions', component: v('committee/Exceptions'), meta: { roles: ['committee_staff'], title: '破格申报', key: 'route.exceptions' } },
   { path: '/committee/objections', component: v('committee/Objections'), meta: { roles: ['committee_staff'], title: '异议处理', key: 'route.objections' } },
 
   { path: '/committee/experts', component: v('committee/Experts'), meta: { roles: ['committee_staff'], title: '评审专家库', key: 'experts.route.pool' } },

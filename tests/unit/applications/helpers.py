@@ -1,16 +1,25 @@
 """Filling a whole application the way an applicant would, for the unit tests."""
 from tests.unit.applications.conftest import ADMIN, COMMITTEE
+from zc_common.clock import now
+
+# The applicant meets the engineering series' conditions up to 副高
+# (eligibility_rules/engineering.json): 本科 since 2007, 工程师 since 2015, and
+# 90 hours of 继续教育 in each of the last three years.
+THIS_YEAR = now().year
 
 COMPLETE = {
     "basic_info": {"name": "张三", "gender": "男", "birth_date": "1985-03-12", "ethnicity": "汉族",
-                   "phone": "13900000000", "years_in_profession": 15},
+                   "phone": "13900000000", "years_in_profession": 15,
+                   "current_title": "工程师", "current_title_obtained_on": "2015-07-01"},
     "education": {"degrees": [{"school": "新疆大学", "major": "机械工程", "education": "本科",
                                "graduated_on": "2007-07-01"}]},
     "work_history": {"jobs": [{"organization": "乌鲁木齐某设计院", "started_on": "2007-08-01"}]},
     "professional_work": {"summary": "从事机械设计工作十五年。"},
     "achievements": {"items": [{"name": "某型号设备设计", "kind": "工程项目", "achieved_on": "2020-05-01"}]},
     "publications": {"items": [{"title": "某设备的设计", "journal": "机械工程学报", "published_on": "2021-01-01"}]},
-    "continuing_education": {"hours_total": 120},
+    "continuing_education": {"hours_total": 270, "records": [
+        {"course": f"{year}年度专业科目学习", "organizer": "自治区继续教育基地", "year": year, "hours": 90}
+        for year in range(THIS_YEAR - 2, THIS_YEAR + 1)]},
     "rewards_penalties": {"has_penalty": False},
     "representative_works": {"works": [{"title": "某设备设计方案", "kind": "技术方案",
                                         "completed_on": "2022-01-01", "summary": "本人主持设计。"}]},

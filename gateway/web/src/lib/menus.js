@@ -21,6 +21,7 @@ export const MENUS = {
     { path: '/committee/objections', title: '异议处理', key: 'route.objections' },
     { path: '/committee/experts', title: '评审专家库', key: 'experts.route.pool' },
     { path: '/committee/panels', title: '专家抽取与表决', key: 'experts.route.panels' },
+    { path: '/committee/exceptions', title: '破格申报', key: 'route.exceptions' },
     { path: '/notices', title: '通知发布', key: 'route.notices' },
   ],
   platform_admin: [

@@ -31,7 +31,8 @@ export default {
     committeeSettings: '评审设置', meetings: '评审会议与公示', objections: '异议处理',
     organizations: '机构与人员', qualifications: '资格目录', adminSettings: '评审委员会设置',
     appeals: '申诉处理', impersonate: '模拟用户', notices: '通知发布', audit: '审计日志',
-    notFound: '页面不存在', faq: '常见问题', questions: '在线问答',
+    notFound: '页面不存在', faq: '常见问题', questions: '在线问答', inbox: '站内信', exceptions: '破格申报',
+    statistics: '统计',
   },
   role: {
     applicant: '专业技术人员',
