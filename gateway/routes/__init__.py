@@ -10,5 +10,6 @@ from gateway.routes import (  # noqa: F401
     payments,
     questions,
     review,
+    statistics,
     system,
 )

@@ -107,8 +107,8 @@ class ReviewService(Health):
 
     # -- 统计 and exports ------------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
-    def node_statistics(self, actor, year=None):
-        return statistics.node_times(self.db, actor, year)
+    def node_statistics(self, actor, year=None, committee_id=None):
+        return statistics.node_times(self.db, actor, year, committee_id)
 
     @rpc(expected_exceptions=DomainError)
     def export_applications(self, actor, status=None, year=None, name=None, number=None, org_id=None):

@@ -35,13 +35,18 @@ def _case_filter(kind, org_id):
     return []
 
 
-def node_times(session, actor, year=None):
+def node_times(session, actor, year=None, committee_id=None):
     """Per node: tasks done, median and worst hours from arrival to decision,
     how many were decided after their due time or are waiting past it, and how
     many wait now. Also, for a department or unit, the ids of the applications in
     its scope (applications counts those)."""
     kind, org_id = scope(actor)
     where = _case_filter(kind, org_id)
+    if committee_id:
+        if kind == "all":
+            where.append(ReviewCase.committee_id == committee_id)
+        elif not (kind == "committee" and committee_id == org_id):
+            raise Forbidden("statistics_forbidden", "只能查看本机构范围内的统计")
     if year:
         where.append(ReviewCase.year == year)
     rows = session.execute(select(Task.node, Task.state, Task.arrived_at, Task.acted_at, Task.due_at)

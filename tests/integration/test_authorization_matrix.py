@@ -71,6 +71,10 @@ SELF = {
     ("POST", "/inbox/{id}/read"): "the caller's own message; another's answers 404 (tests/unit/accounts/test_inbox.py)",
     ("GET", "/me/notification-preferences"): "the caller's own choices",
     ("PUT", "/me/notification-preferences"): "the caller's own choices",
+    ("GET", "/statistics"): "counts the caller's own scope; another's is refused (test_statistics_exports.py)",
+    ("GET", "/statistics/export.xlsx"): "the caller's own scope; another's is refused (test_statistics_exports.py)",
+    ("GET", "/review/export/applications.xlsx"): "the caller's own organisation's 申请书查询; another's is refused "
+                                                  "(test_statistics_exports.py)",
 }
 
 

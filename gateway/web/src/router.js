@@ -55,6 +55,8 @@ const routes = [
   { path: '/notices', component: v('admin/Notices'), meta: { roles: ['platform_admin', 'committee_staff'], title: '通知发布', key: 'route.notices' } },
   { path: '/admin/audit', component: v('admin/Audit'), meta: { roles: ['platform_admin'], title: '审计日志', key: 'route.audit' } },
 
+  { path: '/statistics', component: v('stats/Statistics'), meta: { roles: ['platform_admin', 'committee_staff', 'department_staff'], title: '统计', key: 'route.statistics' } },
+
   { path: '/:rest(.*)*', component: v('public/NotFound'), meta: { public: true, title: '页面不存在', key: 'route.notFound' } },
 ]
 

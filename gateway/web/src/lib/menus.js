@@ -13,7 +13,7 @@ export const MENUS = {
     { path: '/my/certificates', title: '我的职称电子证书', key: 'route.certificates' },
   ],
   unit_admin: [{ path: '/me', title: '我的主页', key: 'route.me' }, { path: '/unit', title: '单位信息', key: 'route.unit' }, ...REVIEW],
-  department_staff: [{ path: '/me', title: '我的主页', key: 'route.me' }, ...REVIEW],
+  department_staff: [{ path: '/me', title: '我的主页', key: 'route.me' }, ...REVIEW, { path: '/statistics', title: '统计', key: 'route.statistics' }],
   committee_staff: [
     { path: '/me', title: '我的主页', key: 'route.me' }, ...REVIEW,
     { path: '/committee/settings', title: '评审设置', key: 'route.committeeSettings' },
@@ -22,6 +22,7 @@ export const MENUS = {
     { path: '/committee/experts', title: '评审专家库', key: 'experts.route.pool' },
     { path: '/committee/panels', title: '专家抽取与表决', key: 'experts.route.panels' },
     { path: '/committee/exceptions', title: '破格申报', key: 'route.exceptions' },
+    { path: '/statistics', title: '统计', key: 'route.statistics' },
     { path: '/notices', title: '通知发布', key: 'route.notices' },
   ],
   platform_admin: [
@@ -33,6 +34,7 @@ export const MENUS = {
     { path: '/notices', title: '通知发布', key: 'route.notices' },
     { path: '/admin/impersonate', title: '模拟用户', key: 'route.impersonate' },
     { path: '/admin/audit', title: '审计日志', key: 'route.audit' },
+    { path: '/statistics', title: '统计', key: 'route.statistics' },
   ],
   expert: [
     { path: '/expert/panels', title: '我的评审会议', key: 'experts.route.myPanels' },
