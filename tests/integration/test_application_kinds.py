@@ -38,6 +38,10 @@ def world(api, admin_token):
     return world
 
 
+# 初次确定 reaches 中级 from 博士 (or 硕士 + 3 years): eligibility_rules/engineering.json
+DOCTOR = {"degrees": [{**COMPLETE["education"]["degrees"][0], "education": "博士研究生", "graduated_on": "2024-07-01"}]}
+
+
 def create(api, world, kind, qualification=None, person=None, unit_id=None):
     person = person or register_applicant(api, name=f"{NAMES.get(kind, '测试')}申请人", region_code=REGION)
     token = person.get("token") or login(api, person["username"])["token"]
@@ -54,7 +58,7 @@ def filled(api, world, kind):
     for section in application["template"]["sections"]:
         key = section["key"]
         expect(api.put(f"/applications/{application['id']}/sections/{key}", token=person["token"],
-                       json=COMPLETE[key]), 200)
+                       json=DOCTOR if (kind, key) == ("initial", "education") else COMPLETE[key]), 200)
         for n in range(section["attachments_required"]):
             expect(api.post(f"/applications/{application['id']}/attachments", token=person["token"],
                             data={"section": key}, files={"file": (f"{key}{n}.pdf", pdf(key), "application/pdf")}),

@@ -40,7 +40,7 @@ def test_each_caller_counts_their_own_scope(api, world, admin_token):
     mine = wait_for(lambda: (s := expect(api.get("/statistics", token=committee_token), 200))["total"] == 2
                     and {r["key"] for r in s["by_status"]} == {"submitted", "returned"} and s)
     assert mine["scope"] == "committee" and [r["count"] for r in mine["by_level"]] == [2]
-    assert [r["key"] for r in mine["by_series"]] == ["工程系列"] and mine["by_kind"] == [{"key": "评审", "count": 2}]
+    assert [r["key"] for r in mine["by_series"]] == ["工程系列"] and mine["by_kind"] == [{"key": "review", "count": 2}]
     unit_node = next(n for n in mine["nodes"] if n["node"] == "unit")
     assert unit_node["done"] == 2 and unit_node["median_hours"] is not None and unit_node["waiting"] == 0
     assert next(n for n in mine["nodes"] if n["node"] == "department")["waiting"] == 1

@@ -82,7 +82,9 @@ def test_the_service_lists_the_kinds(service):
 
 def at_committee(service, kind, n=1):
     settings(service)
-    q = qualification(service, level="中级", kinds=ALL, specialty=f"机械{n}")
+    # 初次确定 reaches 中级 only from 硕士 + 3 years or 博士 (eligibility_rules): COMPLETE's
+    # 本科 applicant is determined at 初级
+    q = qualification(service, level="初级" if kind == "initial" else "中级", kinds=ALL, specialty=f"机械{n}")
     who = applicant(n)
     app = service.create_application(who, {"qualification_id": q["id"], "unit_id": UNIT, "year": 2026, "kind": kind})
     fill(service, who, app)

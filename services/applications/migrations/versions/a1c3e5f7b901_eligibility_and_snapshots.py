@@ -1,7 +1,7 @@
 """eligibility exceptions (破格) and the snapshot of every submit
 
 Revision ID: a1c3e5f7b901
-Revises: e87d6047fb49
+Revises: a1c3e5f7b9d2
 Create Date: 2026-12-02 07:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import zc_common.db
 
 
 revision = 'a1c3e5f7b901'
-down_revision = 'e87d6047fb49'
+down_revision = 'a1c3e5f7b9d2'
 branch_labels = None
 depends_on = None
 
