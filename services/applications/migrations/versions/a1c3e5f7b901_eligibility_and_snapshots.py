@@ -1,7 +1,7 @@
 """eligibility exceptions (破格) and the snapshot of every submit
 
 Revision ID: a1c3e5f7b901
-Revises: a1c3e5f7b9d2
+Revises: b8c9d0e1f2a3
 Create Date: 2026-12-02 07:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import zc_common.db
 
 
 revision = 'a1c3e5f7b901'
-down_revision = 'a1c3e5f7b9d2'
+down_revision = 'b8c9d0e1f2a3'
 branch_labels = None
 depends_on = None
 
