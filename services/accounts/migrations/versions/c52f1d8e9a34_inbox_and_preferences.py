@@ -1,7 +1,7 @@
 """站内信: inbox messages and notification preferences
 
 Revision ID: c52f1d8e9a34
-Revises: b41e8d2f6a10
+Revises: c6d7e8f9a0b1
 Create Date: 2026-12-02 07:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import zc_common.db
 
 
 revision = 'c52f1d8e9a34'
-down_revision = 'b41e8d2f6a10'
+down_revision = 'c6d7e8f9a0b1'
 branch_labels = None
 depends_on = None
 

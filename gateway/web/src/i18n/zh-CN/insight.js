@@ -32,6 +32,7 @@ export default {
     byLevel: '按级别', byRegion: '按地区', byCommittee: '按评审委员会', passByLevel: '各级别通过率',
     nodeTimes: '各审核环节用时', node: '环节', done: '已办理', median: '中位用时（小时）', worst: '最长用时（小时）',
     overdue: '超期', waiting: '待办理', perDay: '每日提交量', beforeDeadline: '截止前各天提交量（0 为截止当天）',
+    nodes: { unit: '基层工作单位', department: '主管部门（材料接收部门）', committee: '评审委员会' },
     daysLeft: '距截止天数', count: '数量', export: '导出 Excel', exportList: '导出 Excel（按当前条件）',
   },
 }
