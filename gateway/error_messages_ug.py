@@ -21,6 +21,7 @@ TEMPLATES = {
     "invalid_field.object": "«{label}» ئوبيېكت بولۇشى كېرەك",
     "invalid_field.unknown_key": "«{label}» دا {key} دېگەن بۆلەك يوق",
     "invalid_field.request": "{field} بۆلىكى تەلەپكە ئۇيغۇن ئەمەس",
+    "identity_mismatch": "«{label}» تىزىملاتقان كىملىك نومۇرى بىلەن ماس كەلمىدى (كىملىك نومۇرىدا {registered})",
     "wrong_code": "دەلىللەش كودى خاتا (يەنە {left} قېتىم سىناشقا بولىدۇ)",
     "name_too_short": "ئىسىم بويىچە ئىزدىگەندە كەم دېگەندە {n} ھەرپ كىرگۈزۈڭ",
     "publicity_not_ended": "ئاشكارىلاش مۇددىتى {ends_at} دە ئاخىرلىشىدۇ، ئاشكارىلاش ئاخىرلاشقاندىن كېيىن ئاندىن تەستىق ھۆججىتى چۈشۈرگىلى بولىدۇ",

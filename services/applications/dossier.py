@@ -131,7 +131,7 @@ def create(session, organizations, actor, data):
         qualification_id=qualification.id, unit_id=unit["id"], unit_name=unit["name"],
         unit_code=unit.get("code"), unit_credit_code=unit.get("credit_code"),
         committee_id=qualification.committee_id, template_version=template["version"],
-        template=template, sections={}, needs_review=[], submissions_used=0, version=1,
+        template=template, sections=prefilled(template, actor), needs_review=[], submissions_used=0, version=1,
         created_at=moment, updated_at=moment)
     session.add(app)
     try:
@@ -140,6 +140,44 @@ def create(session, organizations, actor, data):
         session.rollback()
         raise _duplicate() from None
     return view(session, app, moment)
+
+
+# The form's identity fields and where the registration holds them (#14 item 6). Both
+# act on the actor's phone, birth_date and gender (derived from the ID number); accounts
+# does not put those in the actor yet, so until it does they leave everything as it was.
+IDENTITY_SECTION = "basic_info"
+PREFILL = {"name": "name", "birth_date": "birth_date", "gender": "gender", "phone": "phone"}
+CHECKED = {"birth_date": "出生日期", "gender": "性别"}
+
+
+def prefilled(template, actor):
+    """A new application's sections: the identity fields filled from the registration."""
+    section = template_store.section_of(template, IDENTITY_SECTION)
+    if section is None:
+        return {}
+    keys = {f["key"]: f for f in section["fields"]}
+    values = {}
+    for key, source in PREFILL.items():
+        value = actor.get(source)
+        field = keys.get(key)
+        if field is None or not value:
+            continue
+        if field["type"] == "choice" and value not in field.get("options", ()):
+            continue
+        values[key] = value
+    return {IDENTITY_SECTION: values} if values else {}
+
+
+def check_identity(actor, key, data):
+    """Birth date and gender must be those of the ID number registered (a form saying
+    1988 for an ID number saying 1975 was accepted)."""
+    if key != IDENTITY_SECTION or not isinstance(data, dict):
+        return
+    for field, label in CHECKED.items():
+        stated, registered = data.get(field), actor.get(field)
+        if stated and registered and stated != registered:
+            raise Invalid("identity_mismatch", f"「{label}」与注册的身份证号不符（身份证号为 {registered}）",
+                          field=field, params={"label": label, "registered": registered})
 
 
 def save_section(session, actor, application_id, key, data):
@@ -152,6 +190,7 @@ def save_section(session, actor, application_id, key, data):
     if section is None:
         raise NotFound("section_not_found", "申请书模板中没有该栏目")
     cleaned = validation.check_section(section, data)
+    check_identity(actor, key, cleaned)
     app.sections = {**(app.sections or {}), key: cleaned}  # a new dict: JSON columns track assignment
     app.needs_review = [k for k in (app.needs_review or []) if k != key]
     app.version += 1
@@ -296,6 +335,11 @@ def submit(session, actor, application_id, count_attachments, idempotency_key=No
         session.rollback()
         return answered
     settings = _check_submittable(session, app, moment)
+    try:  # saved before the registration could be compared, or the number was corrected since
+        check_identity(actor, IDENTITY_SECTION, (app.sections or {}).get(IDENTITY_SECTION))
+    except Invalid:
+        session.rollback()
+        raise
     missing = validation.missing_items(app.template, app.sections or {}, counts, app.needs_review or [])
     if missing:
         session.rollback()

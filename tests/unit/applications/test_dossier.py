@@ -454,3 +454,39 @@ def test_the_units_query_lists_its_applicants_drafts_too(service):
         service.unit_applications(ME)
     with pytest.raises(Invalid):
         service.unit_applications(unit_admin, status="nope")
+
+
+def registered(n, birth_date="1975-04-02", gender="女", phone="13912345678"):
+    """An applicant's actor as accounts gives it: the registration's identity beside it."""
+    return {**applicant(n), "name": "阿依古丽·买买提", "birth_date": birth_date, "gender": gender, "phone": phone}
+
+
+def test_a_new_application_is_prefilled_from_the_registration(service):
+    app = new(service, actor=registered(51))
+    assert app["sections"]["basic_info"] == {"name": "阿依古丽·买买提", "birth_date": "1975-04-02", "gender": "女",
+                                             "phone": "13912345678"}
+
+
+def test_birth_date_and_gender_must_match_the_id_number(service):
+    """A form saying 1988 for an ID number saying 1975 was accepted (#14 item 6)."""
+    me = registered(52)
+    app = new(service, actor=me)
+    for field, value in (("birth_date", "1988-04-02"), ("gender", "男")):
+        data = {**app["sections"]["basic_info"], field: value}
+        with pytest.raises(Invalid) as caught:
+            service.save_section(me, app["id"], "basic_info", data)
+        assert (caught.value.code, caught.value.field) == ("identity_mismatch", field)
+    assert snapshot(service, app["id"])[3]["basic_info"]["birth_date"] == "1975-04-02"   # nothing stored
+    service.save_section(me, app["id"], "basic_info", {**app["sections"]["basic_info"], "ethnicity": "维吾尔族"})
+
+
+def test_submit_refuses_an_identity_that_does_not_match(service):
+    """A form saved before the check existed (or by another way) is refused at submit."""
+    me = registered(53)
+    app = new(service, actor=me)
+    settings(service)
+    fill(service, applicant(53), app)   # no registration identity: COMPLETE's 1985 is stored
+    enough_attachments(app)
+    with pytest.raises(Invalid) as caught:
+        service.submit(me, app["id"])
+    assert caught.value.code == "identity_mismatch"

@@ -11,7 +11,7 @@ export const BASE = '/api/v1'
 
 export class ApiError extends Error {
   constructor(status, error) {
-    super(errorText(error) || t('api.failed', { status }))
+    super(errorText(error) || t('api.requestFailed', { status }))
     this.status = status
     this.code = error?.code
     this.field = error?.field

@@ -32,7 +32,7 @@ export default {
     committeeSettings: 'باھالاش تەڭشىكى', meetings: 'باھالاش يىغىنى ۋە ئاشكارىلاش', objections: 'ئېتىراز بىر تەرەپ قىلىش',
     organizations: 'ئورگان ۋە خادىملار', qualifications: 'سالاھىيەت مۇندەرىجىسى', adminSettings: 'باھالاش كومىتېتى تەڭشىكى',
     appeals: 'ئەرز بىر تەرەپ قىلىش', impersonate: 'ئىشلەتكۈچىنى تەقلىد قىلىش', notices: 'ئۇقتۇرۇش ئېلان قىلىش', audit: 'تەپتىش خاتىرىسى',
-    notFound: 'بەت مەۋجۇت ئەمەس',
+    notFound: 'بەت مەۋجۇت ئەمەس', faq: 'دائىم سورىلىدىغان سوئاللار', questions: 'توردا سوئال-جاۋاب',
   },
   role: {
     applicant: 'كەسپىي تېخنىكا خادىمى',
@@ -40,6 +40,7 @@ export default {
     department_staff: 'مەسئۇل تارماق خادىمى',
     committee_staff: 'باھالاش كومىتېتى خادىمى',
     platform_admin: 'سۇپا باشقۇرغۇچىسى',
+    expert: 'باھالاش مۇتەخەسسىسى',
   },
   region: {
     650000: 'ئاپتونوم رايون دەرىجىلىك', 650100: 'ئۈرۈمچى شەھىرى', 650200: 'قاراماي شەھىرى', 650400: 'تۇرپان شەھىرى',
@@ -54,7 +55,7 @@ export default {
     yes: 'ھەئە', no: 'ياق', none: 'يوق', loading: 'يۈكلىنىۋاتىدۇ…', noData: 'سانلىق مەلۇمات يوق', actions: 'مەشغۇلات',
     status: 'ھالىتى', name: 'ئىسىم-فامىلە', username: 'ئىشلەتكۈچى نامى', password: 'پارول', phone: 'ئالاقە تېلېفونى',
     idNumber: 'كىملىك نومۇرى', region: 'رايون', unit: 'ئورۇن', time: 'ۋاقىت', remark: 'ئىزاھات',
-    saved: 'ساقلاندى', submitted: 'يوللاندى', deleted: 'ئۆچۈرۈلدى', operationFailed: 'مەشغۇلات مەغلۇپ بولدى',
+    saved: 'ساقلاندى', deleted: 'ئۆچۈرۈلدى', operationFailed: 'مەشغۇلات مەغلۇپ بولدى',
     pleaseEnter: '{label} نى كىرگۈزۈڭ',
     required: '{label} نى تولدۇرۇڭ',
   },
@@ -86,7 +87,7 @@ export default {
     tableRow: '{n}-قۇر: {problem}',
   },
   api: {
-    failed: 'ئىلتىماس مەغلۇپ بولدى ({status})',
+    requestFailed: 'ئىلتىماس مەغلۇپ بولدى ({status})',
     failedText: 'ئىلتىماس مەغلۇپ بولدى ({status} {text})',
     tooLarge: 'ھۆججەت بەك چوڭ',
     uploadTooLarge: 'ھۆججەت بەك چوڭ، ھەر بىر ھۆججەت 2 MB دىن ئېشىپ كەتمەسلىكى كېرەك',

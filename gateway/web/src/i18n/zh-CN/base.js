@@ -49,7 +49,7 @@ export default {
     yes: '是', no: '否', none: '无', loading: '加载中…', noData: '暂无数据', actions: '操作',
     status: '状态', name: '姓名', username: '用户名', password: '密码', phone: '联系电话',
     idNumber: '身份证号', region: '地区', unit: '单位', time: '时间', remark: '备注',
-    saved: '已保存', submitted: '已提交', deleted: '已删除', operationFailed: '操作失败',
+    saved: '已保存', deleted: '已删除', operationFailed: '操作失败',
     pleaseEnter: '请输入{label}',
     required: '请填写{label}',
   },
@@ -81,7 +81,7 @@ export default {
     tableRow: '第{n}行：{problem}',
   },
   api: {
-    failed: '请求失败（{status}）',
+    requestFailed: '请求失败（{status}）',
     failedText: '请求失败（{status} {text}）',
     tooLarge: '文件过大',
     uploadTooLarge: '文件过大，单个文件不能超过 2 MB',

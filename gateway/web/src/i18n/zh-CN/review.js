@@ -18,7 +18,7 @@ export default {
     noRecommending: '尚未设置推荐单位，请先在此处选择：', return: '退回申请人', recommendForward: '同意推荐并报送', forward: '审核通过并报送',
     action_submit: '提交', action_forward: '审核通过并报送', action_return: '退回', action_withdraw: '收回', action_pass_formal_review: '通过形式审核',
     commentAdded: '意见已添加', needReturn: '请填写退回意见', needOpinion: '请填写审核意见', returnWhat: '退回给申请人修改',
-    confirmWhat: '确定{what}？', returned: '已退回申请人', done: '已办理',
+    confirmWhat: '确定{what}？', returnedOk: '已退回申请人', done: '已办理',
   },
   ce: {
     total: '合计学时：', yearHours: '{year} 年 {hours} 学时', add: '新增继续教育记录',
@@ -42,6 +42,6 @@ export default {
     publishShort: '发布', docHint: '如：新职改字〔2026〕12号', approveTip: '公示期满且无成立的异议后方可下达；下达后为通过人员发放电子证书。',
     approveShort: '下达', needPresent: '请输入到会人数', tooMany: '票数超过到会人数', noQuorum: '不足法定人数{n}',
     passVerdict: '通过（同意 {for}/到会 {present}，需 {need} 票）', failVerdict: '未通过（同意 {for}/到会 {present}，需 {need} 票）',
-    saved: '会议结果已保存：{n} 人通过', published: '公示已发布', approved: '批文已下达，电子证书已发放',
+    saved: '会议结果已保存：{n} 人通过', published: '公示已发布', approvedOk: '批文已下达，电子证书已发放',
   },
 }
