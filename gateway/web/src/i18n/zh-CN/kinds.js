@@ -5,7 +5,7 @@ export default {
     bar: '申报类型', review: '申请职称评审', kind: '申报类型：', kindLabel: '申报类型', list: '{name}申请书',
     add: '新增{name}申请书', none: '还没有{name}申请书，点击“新增”开始申报', noFee: '不收取评审费',
     fee: '收取评审费', byMeeting: '评审会议表决', byConfirm: '评审委员会认定', all: '全部申请书',
-    noQualForKind: '当前地区没有可按「{name}」申报的资格', allowed: '可申报类型', change: '修改',
+    noQualForKind: '当前地区没有可按「{name}」申报的资格', allowed: '可申报类型', change: '修改', obtainedBy: '取得方式',
   },
   confirm: {
     tip: '初次确定、授予、访惠聚三年高定等认定类申报不经会议表决，由评审委员会认定；不予认定须填写理由。',
