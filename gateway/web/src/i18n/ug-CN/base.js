@@ -32,7 +32,8 @@ export default {
     committeeSettings: 'باھالاش تەڭشىكى', meetings: 'باھالاش يىغىنى ۋە ئاشكارىلاش', objections: 'ئېتىراز بىر تەرەپ قىلىش',
     organizations: 'ئورگان ۋە خادىملار', qualifications: 'سالاھىيەت مۇندەرىجىسى', adminSettings: 'باھالاش كومىتېتى تەڭشىكى',
     appeals: 'ئەرز بىر تەرەپ قىلىش', impersonate: 'ئىشلەتكۈچىنى تەقلىد قىلىش', notices: 'ئۇقتۇرۇش ئېلان قىلىش', audit: 'تەپتىش خاتىرىسى',
-    notFound: 'بەت مەۋجۇت ئەمەس', faq: 'دائىم سورىلىدىغان سوئاللار', questions: 'توردا سوئال-جاۋاب',
+    notFound: 'بەت مەۋجۇت ئەمەس', faq: 'دائىم سورىلىدىغان سوئاللار', questions: 'توردا سوئال-جاۋاب', inbox: 'ئىچكى خەت', exceptions: 'ئالاھىدە ئىلتىماس',
+    statistics: 'ستاتىستىكا',
   },
   role: {
     applicant: 'كەسپىي تېخنىكا خادىمى',
