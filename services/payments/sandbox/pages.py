@@ -23,11 +23,12 @@ def yuan(fen):
 
 
 def back_link(order):
-    """Back to the platform the order came from (the origin of its notify URL)."""
+    """Back to the platform the order came from (the origin of its notify URL): to the
+    payer's applications, where the paid one shows its fee — not the portal's home."""
     parts = urlsplit(order["notify_url"])
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
-    return f'<p><a href="{escape(f"{parts.scheme}://{parts.netloc}/")}">返回申报平台</a></p>'
+    return f'<p><a href="{escape(f"{parts.scheme}://{parts.netloc}/my/applications")}">返回申报平台</a></p>'
 
 
 def page(title, body, status=200):

@@ -62,6 +62,7 @@ async def test_paying_calls_the_platform_back_signed(sandbox, platform):
     response = await sandbox.post(pay_path(platform), data={"action": "pay"})
     text = await response.text()
     assert response.status == 200 and "支付成功" in text and "返回申报平台" in text
+    assert '/my/applications">返回申报平台' in text   # the applicant's applications, not the portal home
     [call] = platform["received"]
     assert call["signed"] and call["body"]["status"] == "paid" and call["body"]["amount_fen"] == 30000
     again = await sandbox.post(pay_path(platform), data={"action": "pay"})
