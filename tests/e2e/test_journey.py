@@ -231,7 +231,7 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
     page.locator("[data-test=submit]").click()
     missing = page.locator("[data-test=missing]")
     expect(missing).to_be_visible()
-    expect(missing).to_contain_text("基本信息：姓名 未填写")
+    expect(missing).to_contain_text("基本信息：性别 未填写")  # the name comes filled from the account
     expect(missing).to_contain_text("附件不足")
 
     app = template_of(page, web, J["app_id"])
