@@ -15,8 +15,8 @@ export default {
       impersonation_started: 'ئىشلەتكۈچىنى تەقلىد قىلىش باشلاندى', appeal_submitted: 'ھېسابات ئەرزى يوللاندى', appeal_decided: 'ھېسابات ئەرزى بىر تەرەپ قىلىندى',
     },
     fields: {
-      username: 'ئىشلەتكۈچى نامى', role: 'رولى', region_code: 'رايون', reason: 'سەۋەبى', channel: 'يول', by: 'مەشغۇلات قىلغۇچى', target: 'ئوبيېكت',
-      approved: 'ماقۇللاندى', org_id: 'ئورگان', name: 'نامى', kind: 'تۈرى', fields: 'بۆلەكلەر',
+      f_username: 'ئىشلەتكۈچى نامى', f_role: 'رولى', f_region_code: 'رايون', f_reason: 'سەۋەبى', f_channel: 'يول', f_by: 'مەشغۇلات قىلغۇچى', f_target: 'ئوبيېكت',
+      f_approved: 'ماقۇللاندى', f_org_id: 'ئورگان', f_name: 'نامى', f_kind: 'تۈرى', f_fields: 'بۆلەكلەر',
     },
   },
 }

@@ -15,8 +15,8 @@ export default {
       impersonation_started: '开始模拟用户', appeal_submitted: '提交账号申诉', appeal_decided: '处理账号申诉',
     },
     fields: {
-      username: '用户名', role: '角色', region_code: '地区', reason: '原因', channel: '渠道', by: '操作人', target: '对象',
-      approved: '通过', org_id: '机构', name: '名称', kind: '类型', fields: '字段',
+      f_username: '用户名', f_role: '角色', f_region_code: '地区', f_reason: '原因', f_channel: '渠道', f_by: '操作人', f_target: '对象',
+      f_approved: '通过', f_org_id: '机构', f_name: '名称', f_kind: '类型', f_fields: '字段',
     },
   },
 }
