@@ -110,3 +110,29 @@ def test_initial_confirmation_journey(new_page, web, api, admin_token):
     expect(result.locator("[data-test=result-certificate]")).to_be_visible()
     expect(result.locator("[data-test=result-votes]")).to_have_count(0)
     ui.snap(page, "applicant-initial-result")
+
+
+def test_the_kinds_at_phone_width_are_in_the_menu(new_page, web, api):
+    """At 375 px the five kinds no longer squeeze into the top bar (they were cut off
+    and the brand covered 评审): they sit in the menu drawer, each leading to its list."""
+    person = register_applicant(api, name="阿依", region_code=REGION)
+    page = new_page(phone=True)
+    ui.login(page, web, person["username"], PASSWORD, REGION_NAME)
+    expect(page.locator("[data-test=kind-bar]")).to_be_hidden()
+    # nothing in the top bar lies over its neighbour
+    boxes = page.evaluate("""() => [...document.querySelector('.topbar').children]
+        .filter((e) => e.offsetWidth > 0 && getComputedStyle(e).display !== 'none')
+        .map((e) => { const rs = [e, ...e.querySelectorAll('*')].map((x) => x.getBoundingClientRect())
+                                   .filter((r) => r.width > 0)
+                      const lefts = rs.map((r) => r.left), rights = rs.map((r) => r.right)
+                      return [e.className, Math.min(...lefts), Math.max(...rights)] })""")
+    for (name, _, right), (after, left, _) in zip(boxes, boxes[1:]):
+        assert right <= left + 1, f"{name} overlaps {after}"
+    assert boxes[-1][2] <= 376
+    page.locator(".menu-toggle").click()
+    drawer = page.locator("[data-test=kind-bar-phone]")
+    for name in ("评审", "特殊人才认定", "初次确定", "授予", "访惠聚三年高定", "在线问答"):
+        expect(drawer).to_contain_text(name)
+    page.locator("[data-test=kind-initial-phone]").click()
+    expect(page.locator("[data-test=kind-title]")).to_have_text("初次确定申请书")
+    expect(drawer).to_be_hidden()
