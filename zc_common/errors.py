@@ -11,6 +11,9 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, code, message, **extra):
+        # An absent value is left out rather than sent as None: nameko's serialiser
+        # turns None into the string "None", which reached clients as field: "None".
+        extra = {k: v for k, v in extra.items() if v is not None}
         super().__init__(code, message, extra)
         self.code = code
         self.message = message
