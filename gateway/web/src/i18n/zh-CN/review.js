@@ -29,7 +29,7 @@ export default {
   },
   objections: {
     none: '暂无异议', contact: '反映人联系方式', at: '提出时间', handle: '处理', upheld: '异议成立', rejected: '异议不成立',
-    title: '处理异议', finding: '核实结论', upheldLong: '异议成立（撤销评审通过结果）', note: '处理说明',
+    title: '处理异议', finding: '核实结论', upheldLong: '异议成立（撤销评审通过结果）', note: '处理说明', resolvedOk: '已处理',
   },
   meetings: {
     kindReview: '评审',
