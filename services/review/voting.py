@@ -183,10 +183,13 @@ def cast(session, actor, panel_id, application_id, choice, score=None, comment="
     vote = session.scalar(select(Vote).where(Vote.panel_id == panel.id, Vote.expert_id == actor["id"],
                                              Vote.application_id == application_id).with_for_update())
     moment = utcnow()
+    # The very same vote sent again (a double click, a retry) changes nothing: it is
+    # neither counted as a change nor reported to the expert as 已修改.
+    same = vote is not None and (vote.choice, vote.score, vote.comment) == (choice, score, comment.strip())
     if vote is None:
         session.add(Vote(panel_id=panel.id, expert_id=actor["id"], application_id=application_id, choice=choice,
                          score=score, comment=comment.strip(), cast_at=moment, changed_at=moment))
-    else:
+    elif not same:
         vote.choice, vote.score, vote.comment, vote.changed_at = choice, score, comment.strip(), moment
         vote.changes += 1
     # Closing flips the state under the same row: a vote racing the close either
@@ -197,7 +200,8 @@ def cast(session, actor, panel_id, application_id, choice, score=None, comment="
         session.rollback()
         raise Conflict("voting_closed", "表决已结束")
     session.commit()
-    return {"application_id": application_id, "choice": choice, "score": score, "changed": vote is not None}
+    return {"application_id": application_id, "choice": choice, "score": score,
+            "changed": vote is not None and not same}
 
 
 # -- closing -----------------------------------------------------------------------

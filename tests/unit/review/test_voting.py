@@ -66,6 +66,16 @@ def test_a_second_vote_is_a_change(session):
     assert (vote.choice, vote.score, vote.changes) == ("for", 90, 1)
 
 
+def test_the_same_vote_sent_twice_is_no_change(session):
+    """A double click on 提交表决 is not reported as 已修改表决."""
+    declare_all(session, 1)
+    assert voting.cast(session, expert(1), "p1", "a1", "for", comment="好")["changed"] is False
+    assert voting.cast(session, expert(1), "p1", "a1", "for", comment="好 ")["changed"] is False
+    [vote] = session.query(Vote).all()
+    assert vote.changes == 0
+    assert voting.cast(session, expert(1), "p1", "a1", "abstain")["changed"] is True
+
+
 def test_bad_votes(session):
     declare_all(session, 1)
     with pytest.raises(Invalid):
