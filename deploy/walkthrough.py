@@ -160,6 +160,7 @@ def main():
 
     w.step("fills every section and uploads evidence (a 3 MB file and a text file refused)")
     sections = application["template"]["sections"]
+    sections_by_key = {section["key"]: section for section in sections}
     first = sections[0]
     w.call("PUT", f"/applications/{app_id}/sections/{first['key']}", token=applicant, expect=422,
            json={field["key"]: ([] if field["type"] == "table" else "x" * 5000) for field in first["fields"]})
@@ -174,6 +175,31 @@ def main():
            data={"section": first["key"]}, files={"file": ("big.pdf", b"%PDF-1.4\n" + b"0" * (3 << 20))})
     w.call("POST", f"/applications/{app_id}/attachments", token=applicant, expect=415,
            data={"section": first["key"]}, files={"file": ("fake.pdf", b"just text", "application/pdf")})
+
+    w.step("申报条件自查: the sample answers are not eligible, and the checklist says why")
+    check = w.call("GET", f"/applications/{app_id}/eligibility", token=applicant)
+    for item in check["items"]:
+        print(f"   ↳ {'✓' if item['met'] else '✗'} {item['label']}：{item['reason']}")
+    assert not check["may_submit"]
+    refused = w.call("POST", f"/applications/{app_id}/submit", token=applicant, expect=422)
+    assert refused["error"]["code"] == "not_eligible"
+
+    w.step("the applicant fixes what the checklist named: title, degree, continuing education")
+    eligible = {
+        "basic_info": {"current_title": "工程师", "current_title_obtained_on": f"{year - 6}-07-01"},
+        "education": {"degrees": [{**sample_value(next(f for f in sections_by_key["education"]["fields"]
+                                                      if f["key"] == "degrees"))[0],
+                                   "education": "本科", "degree": "学士", "graduated_on": f"{year - 10}-07-01"}]},
+        "continuing_education": {"hours_total": 270, "records": [
+            {"course": f"专业科目{n}", "organizer": "自治区继续教育基地", "year": year - n, "hours": 90}
+            for n in range(3)]},
+    }
+    for key, changes in eligible.items():
+        data = {field["key"]: sample_value(field) for field in sections_by_key[key]["fields"]}
+        w.call("PUT", f"/applications/{app_id}/sections/{key}", token=applicant, json={**data, **changes})
+    check = w.call("GET", f"/applications/{app_id}/eligibility", token=applicant)
+    assert check["may_submit"], check
+    print(f"   ↳ all {len(check['items'])} conditions met")
 
     w.step("the test form (测试表) prints before submission")
     assert "测试表" in pdf_text(w.call("GET", f"/applications/{app_id}/review-form.pdf", token=applicant))
@@ -205,7 +231,24 @@ def main():
     body = w.wait("returned", lambda: (lambda a: a if a["status"] == "returned" else None)(
         w.call("GET", f"/applications/{app_id}", token=applicant)))
     print(f"   ↳ comments: {[c['text'] for c in body['comments']]}")
+    key = sections[1]["key"]
+    data = {field["key"]: sample_value(field) for field in sections[1]["fields"]}
+    data.update(eligible.get(key, {}))
+    table = next((f for f in sections[1]["fields"] if f["type"] == "table"), None)
+    if table:   # one more row than was returned
+        data[table["key"]] = data[table["key"]] + [{**data[table["key"]][0], **(
+            {"school": "新疆大学（补充）"} if key == "education" else {})}]
+    w.call("PUT", f"/applications/{app_id}/sections/{key}", token=applicant, json=data)
     w.call("POST", f"/applications/{app_id}/submit", token=applicant)
+
+    w.step("the unit sees what changed since its return; a reviewer not yet reached cannot")
+    changes = w.call("GET", f"/review/applications/{app_id}/changes", token=unit_token)
+    for section in changes["sections"]:
+        print(f"   ↳ {section['title']}: {len(section['fields'])} fields, "
+              f"+{len(section['rows_added'])} / -{len(section['rows_removed'])} rows")
+    assert changes["changed_sections"], changes
+    w.call("GET", f"/review/applications/{app_id}/changes", token=w.login("demo_rst", logins["demo_rst"]),
+           expect=404)
 
     w.step("the chain forwards: unit → 乌鲁木齐市人社局 → 自治区人社厅职称处 → committee")
     w.wait("the unit's task", lambda: task_at(unit_token))
