@@ -369,8 +369,13 @@ def _item(c, f, names, key):
         reason = "符合：" + "，".join(i["label"] for i in chosen["items"])
     else:
         # The option closest to being met says what is still missing.
-        closest = max(options, key=lambda o: sum(i["met"] for i in o["items"]) / len(o["items"]))
+        # Named as an option, so a tie read in the submit refusal ("学历博士研究生…")
+        # is not taken for the one way to qualify.
+        n, closest = max(enumerate(options, 1), key=lambda pair: (
+            sum(i["met"] for i in pair[1]["items"]) / len(pair[1]["items"]), -pair[0]))
         reason = "；".join(f"{i['label']}：{i['reason']}" for i in closest["items"] if not i["met"])
+        if len(options) > 1:
+            reason = f"{len(options)} 种方式均未满足，最接近的方式{n}：{reason}"
     return {"key": c.get("key") or key, "type": "any_of", "label": label, "met": met, "reason": reason,
             "options": options}
 

@@ -97,6 +97,10 @@ def test_any_of_is_met_by_one_option_and_says_what_the_closest_lacks():
     item = one(condition, facts([degree("本科")], basic={"current_title": "助理工程师",
                                                          "current_title_obtained_on": "2024-01-01"}))
     assert not item["met"] and "不满 4 年" in item["reason"] and len(item["options"]) == 2
+    assert item["reason"].startswith("2 种方式均未满足，最接近的方式2：")
+    # a tie names the first option as such, not as the only way to qualify
+    tied = one(condition, facts([degree("中专")]))
+    assert tied["reason"].startswith("2 种方式均未满足，最接近的方式1：学历博士研究生及以上"), tied["reason"]
     assert one(condition, facts([degree("博士研究生")]))["met"]
 
 
