@@ -131,7 +131,7 @@ def test_the_kinds_at_phone_width_are_in_the_menu(new_page, web, api):
     assert boxes[-1][2] <= 376
     page.locator(".menu-toggle").click()
     drawer = page.locator("[data-test=kind-bar-phone]")
-    for name in ("评审", "特殊人才认定", "初次确定", "授予", "访惠聚三年高定", "在线问答"):
+    for name in ("评审", "初次确定", "特殊人才认定", "授予", "访惠聚三年高定", "在线问答"):
         expect(drawer).to_contain_text(name)
     page.locator("[data-test=kind-initial-phone]").click()
     expect(page.locator("[data-test=kind-title]")).to_have_text("初次确定申请书")

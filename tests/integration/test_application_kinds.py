@@ -24,7 +24,7 @@ from tests.unit.applications.helpers import COMPLETE
 from tests.unit.documents.images import pdf
 from zc_common.clock import now
 
-KINDS = ["review", "special_talent", "initial", "conferral", "fanghuiju"]
+KINDS = ["review", "initial", "special_talent", "conferral", "fanghuiju"]
 NAMES = {"review": "评审", "special_talent": "特殊人才认定", "initial": "初次确定", "conferral": "授予",
          "fanghuiju": "访惠聚三年高定"}
 

@@ -13,20 +13,21 @@ from zc_common.errors import Conflict
 
 COMMITTEE_BY = {"user_id": "c1", "name": "评审委员会", "org_id": "c", "org_name": "评委会", "node": "committee",
                 "impersonated_by": None}
-ALL = ["review", "special_talent", "initial", "conferral", "fanghuiju"]
+# the guides' top bar order: 初次确定 before 特殊人才认定
+ALL = ["review", "initial", "special_talent", "conferral", "fanghuiju"]
 
 
 def test_the_shipped_kinds_are_the_five_of_the_real_platform():
     by_key = {k["key"]: k for k in kinds.all_kinds()}
     assert list(by_key) == ALL
-    assert [by_key[k]["name"] for k in ALL] == ["评审", "特殊人才认定", "初次确定", "授予", "访惠聚三年高定"]
+    assert [by_key[k]["name"] for k in ALL] == ["评审", "初次确定", "特殊人才认定", "授予", "访惠聚三年高定"]
     assert [k for k in ALL if by_key[k]["fee"]] == ["review"]
     assert [k for k in ALL if by_key[k]["meeting"]] == ["review", "special_talent"]
     assert {by_key[k]["conclusion"] for k in ("initial", "conferral", "fanghuiju")} == {"confirm"}
     assert by_key["initial"]["levels"] == ["初级", "中级"]
     # the eligibility basis is a plain named key others can refer to
     assert [by_key[k]["eligibility"] for k in ALL] == [
-        "achievements", "exceptional_talent", "education_and_years", "credential", "fanghuiju_service"]
+        "achievements", "education_and_years", "exceptional_talent", "credential", "fanghuiju_service"]
 
 
 def good():
