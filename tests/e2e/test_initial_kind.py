@@ -20,6 +20,8 @@ from tests.unit.documents.images import pdf
 from zc_common.clock import now
 
 REGION_NAME = "乌鲁木齐市"
+# 初次确定 reaches 中级 from 博士 (eligibility_rules/engineering.json): the 本科 of COMPLETE is refused at submit
+DOCTOR = {"degrees": [{**COMPLETE["education"]["degrees"][0], "education": "博士研究生", "graduated_on": "2024-07-01"}]}
 
 
 def test_initial_confirmation_journey(new_page, web, api, admin_token):
@@ -57,7 +59,7 @@ def test_initial_confirmation_journey(new_page, web, api, admin_token):
     view = expect_status(api.get(f"/applications/{application_id}", token=token), 200)
     for section in view["template"]["sections"]:
         expect_status(api.put(f"/applications/{application_id}/sections/{section['key']}", token=token,
-                              json=COMPLETE[section["key"]]), 200)
+                              json=DOCTOR if section["key"] == "education" else COMPLETE[section["key"]]), 200)
         for n in range(section["attachments_required"]):
             scan = (f"{section['key']}{n}.pdf", pdf(section["key"]), "application/pdf")
             expect_status(api.post(f"/applications/{application_id}/attachments", token=token,
