@@ -476,6 +476,11 @@ def test_applicant_downloads_and_verifies_the_certificate(page, web):
     path = download.path()
     assert open(path, "rb").read(5) == b"%PDF-"
     no = re.search(r"\S+", row.locator("td").nth(2).inner_text()).group(0)
+    # at phone width the actions stay on screen (the table scrolls behind them)
+    page.set_viewport_size({"width": 375, "height": 812})
+    box = row.locator("[data-test=cert-download]").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    page.set_viewport_size(DESKTOP)
 
     verifier = page.context.browser.new_page(locale="zh-CN")
     verifier.goto(f"{web}/verify?no={no}&name={J['applicant_name']}")
