@@ -100,6 +100,7 @@ def test_secretary_admits_an_expert_with_a_relation_in_the_browser(new_page, web
     page = new_page()
     ui.login(page, web, secretary_name, PASSWORD)
     ui.goto(page, web, "/committee/experts")
+    expect(page.locator("h1")).to_have_text("评审专家库")   # not 职称 (a catalog key written twice)
     page.locator("[data-test=expert-add]").click()
     page.locator("[data-test=expert-save]").click()
     ui.message(page, "请填写「登录用户名」")

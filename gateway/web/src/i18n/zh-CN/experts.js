@@ -11,7 +11,7 @@ export default {
       state: '状态', active: '在库', removed: '已出库', remove: '出库', readmit: '重新入库', history: '参评记录',
       relations: '回避关系', pool: '专家库', poolCommittee: '本委员会', poolRegion: '本地区共享库',
       username: '登录用户名', password: '初始密码', idNumber: '身份证号', phone: '手机号',
-      title: '职称', level: '级别', unitCredit: '单位统一社会信用代码（可选）', reason: '原因', on: '日期',
+      jobTitle: '职称', level: '级别', unitCredit: '单位统一社会信用代码（可选）', reason: '原因', on: '日期',
       specialtiesHint: '多个专业用逗号分隔', addRelation: '添加回避关系', relationKind: '关系',
       relationName: '人员姓名', relationId: '人员身份证号（可选）', relationUnit: '单位名称', relationCredit: '单位信用代码（可选）',
       kinds: { family: '亲属', supervisor: '导师', student: '学生', coauthor: '合著者', team: '近三年同一团队' },
