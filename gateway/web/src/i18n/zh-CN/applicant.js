@@ -20,7 +20,7 @@ export default {
     number: '申请书编号：', year: '年度：', qualification: '资格：', specialtySuffix: '专业', unit: '基层工作单位：',
     committee: '评审机构：', status: '状态：', submissions: '提交次数：', editSubmit: '编辑申请书/提交', view: '查看信息',
     unitLabel: '基层工作单位', unitSearch: '输入单位名称搜索', yearLabel: '申报年度', create: '创建申请书',
-    noUnit: '没有找到单位。单位按登录地区查找，您当前登录在「{region}」：若单位在其他地州，请退出后在登录时选择该地州，或用页面顶部的地区切换。',
+    noUnit: '没有找到单位。单位按登录地区查找，您当前登录在「{region}」：若单位在其他地州，请退出后在登录时选择该地州，或用页面顶部（手机上在左上角菜单中）的地区切换。',
     created: '申请书 {number} 已创建，请逐栏填写',
   },
 }
