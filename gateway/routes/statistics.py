@@ -2,11 +2,14 @@
 review the time spent at each node, each for the caller's scope only (a platform
 admin: everything, or one committee; a committee: its own; a department: what
 reached it); a list or a scope the caller may not see is refused (403)."""
+import asyncio
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 from gateway.api import api
 from gateway.xlsx import XLSX, xlsx_response
-from zc_common.clock import now
+from zc_common.clock import PLATFORM_TZ, now
 
 TAG = "统计"
 STATS_ROLES = ("platform_admin", "committee_staff", "department_staff")
@@ -65,6 +68,13 @@ async def statistics(request, call):
     return await gathered(call, call.query.year, call.query.committee_id)
 
 
+def _local_time(value):
+    """An ISO timestamp as a reader of the sheet writes it: 2026-12-02 16:21 (Beijing time)."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(PLATFORM_TZ).strftime("%Y-%m-%d %H:%M")
+
+
 def _rate(value):
     return "" if value is None else f"{value * 100:.1f}%"
 
@@ -72,12 +82,16 @@ def _rate(value):
 @api.route("GET", "/statistics/export.xlsx", summary="导出统计（Excel）", tag=TAG, query=StatsQuery,
            roles=STATS_ROLES, response=XLSX, responses={403: "不能导出其他机构的统计（statistics_forbidden）"})
 async def export_statistics(request, call):
-    data = await gathered(call, call.query.year, call.query.committee_id)
+    data, kinds, regions = await asyncio.gather(gathered(call, call.query.year, call.query.committee_id),
+                                                call.rpc.applications.list_kinds(), call.rpc.accounts.regions())
+    # named as the 统计 page names them: a committee reads 评审 and 自治区本级, not review and 650000
+    kind_names = {k["key"]: k["name"] for k in kinds}
+    region_names = {r["code"]: r["name"] for r in regions}
     counted = [("按状态", [(r["name"], r["count"]) for r in data["by_status"]]),
-               ("按申报类型", [(r["key"], r["count"]) for r in data["by_kind"]]),
+               ("按申报类型", [(kind_names.get(r["key"], r["key"]), r["count"]) for r in data["by_kind"]]),
                ("按系列", [(r["key"], r["count"]) for r in data["by_series"]]),
                ("按级别", [(r["key"], r["count"]) for r in data["by_level"]]),
-               ("按地区", [(r["key"], r["count"]) for r in data["by_region"]]),
+               ("按地区", [(region_names.get(r["key"], r["key"]), r["count"]) for r in data["by_region"]]),
                ("按评审委员会", [(r["name"], r["count"]) for r in data["by_committee"]])]
     rate = data["pass_rate"]
     sheets = [("概况", ("项目", "数值"), [("年度", data["year"]), ("申请书总数", data["total"]),
@@ -105,5 +119,5 @@ async def export_applications(request, call):
     names = {s["key"]: s["name"] for s in await call.rpc.applications.list_statuses()}
     header = ("申请书编号", "年度", "状态", "申请人", "基层工作单位", "评审委员会", "资格", "级别", "到达本机构时间")
     body = [(r["number"], r["year"], names.get(r["status"], r["status"]), r["applicant"], r["unit"], r["committee"],
-             r["title"], r["level"], r["reached_at"]) for r in rows["items"]]
+             r["title"], r["level"], _local_time(r["reached_at"])) for r in rows["items"]]
     return await xlsx_response("申请书查询.xlsx", [("申请书查询", header, body)])

@@ -2,6 +2,7 @@
 counts only their own scope, an export opened with openpyxl has the rows of the
 list it exports, and a scope or list the caller may not see is refused."""
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -67,6 +68,12 @@ def test_each_caller_counts_their_own_scope(api, world, admin_token):
 def test_the_statistics_export_opens_with_openpyxl(api, world):
     rows = rows_of(api.get("/statistics/export.xlsx", token=world.staff[world.committee["id"]][0]), "概况")
     assert rows[0] == ["项目", "数值"] and ["申请书总数", 2] in rows
+    # kinds and regions by name, as the 统计 page shows them
+    token = world.staff[world.committee["id"]][0]
+    assert rows_of(api.get("/statistics/export.xlsx", token=token), "按申报类型")[1:] == [["评审", 2]]
+    regions = {r["code"]: r["name"] for r in expect(api.get("/regions"), 200)}
+    by_region = rows_of(api.get("/statistics/export.xlsx", token=token), "按地区")[1:]
+    assert by_region and all(name in regions.values() for name, _ in by_region), by_region
 
 
 def test_the_query_export_has_the_rows_of_the_list(api, world, admin_token):
@@ -79,6 +86,7 @@ def test_the_query_export_has_the_rows_of_the_list(api, world, admin_token):
     one = rows_of(api.get("/review/export/applications.xlsx", token=world.unit_token,
                           params={"number": world.apps[0]["number"]}))
     assert len(one) == 2 and one[1][0] == world.apps[0]["number"] and one[1][3] == "统计甲"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", one[1][8]), one[1][8]   # 到达本机构时间, Beijing time
     # an admin names the organisation; nobody else may name another's
     by_admin = rows_of(api.get("/review/export/applications.xlsx", token=admin_token,
                                params={"org_id": world.unit["unit_id"]}))
