@@ -6,6 +6,10 @@ from html import escape
 from services.documents.pdf import FONT_STACK
 from zc_common.clock import iso
 
+# Part of each stored receipt's key: raise it when the page changes, so receipts
+# drawn before are drawn again (2: the section by its title).
+LAYOUT = 2
+
 STYLE = """
 @page { size: A4; margin: 22mm 20mm; }
 html { font-family: %(font)s; font-size: 11.5pt; color: #222; }
@@ -34,7 +38,11 @@ def _when(moment):
 def render_html(application, row, sealed, printed_at):
     number = application.get("number") or application.get("id")
     applicant = (application.get("applicant") or {}).get("name") or ""
-    rows = [("申请编号", number), ("申请人", applicant), ("附件名称", row.name), ("所属栏目", row.section),
+    # the section as the form titles it (基本信息), not its template key (basic_info)
+    sections = (application.get("template") or {}).get("sections") or []
+    titles = {s.get("key"): s.get("title") for s in sections if isinstance(s, dict)}
+    rows = [("申请编号", number), ("申请人", applicant), ("附件名称", row.name),
+            ("所属栏目", titles.get(row.section) or row.section),
             ("文件类型", row.content_type), ("文件大小", _size(row.size)), ("存储时间", _when(row.stored_at)),
             ("随申请书提交", "是（已封存，不可删除或替换）" if sealed else "否（尚未随申请书提交）")]
     if row.detached_at is not None:

@@ -152,7 +152,8 @@ class DocumentsService(Health):
         application = self._readable(actor, application_id)
         row = attachments.find(self.db, application_id, attachment_id, detached=True)
         sealed = evidence.is_sealed(row, application)
-        state = f"{row.sha256[:16]}-{int(sealed)}-{int(row.detached_at is not None)}"
+        # receipts.LAYOUT in the key: a receipt drawn by an older layout is drawn again
+        state = f"{receipts.LAYOUT}-{row.sha256[:16]}-{int(sealed)}-{int(row.detached_at is not None)}"
         key = f"receipts/{application_id}/{row.id}/{state}.pdf"
         filename = f"附件存证回执-{row.name.rsplit('.', 1)[0]}.pdf"
         etag = self.bucket.etag(key)
