@@ -55,6 +55,13 @@ def test_a_byte_flipped_copy_is_invalid(keys, signed, where):
     assert report["problem"] is not None, report
 
 
+def test_a_byte_flipped_copy_is_still_signed_by_the_platform_but_altered(keys, signed):
+    report = signing.check_pdf(flipped(signed, int(len(signed) * 0.3)), keys)
+    assert report["problem"] == "invalid_signature" and not report["intact"]
+    assert report["trusted"], report   # 由本平台签发 ✔, 签名后未被改动 ✘
+    assert not signing.check_pdf(signed, signing.generate())["trusted"]
+
+
 def test_another_signer_and_an_unsigned_file_are_told_apart(keys, signed):
     assert signing.check_pdf(signed, signing.generate())["problem"] in ("other_signer", "invalid_signature")
     assert signing.check_pdf(render_pdf("<p>x</p>"), keys)["problem"] == "unsigned"
