@@ -170,7 +170,7 @@ def test_appeal_with_a_scan_then_admin_approves(new_page, web, api, tmp_path):
     page = new_page()
     ui.goto(page, web, "/recovery")
     page.get_by_role("tab", name="账号申诉").click()
-    page.get_by_role("button", name="提交账号申诉").click()
+    page.get_by_role("link", name="提交账号申诉").click()  # a link styled as a button: it navigates
     page.wait_for_url(re.compile(r"/appeal$"))
     page.get_by_label("姓名").fill("孙丽")
     page.get_by_label("身份证号").fill(person["id_number"])
