@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from tests.client import ADMIN_PASSWORD
 from tests.e2e import ui
+from tests.integration.accounts_helpers import PASSWORD
+from tests.integration.test_review_setup import build_world, new_application, submit
 
 
 def test_the_bell_is_an_icon_that_shows_on_the_top_bar(new_page, web):
@@ -18,3 +20,19 @@ def test_the_bell_is_an_icon_that_shows_on_the_top_bar(new_page, web):
         assert icon.evaluate("e => getComputedStyle(e).color") == "rgb(255, 255, 255)"
         page.locator("[data-test=inbox-bell]").click()
         expect(page).to_have_url(f"{web}/inbox")
+
+
+def test_an_unread_message_keeps_its_dot_beside_the_subject_at_375_px(new_page, web, api, admin_token):
+    app = new_application(api, build_world(api, admin_token), name="站内信甲")
+    submit(api, app)   # 申请书状态变更：已提交 lands in the inbox
+    page = new_page(phone=True)
+    ui.login(page, web, app["person"]["username"], PASSWORD)
+    ui.goto(page, web, "/inbox")
+    dot = page.locator("[data-test=unread-dot]").first
+    expect(dot).to_be_visible()
+    subject = page.locator("[data-test=subject]").first.bounding_box()
+    box = dot.bounding_box()
+    # on the subject's line, before it (el-badge's dot floated above the row)
+    assert subject["y"] <= box["y"] and box["y"] + box["height"] <= subject["y"] + subject["height"], (box, subject)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    ui.snap(page, "inbox")
