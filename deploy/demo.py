@@ -13,6 +13,7 @@ from pathlib import Path
 
 import requests
 
+from services.accounts.terms import CURRENT_VERSION as TERMS_VERSION
 from services.accounts.validators import credit_check_char, id_check_char
 from zc_common.clock import now
 
@@ -129,7 +130,7 @@ def load(base_url, admin_password, data_dir):
     unit = client.call("POST", "/register/unit", {
         "name": "新疆天山示范建设工程有限公司", "credit_code": demo_credit_code(), "region_code": URUMQI,
         "password": PASSWORD, "contact_person": "李四", "contact_phone": "0991-1234567",
-        "address": "乌鲁木齐市天山区示范路1号"})
+        "address": "乌鲁木齐市天山区示范路1号", "terms_version": TERMS_VERSION})
     unit_token = client.login(unit["username"], PASSWORD)
     client.call("PUT", f"/units/{unit['unit_id']}", {
         "legal_person": "赵六", "address": "乌鲁木齐市天山区示范路1号", "contact_person": "李四",
@@ -138,7 +139,8 @@ def load(base_url, admin_password, data_dir):
 
     applicant = client.call("POST", "/register/applicant", {
         "id_number": demo_id_number(), "name": "张三", "password": PASSWORD, "phone": "13912345678",
-        "region_code": URUMQI, "email": "zhangsan@example.com", "username": "demo_applicant"})
+        "region_code": URUMQI, "email": "zhangsan@example.com", "username": "demo_applicant",
+        "terms_version": TERMS_VERSION})
     logins.append(("applicant", applicant["username"], PASSWORD))
 
     client.call("POST", "/notices", {

@@ -22,6 +22,7 @@ from pathlib import Path
 import requests
 from pypdf import PdfReader
 
+from services.accounts.terms import CURRENT_VERSION as TERMS_VERSION
 from services.accounts.validators import id_check_char
 from zc_common.clock import now
 
@@ -132,12 +133,13 @@ def main():
 
     w.step("a new applicant registers (a bad ID number first)")
     w.call("POST", "/register/applicant", expect=422, json={
-        "id_number": "650102198503120010", "name": "王五", "password": password, "phone": "13912340000"})
+        "id_number": "650102198503120010", "name": "王五", "password": password, "phone": "13912340000",
+        "terms_version": TERMS_VERSION})
     body = f"650102{random.randrange(1970, 2000)}0{random.randrange(1, 10)}1{random.randrange(0, 10)}" \
            f"{random.randrange(100, 1000)}"
     person = w.call("POST", "/register/applicant", expect=201, json={
         "id_number": body + id_check_char(body), "name": "王五", "password": password,
-        "phone": f"139{random.randrange(10**7, 10**8)}", "region_code": "650100"})
+        "phone": f"139{random.randrange(10**7, 10**8)}", "region_code": "650100", "terms_version": TERMS_VERSION})
     applicant = w.login(person["username"], password, "650100")
     me = w.call("GET", "/me", token=applicant)
     print(f"   ↳ {me['name']} · {me['role']} · region {me['region_code']}")

@@ -49,6 +49,10 @@ class ApplicantRegistration(BaseModel):
     region_code: Text | None = None
     email: Text | None = Field(default=None, max_length=200)
     username: Text | None = Field(default=None, max_length=64, description="可选；默认为身份证号")
+    terms_version: Text | None = Field(
+        default=None, max_length=32,
+        description="已阅读并同意的注册须知版本（须为现行版本；未填或不是现行版本 → 422 terms_not_accepted，"
+                    "params.current 为现行版本）")
 
 
 class UnitRegistration(BaseModel):
@@ -59,6 +63,10 @@ class UnitRegistration(BaseModel):
     contact_person: Text = Field(max_length=64)
     contact_phone: Text = Field(max_length=32)
     address: Text = Field(max_length=300)
+    terms_version: Text | None = Field(
+        default=None, max_length=32,
+        description="已阅读并同意的注册须知版本（须为现行版本；未填或不是现行版本 → 422 terms_not_accepted，"
+                    "params.current 为现行版本）")
 
 
 class Contact(BaseModel):

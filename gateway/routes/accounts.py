@@ -170,13 +170,17 @@ async def me(request, call):
 
 @api.route("POST", "/register/applicant", summary="专业技术人员注册", tag=TAG_AUTH,
            body=ApplicantRegistration, status=201,
-           responses={409: "身份证号已注册", 422: "身份证号、手机号或密码不符合要求"}, response=ApplicantRegistered)
+           responses={409: "身份证号已注册",
+                      422: "身份证号、手机号或密码不符合要求；未同意现行注册须知（terms_not_accepted）"},
+           response=ApplicantRegistered)
 async def register_applicant(request, call):
     return await call.rpc.accounts.register_applicant(call.body.model_dump(), client_address(request))
 
 
 @api.route("POST", "/register/unit", summary="基层工作单位注册", tag=TAG_AUTH, body=UnitRegistration,
-           status=201, responses={409: "单位已注册", 422: "统一社会信用代码等不符合要求"}, response=UnitRegistered)
+           status=201, responses={409: "单位已注册",
+                                  422: "统一社会信用代码等不符合要求；未同意现行注册须知（terms_not_accepted）"},
+           response=UnitRegistered)
 async def register_unit(request, call):
     return await call.rpc.accounts.register_unit(call.body.model_dump(), client_address(request))
 

@@ -65,6 +65,10 @@ class User(Base):
     # The password was issued by an administrator (appeal approval): until its owner
     # picks their own, the account may only read /me, log out and change it.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # 注册须知: the version the registrant accepted, and when (null: registered before
+    # the notice was required, or an account the platform created).
+    terms_version: Mapped[str | None] = mapped_column(String(32))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Session(Base):

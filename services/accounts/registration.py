@@ -7,7 +7,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import audit, events, passwords, validators
+from services.accounts import audit, events, passwords, terms, validators
 from services.accounts.models import Organization, User
 from services.accounts.regions import DEFAULT_REGION, region_code
 from zc_common.clock import now
@@ -40,6 +40,7 @@ def email_taken(db, email, exclude_user_id=None):
 
 
 def register_applicant(db, data, address=None):
+    terms_version = terms.accepted_version(data)
     id_number = validators.id_number(data.get("id_number"))
     name = validators.required_text(data.get("name"), "name", "姓名", 64)
     phone = validators.mobile(data.get("phone"))
@@ -55,10 +56,10 @@ def register_applicant(db, data, address=None):
         raise Conflict("email_taken", "该邮箱已绑定其他账号")
     user = User(username=username, password_hash=passwords.hash_password(password), name=name,
                 role="applicant", id_number=id_number, phone=phone, email=email, region_code=region,
-                password_changed_at=now())
+                password_changed_at=now(), terms_version=terms_version, terms_accepted_at=now())
     db.add(user)
     db.flush()
-    audit.record(db, "applicant_registered", user=user, address=address)
+    audit.record(db, "applicant_registered", user=user, address=address, terms_version=terms_version)
     commit_or_conflict(db, "id_number_taken", "该身份证号已注册账号")
     return {"user_id": user.id, "username": user.username}
 
@@ -88,6 +89,7 @@ def find_unit_by_name(db, name, exclude_id=None):
 
 
 def register_unit(db, data, address=None):
+    terms_version = terms.accepted_version(data)
     name = validators.required_text(data.get("name"), "name", "单位名称", 200)
     code = validators.credit_code(data.get("credit_code"))
     region = region_code(data.get("region_code"))
@@ -108,10 +110,11 @@ def register_unit(db, data, address=None):
     username = unit_username(db)
     admin = User(username=username, password_hash=passwords.hash_password(password), name=name,
                  role="unit_admin", phone=contact_phone if validators.MOBILE.match(contact_phone) else None,
-                 org_id=unit.id, region_code=region, password_changed_at=now())
+                 org_id=unit.id, region_code=region, password_changed_at=now(),
+                 terms_version=terms_version, terms_accepted_at=now())
     db.add(admin)
     db.flush()
-    audit.record(db, "unit_registered", user=admin, address=address, unit_id=unit.id)
+    audit.record(db, "unit_registered", user=admin, address=address, unit_id=unit.id, terms_version=terms_version)
     events.organization_changed(db, unit)
     commit_or_conflict(db, "unit_exists", "该单位已注册")
     return {"unit_id": unit.id, "username": username}

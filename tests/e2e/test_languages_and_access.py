@@ -136,6 +136,8 @@ def test_the_applicant_journey_in_uyghur_at_phone_width(browser, web, world):
     ui.pick(page, "[data-test=reg-region]", "ئۈرۈمچى شەھىرى")   # region names in Uyghur too
     page.get_by_label("پارول", exact=True).fill(PASSWORD)
     page.get_by_label("پارولنى جەزملەش").fill(PASSWORD)
+    expect(page.locator("[data-test=terms]")).to_contain_text("تىزىملىتىش ئۇقتۇرۇشى")
+    page.locator("[data-test=accept-terms]").click()
     assert not scrolls_sideways(page)
     page.locator("form button[type=submit]").click()
     result = page.locator(".el-result")

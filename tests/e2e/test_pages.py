@@ -75,6 +75,7 @@ def test_server_refusals_are_shown_as_they_come(new_page, web, api):
     page.get_by_label("手机号").fill("13912345678")
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_label("确认密码").fill(PASSWORD)
+    page.locator("[data-test=accept-terms]").click()
     page.get_by_role("button", name="注册").click()
     item = page.locator(".el-form-item").filter(has=page.get_by_label("身份证号"))
     expect(item.locator(".el-form-item__error")).to_contain_text("已注册")

@@ -5,6 +5,7 @@ import random
 import uuid
 from datetime import date, timedelta
 
+from services.accounts.terms import CURRENT_VERSION as TERMS_VERSION
 from services.accounts.validators import CREDIT_CHARSET, credit_check_char, id_check_char
 from tests.client import expect
 
@@ -44,7 +45,7 @@ def unique(prefix):
 
 def register_applicant(api, **overrides):
     body = {"id_number": id_number(), "name": "张三", "password": PASSWORD, "phone": phone(),
-            "region_code": "650100", **overrides}
+            "region_code": "650100", "terms_version": TERMS_VERSION, **overrides}
     created = expect(api.post("/register/applicant", json=body, headers=fresh_address()), 201)
     return {**body, **created}
 
@@ -52,7 +53,7 @@ def register_applicant(api, **overrides):
 def register_unit(api, **overrides):
     body = {"name": unique("乌鲁木齐测试医院"), "credit_code": credit_code(), "region_code": "650100",
             "password": PASSWORD, "contact_person": "李四", "contact_phone": "0991-1234567",
-            "address": "乌鲁木齐市天山区测试路1号", **overrides}
+            "address": "乌鲁木齐市天山区测试路1号", "terms_version": TERMS_VERSION, **overrides}
     created = expect(api.post("/register/unit", json=body, headers=fresh_address()), 201)
     return {**body, **created}
 

@@ -5,6 +5,7 @@ import uuid
 from tests.client import expect
 from tests.integration.accounts_helpers import (
     PASSWORD,
+    TERMS_VERSION,
     create_org,
     credit_code,
     fresh_address,
@@ -69,7 +70,7 @@ def test_applicant_registration_and_login(api):
 def test_one_account_per_id_number(api, stack):
     person = register_applicant(api)
     again = {"id_number": person["id_number"].lower(), "name": "张三", "password": PASSWORD,
-             "phone": phone(), "region_code": "650100"}
+             "phone": phone(), "region_code": "650100", "terms_version": TERMS_VERSION}
     expect(api.post("/register/applicant", json=again, headers=fresh_address()), 409, "id_number_taken")
     count = stack.sql("accounts", "select count(*) as n from users where id_number = %s", person["id_number"])
     assert count[0]["n"] == 1
@@ -78,7 +79,7 @@ def test_one_account_per_id_number(api, stack):
 def test_applicant_registration_refusals_leave_nothing(api, stack):
     def attempt(**changes):
         body = {"id_number": id_number(), "name": "王小明", "password": PASSWORD, "phone": phone(),
-                "region_code": "650100", **changes}
+                "region_code": "650100", "terms_version": TERMS_VERSION, **changes}
         return body, api.post("/register/applicant", json=body, headers=fresh_address())
 
     good = id_number()
@@ -126,7 +127,7 @@ def test_unit_registration_refusals(api, stack):
     def attempt(**changes):
         body = {"name": unique("新单位"), "credit_code": credit_code(), "region_code": "650100",
                 "password": PASSWORD, "contact_person": "赵六", "contact_phone": "13912345678",
-                "address": "乌鲁木齐市", **changes}
+                "address": "乌鲁木齐市", "terms_version": TERMS_VERSION, **changes}
         return api.post("/register/unit", json=body, headers=fresh_address())
 
     code = credit_code()
@@ -144,6 +145,34 @@ def test_unit_registration_refusals(api, stack):
     expect(attempt(password="abc"), 422, "weak_password")
     after = stack.sql("accounts", "select count(*) as n from organizations where kind = 'unit'")[0]["n"]
     assert after == before
+
+
+def test_registration_without_accepting_the_terms_is_refused(api, stack):
+    """注册须知: accounts refuses a registration that does not name the current
+    version, stores nothing, and keeps the version and time of an accepted one."""
+    person = {"id_number": id_number(), "name": "王小明", "password": PASSWORD, "phone": phone(),
+              "region_code": "650100"}
+    unit = {"name": unique("未同意须知的单位"), "credit_code": credit_code(), "region_code": "650100",
+            "password": PASSWORD, "contact_person": "赵六", "contact_phone": "13912345678", "address": "乌鲁木齐市"}
+    for path, body in (("/register/applicant", person), ("/register/unit", unit)):
+        error = expect(api.post(path, json=body, headers=fresh_address()), 422, "terms_not_accepted")["error"]
+        assert error["field"] == "terms_version" and "注册须知" in error["message"]
+        assert error["params"]["current"] == TERMS_VERSION
+        old = expect(api.post(path, json={**body, "terms_version": "2020-01"}, headers=fresh_address()),
+                     422, "terms_not_accepted")["error"]
+        assert old["params"] == {"current": TERMS_VERSION, "reason": "outdated"}
+        ug = expect(api.post(path, json=body, headers={**fresh_address(), "Accept-Language": "ug-CN"}),
+                    422, "terms_not_accepted")["error"]
+        assert ug["message"] == "تىزىملىتىش ئۇقتۇرۇشىنى ئوقۇپ قوشۇلغاندىن كېيىن ئاندىن تىزىملىتىڭ"
+    assert stack.sql("accounts", "select count(*) as n from users where id_number = %s", person["id_number"]) == [
+        {"n": 0}]
+    assert stack.sql("accounts", "select count(*) as n from organizations where credit_code = %s",
+                     unit["credit_code"]) == [{"n": 0}]
+
+    accepted = register_applicant(api)
+    stored = stack.sql("accounts", "select terms_version, terms_accepted_at from users where id = %s",
+                       accepted["user_id"])[0]
+    assert stored["terms_version"] == TERMS_VERSION and stored["terms_accepted_at"] is not None
 
 
 def test_organizations_staff_and_rpc_views(api, admin_token, stack):

@@ -53,9 +53,9 @@ def test_a_lone_surrogate_in_a_section_is_refused_and_the_record_still_loads(api
 
 
 def test_nul_in_names_usernames_searches_and_ids_is_a_4xx(api, world):
-    from tests.integration.accounts_helpers import id_number, phone
+    from tests.integration.accounts_helpers import TERMS_VERSION, id_number, phone
     body = {"id_number": id_number(), "name": "张\x00三", "password": PASSWORD, "phone": phone(),
-            "region_code": "650100"}
+            "region_code": "650100", "terms_version": TERMS_VERSION}
     error = expect(api.post("/register/applicant", json=body, headers=fresh_address()), 422, "invalid_text")
     assert error["error"]["field"] == "name"
     expect(api.post("/auth/login", json={"username": "admin\x00", "password": "x"}, headers=fresh_address()),

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.accounts.models import Organization, User
-from tests.unit.accounts.builders import PASSWORD, applicant, id_number, organization, phone, unit
+from tests.unit.accounts.builders import PASSWORD, TERMS_VERSION, applicant, id_number, organization, phone, unit
 from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
 
 
@@ -85,6 +85,25 @@ def test_unit_refusals(service, db, changes, code):
         service.register_unit(unit(**changes))
     assert caught.value.code == code
     assert count(db, Organization) == 0 and count(db, User) == 0
+
+
+@pytest.mark.parametrize("register, build", [("register_applicant", applicant), ("register_unit", unit)])
+@pytest.mark.parametrize("version, reason", [(None, None), ("", None), ("2020-01", "outdated")])
+def test_registration_needs_the_current_terms(service, db, register, build, version, reason):
+    """注册须知: without the current version accepted, nothing is stored."""
+    with pytest.raises(Invalid) as caught:
+        getattr(service, register)(build(terms_version=version))
+    assert (caught.value.code, caught.value.field) == ("terms_not_accepted", "terms_version")
+    assert caught.value.extra["params"]["current"] == TERMS_VERSION
+    assert caught.value.extra["params"].get("reason") == reason
+    assert count(db, Organization) == 0 and count(db, User) == 0
+
+
+def test_the_accepted_terms_are_stored_with_the_time(service, db):
+    person = db.get(User, service.register_applicant(applicant())["user_id"])
+    admin = db.scalar(select(User).where(User.username == service.register_unit(unit())["username"]))
+    for user in (person, admin):
+        assert user.terms_version == TERMS_VERSION and user.terms_accepted_at is not None
 
 
 def test_organizations_and_staff(service, admin, db):
