@@ -4,7 +4,7 @@ notification outbox, and the event outbox)."""
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -32,8 +32,8 @@ class Organization(Base):
     # Units only: the NFKC-normalised name without spaces, so "ＡＢＣ 医院" and "ABC医院" collide.
     unit_name_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
-    # Units only: the platform's unit number (单位编号, DWBH + 8 digits), shown to the
-    # unit and on its applicants' applications.
+    # Units only: the platform's unit number (单位编号, DWBH + an 8-digit running number,
+    # unit_numbers.py), shown to the unit and on its applicants' applications.
     code: Mapped[str | None] = mapped_column(String(12), unique=True)
     region_code: Mapped[str] = mapped_column(String(6), index=True)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"))
@@ -43,6 +43,16 @@ class Organization(Base):
     legal_person: Mapped[str | None] = mapped_column(String(64))
     recommending_unit_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Counter(Base):
+    """A named running number (``unit_code``: the last 单位编号 issued), advanced by
+    an UPDATE that holds the row until the registering transaction ends."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class User(Base):

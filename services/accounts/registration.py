@@ -7,7 +7,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import audit, events, passwords, terms, validators
+from services.accounts import audit, events, passwords, terms, unit_numbers, validators
 from services.accounts.models import Organization, User
 from services.accounts.regions import DEFAULT_REGION, region_code
 from zc_common.clock import now
@@ -72,15 +72,6 @@ def unit_username(db):
             return candidate
 
 
-def unit_code(db):
-    """An unused unit number, DWBH + 8 digits (the real platform's 单位编号, e.g.
-    DWBH00002276); the unique constraint has the last word."""
-    while True:
-        candidate = f"DWBH{secrets.randbelow(100_000_000):08d}"
-        if db.scalar(select(Organization.id).where(Organization.code == candidate)) is None:
-            return candidate
-
-
 def find_unit_by_name(db, name, exclude_id=None):
     query = select(Organization).where(Organization.unit_name_key == validators.name_key(name))
     if exclude_id:
@@ -101,14 +92,16 @@ def register_unit(db, data, address=None):
         raise Conflict("unit_exists", "该统一社会信用代码已注册单位（如忘记账号请使用“账号申诉”）")
     if find_unit_by_name(db, name) is not None:
         raise Conflict("unit_exists", "同名单位已注册（如忘记账号请使用“账号申诉”）")
+    password_hash = passwords.hash_password(password)
+    username = unit_username(db)
+    # Last before the commit: the number's counter row stays locked until then.
     unit = Organization(kind="unit", name=name, unit_name_key=validators.name_key(name), credit_code=code,
-                        code=unit_code(db),
+                        code=unit_numbers.next_unit_code(db),
                         region_code=region, contact_person=contact_person, contact_phone=contact_phone,
                         address=unit_address, recommending_unit_ids=[])
     db.add(unit)
     db.flush()
-    username = unit_username(db)
-    admin = User(username=username, password_hash=passwords.hash_password(password), name=name,
+    admin = User(username=username, password_hash=password_hash, name=name,
                  role="unit_admin", phone=contact_phone if validators.MOBILE.match(contact_phone) else None,
                  org_id=unit.id, region_code=region, password_changed_at=now(),
                  terms_version=terms_version, terms_accepted_at=now())

@@ -175,6 +175,28 @@ def test_registration_without_accepting_the_terms_is_refused(api, stack):
     assert stored["terms_version"] == TERMS_VERSION and stored["terms_accepted_at"] is not None
 
 
+def test_concurrent_unit_registrations_get_consecutive_numbers(stack):
+    """单位编号 is a running number: registrations at the same moment each get their
+    own, one after the other (the counter row is advanced under its lock)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.client import ApiClient
+    together = threading.Barrier(4)
+
+    def register(_):
+        client = ApiClient(stack.base_url)
+        together.wait(timeout=30)
+        return register_unit(client)
+
+    with ThreadPoolExecutor(4) as pool:
+        units = list(pool.map(register, range(4)))
+    rows = stack.sql("accounts", "select code from organizations where id = any(%s)", [u["unit_id"] for u in units])
+    numbers = sorted(int(row["code"].removeprefix("DWBH")) for row in rows)
+    assert all(row["code"].startswith("DWBH") and len(row["code"]) == 12 for row in rows)
+    assert numbers == list(range(numbers[0], numbers[0] + 4))
+
+
 def test_organizations_staff_and_rpc_views(api, admin_token, stack):
     parent = create_org(api, admin_token)
     child = create_org(api, admin_token, region_code="650100", parent_id=parent["id"])
