@@ -22,6 +22,7 @@ export default {
     language: 'تىل',
     largeText: 'چوڭ خەت',
     largeTextLabel: 'چوڭ خەت ھالىتى (ياشانغانلارغا ماسلاشتۇرۇلغان)',
+    roleOf: ' ({role})',
   },
   route: {
     home: 'باش بەت', verify: 'گۇۋاھنامە تەكشۈرۈش', login: 'كىرىش', registerApplicant: 'شەخسىي تىزىملىتىش', registerUnit: 'ئورۇن تىزىملىتىش',

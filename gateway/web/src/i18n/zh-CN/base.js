@@ -21,6 +21,7 @@ export default {
     language: '语言',
     largeText: '大字',
     largeTextLabel: '大字模式（适老化）',
+    roleOf: '（{role}）',
   },
   route: {
     home: '首页', verify: '证书查验', login: '登录', registerApplicant: '个人注册', registerUnit: '单位注册',
