@@ -18,9 +18,8 @@ from playwright.sync_api import expect
 from tests.client import expect as expect_api
 from tests.e2e import ui
 from tests.e2e.conftest import DESKTOP
-from tests.e2e.test_languages_and_access import (  # noqa: F401 (api: the browser's copy)
+from tests.e2e.test_languages_and_access import (
     PHONE360,
-    api,
     context,
     direction,
     login_here,
@@ -40,6 +39,14 @@ COMMITTEE = ["/review/tasks", "/review/query", "/committee/settings", "/committe
              "/notices", "/statistics", "/questions"]
 DEPARTMENT = ["/me", "/review/tasks", "/review/query", "/statistics", "/inbox"]
 UNIT = ["/me", "/unit", "/review/tasks", "/review/query"]
+
+
+@pytest.fixture(scope="module")
+def api(request):
+    """The API of the copy the browser drives (ZC_E2E_BASE_URL's when given, as for web)."""
+    from tests.client import ApiClient
+    given = os.environ.get("ZC_E2E_BASE_URL")
+    return ApiClient(given.rstrip("/")) if given else ApiClient(request.getfixturevalue("stack").base_url)
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +86,8 @@ def photograph(page, role, path):
 def navigate(page, path):
     """Go to path inside the running app, as its own links do (vue-router follows the
     history): no reload of the app and of axe-core for every page."""
-    page.evaluate("p => { history.pushState(null, '', p); dispatchEvent(new PopStateEvent('popstate', { state: null })) }",
-                  path)
+    page.evaluate("p => { history.pushState(null, '', p); "
+                  "dispatchEvent(new PopStateEvent('popstate', { state: null })) }", path)
     expect(page).to_have_url(re.compile(re.escape(path) + r"$"))
     page.wait_for_load_state("networkidle")
 
