@@ -257,7 +257,8 @@ async def _call(session, method, url, t0, records, who, step, headers=None, json
         parsed = None
     if status >= 400 and isinstance(parsed, dict):
         code = (parsed.get("error") or {}).get("code")
-    records.append(Record(who, step, status, code, sent - t0, time.perf_counter() - sent, keyed))
+    records.append(Record(who, step, status, code, sent - t0, time.perf_counter() - sent, keyed,
+                          {"bytes": len(body)}))
     return status, parsed
 
 
@@ -558,7 +559,7 @@ def report(result, world, echo, cpu, restarted, checked, setup, settle_seconds, 
     if echo:
         print(f"echo floor (same gateway, 50 clients, 3 s): {echo['rps']:.0f} req/s, p50 {echo['p50_ms']:.1f} ms, "
               f"p99 {echo['p99_ms']:.1f} ms")
-    print(f"{'step':<14}{'count':>7}{'p50 s':>9}{'p99 s':>9}{'max s':>9}   statuses")
+    print(f"{'step':<14}{'count':>7}{'p50 s':>9}{'p99 s':>9}{'max s':>9}{'bytes':>8}   statuses")
     for step in ("read", "submit", "list", "review_tasks", "close"):
         mine = [r for r in records if r.step == step]
         if not mine:
@@ -568,7 +569,8 @@ def report(result, world, echo, cpu, restarted, checked, setup, settle_seconds, 
         for r in mine:
             statuses[r.status] = statuses.get(r.status, 0) + 1
         shown = "  ".join(f"{s}×{c}" for s, c in sorted(statuses.items()))
-        print(f"{step:<14}{len(mine):>7}{p50:>9.2f}{p99:>9.2f}{top:>9.2f}   {shown}")
+        size = statistics.mean(r.extra.get("bytes", 0) for r in mine)  # the answer's body, mean
+        print(f"{step:<14}{len(mine):>7}{p50:>9.2f}{p99:>9.2f}{top:>9.2f}{size:>8.0f}   {shown}")
     print(f"submits accepted: {accepted_apps} applications; refusals by code: {checked['codes'] or '{}'}")
     if result["closed"]:
         print(f"window of the first committee closed at {result['closed'].get('closes_at', 0):.1f} s "
