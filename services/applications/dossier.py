@@ -27,7 +27,7 @@ from services.applications.models import (
 from services.applications.schemas import application_dict
 from zc_common import idempotency
 from zc_common.clock import iso, now
-from zc_common.errors import Conflict, Forbidden, Invalid, NotFound
+from zc_common.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from zc_common.outbox import add_event
 
 
@@ -322,19 +322,25 @@ def submit(session, actor, application_id, count_attachments, idempotency_key=No
     with the snapshot of the sections this submit makes."""
     moment = now()
     key = idempotency.check_key(idempotency_key)
-    answered = _answered(session, actor, key, "submit", application_id)
-    if answered is not None:
-        return answered
-    app = own(session, actor, application_id)
-    _check_submittable(session, app, moment)
-    counts = count_attachments(app.id) or {}  # another service: asked before taking the lock
-    session.rollback()  # end the read transaction; the decisive checks happen under the lock
+    # documents' list (and its check of each file in the store) first, before this
+    # service reads anything: no transaction of ours stays open across the call, and
+    # the application is read once, locked, where every check is decisive. A caller
+    # who does not own the application learns nothing from the list: own() refuses
+    # first, and documents' refusal (a damaged file, named) waits for the status and
+    # window checks, as when it was asked after them.
+    try:
+        counts, refused = count_attachments(application_id) or {}, None
+    except DomainError as exc:
+        counts, refused = {}, exc
     app = own(session, actor, application_id, lock=True)
     answered = _answered(session, actor, key, "submit", application_id)
-    if answered is not None:  # a twin with this key submitted while we waited for the lock
+    if answered is not None:  # a retry, or a twin with this key that submitted first
         session.rollback()
         return answered
     settings = _check_submittable(session, app, moment)
+    if refused is not None:
+        session.rollback()
+        raise refused
     try:  # saved before the registration could be compared, or the number was corrected since
         check_identity(actor, IDENTITY_SECTION, (app.sections or {}).get(IDENTITY_SECTION))
     except Invalid:

@@ -6,8 +6,8 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.applications import kinds, rules, vocabulary
-from services.applications.models import Application, OutboxEvent, Qualification, Transition
+from services.applications import catalog, kinds, rules, vocabulary
+from services.applications.models import Application, OutboxEvent, Transition
 from zc_common.clock import now
 from zc_common.errors import BadRequest, Conflict, NotFound
 from zc_common.outbox import add_event
@@ -33,7 +33,8 @@ def round_summary(session, app):
     """What review copies when a submission opens a round (its case: number,
     people, organisations, title), carried by ``application_submitted`` so review
     need not call back for it while the deadline's submits pour in."""
-    qualification = session.get(Qualification, app.qualification_id)
+    # as the view that answers the submit shows it (read in the last seconds)
+    qualification = catalog.shown_qualification(session, app.qualification_id)
     return {"id": app.id, "number": app.number, "year": app.year,
             "applicant": {"id": app.applicant_id, "name": app.applicant_name},
             "unit": {"id": app.unit_id, "name": app.unit_name},
