@@ -1,9 +1,11 @@
 """Evidence that cannot vanish (issue #15): each attachment's receipt (sha256,
 size, ETag at upload) is compared with what the object store holds.
 
-Two depths. ``quick`` (on the hot path: submit and every forward) is one HEAD per
-file — the object must be there with the size and the ETag it had when it was
-stored (and a ``sha256`` metadata entry, when the object carries one, must match).
+Two depths. ``quick`` (on the hot path: submit and every forward) is one LIST of
+the application's part of the bucket — each object must be there with the size and
+the ETag it had when it was stored; a file stored without an ETag, or outside that
+part, is asked about by a HEAD of its own (and a ``sha256`` metadata entry, when
+the object carries one, must match).
 ``full`` (the nightly job) reads every byte back and re-hashes it. Either answers
 the damaged files, each named, never raises for a damaged one.
 
@@ -75,8 +77,31 @@ def refusal(found):
                     files=found)
 
 
+def listed_problems(bucket, rows):
+    """``quick_problem`` for many files, one LIST per application instead of a HEAD
+    per file: the deadline's submits each check every file of their application."""
+    listings = {}
+
+    def check(bucket, row):
+        prefix = f"attachments/{row.application_id}/"
+        if not row.etag or not (row.object_key or "").startswith(prefix):
+            return quick_problem(bucket, row)
+        if prefix not in listings:
+            listings[prefix] = bucket.listing(prefix)
+        found = listings[prefix].get(row.object_key)
+        if found is None:
+            return "missing"
+        size, etag = found
+        if size != row.size:
+            return "size"
+        if etag and _bare(etag) != _bare(row.etag):
+            return "hash"
+        return None
+    return check
+
+
 def ensure_intact(bucket, rows):
-    found = damaged(bucket, rows)
+    found = damaged(bucket, rows, listed_problems(bucket, rows))
     if found:
         raise refusal(found)
 

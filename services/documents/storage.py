@@ -105,6 +105,12 @@ class Bucket:
         return [obj.object_name for obj in
                 self.client.list_objects(self.name, prefix=prefix, recursive=True)]
 
+    def listing(self, prefix):
+        """{key: (size, etag)} of every object under ``prefix``: one LIST request
+        (per thousand objects) instead of a HEAD per object."""
+        return {obj.object_name: (obj.size, obj.etag) for obj in
+                self.client.list_objects(self.name, prefix=prefix, recursive=True)}
+
 
 def make_bucket(settings=None):
     settings = settings or s3_settings()

@@ -7,6 +7,7 @@ class MemoryBucket:
     def __init__(self):
         self.objects = {}
         self.fail_puts = False
+        self.listings = 0  # LIST requests made (the evidence check counts on one per application)
 
     def put(self, key, data, content_type="application/octet-stream", metadata=None):
         if self.fail_puts:
@@ -42,3 +43,8 @@ class MemoryBucket:
 
     def keys(self, prefix):
         return sorted(k for k in self.objects if k.startswith(prefix))
+
+    def listing(self, prefix):
+        self.listings += 1
+        return {k: (len(data), hashlib.md5(data).hexdigest())
+                for k, (data, _, _) in self.objects.items() if k.startswith(prefix)}

@@ -16,11 +16,16 @@ CONTENT = b"%PDF-1.4 evidence"
 
 def stored(bucket, key="attachments/a/f/1", content=CONTENT):
     bucket.put(key, content, "application/pdf")
-    return SimpleNamespace(id="f", name="学历证书.pdf", section="education", object_key=key, size=len(content),
+    return SimpleNamespace(id="f", application_id=key.split("/")[1], name="学历证书.pdf", section="education",
+                           object_key=key, size=len(content),
                            sha256=files.sha256(content), etag=bucket.etag(key), stored_at=now(), detached_at=None)
 
 
-@pytest.mark.parametrize("check", [evidence.quick_problem, evidence.full_problem])
+def listed(bucket, row):
+    return evidence.listed_problems(bucket, [row])(bucket, row)
+
+
+@pytest.mark.parametrize("check", [evidence.quick_problem, evidence.full_problem, listed])
 def test_missing_resized_and_altered_files_are_found(check):
     bucket = MemoryBucket()
     row = stored(bucket)
@@ -31,6 +36,22 @@ def test_missing_resized_and_altered_files_are_found(check):
     assert check(bucket, row) == "size"
     bucket.remove(row.object_key)
     assert check(bucket, row) == "missing"
+
+
+def test_submit_s_check_lists_the_application_once_for_all_its_files():
+    bucket = MemoryBucket()
+    rows = [stored(bucket, f"attachments/a/f{i}/1", CONTENT + bytes([i])) for i in range(4)]
+    bucket.remove(rows[1].object_key)
+    bucket.put(rows[2].object_key, CONTENT + b"longer")
+    bucket.put(rows[3].object_key, CONTENT + b"!")  # same size, other bytes: another ETag
+    found = evidence.damaged(bucket, rows, evidence.listed_problems(bucket, rows))
+    assert [(item["id"], item["problem"]) for item in found] == [("f", "missing"), ("f", "size"), ("f", "hash")]
+    assert [item["name"] for item in found] == ["学历证书.pdf"] * 3
+    assert bucket.listings == 1
+    # a file recorded without an ETag is asked about by a HEAD of its own
+    rows[0].etag = None
+    bucket.put(rows[0].object_key, CONTENT + b"??")
+    assert evidence.listed_problems(bucket, rows[:1])(bucket, rows[0]) == "size" and bucket.listings == 1
 
 
 def test_the_refusal_names_every_damaged_file():
