@@ -19,6 +19,7 @@ export default {
       stays: '入库/出库记录', admittedOn: '入库', removedOn: '出库',
     },
     panels: {
+      people: '{n} 人', apps: '{n} 份',
       title: '专家抽取与表决', draw: '抽取专家', meetingTitle: '会议名称', heldOn: '会议日期',
       applications: '上会申请书', noReady: '暂无待评审的申请书', panelSize: '抽取人数', reserves: '备选人数',
       specialties: '限定评审专业（可选，逗号分隔）', sameArea: '回避与申请人单位同一县（市、区）的专家',
