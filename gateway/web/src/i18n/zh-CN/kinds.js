@@ -2,7 +2,7 @@
 // 查看评审结果. The kinds' own names come from the server (GET /application-kinds).
 export default {
   kinds: {
-    bar: '申报类型', review: '申请职称评审', kind: '申报类型：', kindLabel: '申报类型', list: '{name}申请书',
+    bar: '申报类型', reviewShort: '评审', review: '申请职称评审', kind: '申报类型：', kindLabel: '申报类型', list: '{name}申请书',
     add: '新增{name}申请书', none: '还没有{name}申请书，点击“新增”开始申报', noFee: '不收取评审费',
     fee: '收取评审费', byMeeting: '评审会议表决', byConfirm: '评审委员会认定', all: '全部申请书',
     noQualForKind: '当前地区没有可按「{name}」申报的资格', allowed: '可申报类型', change: '修改', obtainedBy: '取得方式',
