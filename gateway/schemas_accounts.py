@@ -176,6 +176,14 @@ class AppealForm(BaseModel):
     email: Text | None = Field(default=None, max_length=200)
 
 
+class CreditCodeAppealForm(BaseModel):
+    """The text fields of the multipart 变更统一社会信用代码 form (the licence scan, if
+    any, comes as ``file``). The accounts service checks them, after checking the unit
+    is the caller's own."""
+    credit_code: Text | None = Field(default=None, max_length=32, description="新的统一社会信用代码（18位，GB 32100）")
+    reason: Text | None = Field(default=None, max_length=500, description="变更理由")
+
+
 class AppealQuery(BaseModel):
     status: Literal["pending", "approved", "rejected"] | None = None
 

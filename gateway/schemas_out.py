@@ -76,10 +76,28 @@ class OrganizationOut(BaseModel):
     created_at: str
 
 
+class CreditCodeAppealOut(BaseModel):
+    """A unit's credit-code appeal as the unit sees it (also in ``GET /units/{id}``
+    ``credit_code_appeals``)."""
+    id: str
+    status: Literal["pending", "approved", "rejected"]
+    credit_code: str
+    old_credit_code: str | None
+    reason: str
+    has_scan: bool
+    note: str | None = None
+    created_at: str
+    decided_at: str | None = None
+
+
 class UnitOut(OrganizationOut):
     complete: bool
     recommending_unit_ids: list[str]
     missing: list[str]
+    name_history: list[dict[str, Any]] = Field(default_factory=list, description="[{old_name, new_name, by, at}]")
+    credit_code_history: list[dict[str, Any]] = Field(default_factory=list,
+                                                      description="[{old_code, new_code, by, at}]")
+    credit_code_appeals: list[CreditCodeAppealOut] = Field(default_factory=list, description="最新的在前")
 
 
 class UnitBrief(BaseModel):
@@ -145,10 +163,14 @@ class AppealReceived(BaseModel):
 
 class AppealOut(BaseModel):
     id: str
-    kind: Literal["applicant", "unit"]
+    kind: Literal["applicant", "unit", "credit_code"] = Field(
+        description="applicant/unit：账号申诉；credit_code：单位变更统一社会信用代码（credit_code 为新代码）")
     status: Literal["pending", "approved", "rejected"]
-    scan: dict[str, Any]
+    scan: dict[str, Any] | None = Field(description="扫描件；信用代码变更申诉可不附（null）")
     account: dict[str, Any] | None
+    unit: dict[str, Any] | None = Field(default=None, description="credit_code：所涉单位 {id, name, code, credit_code}")
+    old_credit_code: str | None = None
+    reason: str | None = None
     created_at: str
 
 

@@ -121,16 +121,17 @@ UPLOAD_RESPONSES = {
 
 
 @asynccontextmanager
-async def received_upload(request: web.Request, owner, spool=False):
+async def received_upload(request: web.Request, owner, spool=False, file_required=True):
     """The request's upload, read through the three gates; the body of the ``with``
     (encoding it or storing it, the RPC) runs inside a slot. ``spool``: the file
-    part goes to a temporary file (``Upload.spool``) instead of memory."""
+    part goes to a temporary file (``Upload.spool``) instead of memory;
+    ``file_required=False``: the file part may be left out."""
     if request.content_length is not None and request.content_length > MAX_FILE_BYTES + MULTIPART_SLACK:
         raise too_large(MAX_FILE_BYTES)  # refuse at once, before any gate
     limits = request.app[UPLOAD_LIMITS]
     with limits.owner_turn(owner):
         async with limits.paced(request):
-            upload = await read_upload(request, spool=spool)
+            upload = await read_upload(request, spool=spool, file_required=file_required)
         try:
             async with limits.slots:
                 yield upload

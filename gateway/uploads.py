@@ -85,8 +85,10 @@ def malformed_multipart():
 _MALFORMED = (ValueError, AssertionError, LookupError, HttpProcessingError)
 
 
-async def read_upload(request: web.Request, file_field="file", max_bytes=MAX_FILE_BYTES, spool=False) -> Upload:
-    """The request's form; the caller closes it (``Upload.close``) when done."""
+async def read_upload(request: web.Request, file_field="file", max_bytes=MAX_FILE_BYTES, spool=False,
+                      file_required=True) -> Upload:
+    """The request's form; the caller closes it (``Upload.close``) when done. Without
+    ``file_required`` a form with no file part is fine (``filename`` stays None)."""
     if request.content_length is not None and request.content_length > max_bytes + MULTIPART_SLACK:
         raise too_large(max_bytes)
     if not request.content_type.startswith("multipart/form-data"):
@@ -99,6 +101,8 @@ async def read_upload(request: web.Request, file_field="file", max_bytes=MAX_FIL
             raise malformed_multipart() from exc
         check_form_fields(upload.fields)
         if upload.filename is None:
+            if not file_required:
+                return upload
             raise Invalid("file_required", "请选择要上传的文件", field=file_field)
         if not upload.size:
             raise Invalid("empty_file", "上传的文件是空的", field=file_field)

@@ -20,6 +20,7 @@ from gateway.schemas_accounts import (
     AppealQuery,
     ApplicantRegistration,
     AuditQuery,
+    CreditCodeAppealForm,
     EmailRecoveryBody,
     ImpersonateBody,
     LoginBody,
@@ -46,6 +47,7 @@ from gateway.schemas_out import (
     ApplicantRegistered,
     AuditEntry,
     CommitteeContact,
+    CreditCodeAppealOut,
     DepartmentOut,
     Done,
     OrganizationOut,
@@ -244,6 +246,24 @@ async def update_unit(request, call):
                                                call.body.model_dump(exclude_unset=True))
 
 
+@api.route("POST", "/units/{id}/credit-code-appeals",
+           summary="变更统一社会信用代码：提交申诉（新代码、理由，可附营业执照扫描件）", tag=TAG_UNIT,
+           body=CreditCodeAppealForm, raw_body=True, roles=("unit_admin",), status=201,
+           responses={**UPLOAD_RESPONSES, 404: "不是本单位", 409: "代码已被其他单位使用（credit_code_taken）；"
+                      "已有待处理的申诉（appeal_pending）",
+                      422: "代码不符合 GB 32100（invalid_credit_code）、与现有相同（credit_code_unchanged）、未填理由"},
+           response=CreditCodeAppealOut)
+async def submit_credit_code_appeal(request, call):
+    async with received_upload(request, owner=call.user["id"], file_required=False) as upload:
+        try:
+            form = CreditCodeAppealForm.model_validate(upload.fields)
+        except ValidationError as exc:
+            return validation_error(exc)
+        return await call.rpc.accounts.submit_credit_code_appeal(
+            call.user, call.params["id"], form.model_dump(), upload.filename,
+            upload.content_b64() if upload.filename is not None else None)
+
+
 # -- public reads ---------------------------------------------------------------------------------
 
 @api.route("GET", "/regions", summary="地区（登录入口）", tag=TAG_PUBLIC, response=list_of(RegionOut))
@@ -350,16 +370,18 @@ async def list_appeals(request, call):
 
 
 @api.route("GET", "/admin/appeals/{id}/scan", summary="申诉扫描件", tag=TAG_ADMIN, roles=("platform_admin",),
-           response="application/octet-stream")
+           responses={404: "申诉不存在或未附扫描件"}, response="application/octet-stream")
 async def appeal_scan(request, call):
     file = await call.rpc.accounts.appeal_scan(call.user, call.params["id"])
     return web.Response(body=base64.b64decode(file["content_b64"]), content_type=file["content_type"],
                         headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(file['name'])}"})
 
 
-@api.route("POST", "/admin/appeals/{id}/decision", summary="处理账号申诉（通过则重置密码）", tag=TAG_ADMIN,
-           body=AppealDecision, roles=("platform_admin",),
-           responses={409: "申诉已处理；或申诉名称与账号登记名称不一致而未确认（name_mismatch）"}, response=AppealOut)
+@api.route("POST", "/admin/appeals/{id}/decision",
+           summary="处理申诉（账号申诉通过则重置密码；信用代码变更申诉通过则变更单位的统一社会信用代码并记入变更记录）",
+           tag=TAG_ADMIN, body=AppealDecision, roles=("platform_admin",),
+           responses={409: "申诉已处理；或申诉名称与账号登记名称不一致而未确认（name_mismatch）；"
+                           "新信用代码已被其他单位使用（credit_code_taken）"}, response=AppealOut)
 async def decide_appeal(request, call):
     b = call.body
     return await call.rpc.accounts.decide_appeal(call.user, call.params["id"], b.approve, b.note, b.new_password,

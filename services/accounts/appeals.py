@@ -4,7 +4,15 @@ scan is kept by the documents service as a private file; approving updates the
 contact details, resets the password and tells the account holder."""
 from sqlalchemy import select
 
-from services.accounts import audit, notifications, passwords, sessions, throttling, validators
+from services.accounts import (
+    audit,
+    credit_code_appeals,
+    notifications,
+    passwords,
+    sessions,
+    throttling,
+    validators,
+)
 from services.accounts.models import Appeal, Organization, User, new_id
 from services.accounts.registration import email_taken
 from zc_common.clock import iso, now
@@ -61,16 +69,28 @@ def submit(db, documents, data, filename, content_b64, address=None):
 
 def name_mismatch(appeal, user):
     """The name the appellant gave is not the account's registered name (a person's
-    name, or the unit's name for a unit's administrator), once both are normalised."""
+    name, or the unit's name for a unit's administrator), once both are normalised.
+    A credit-code appeal is made from the unit's own account: nothing to compare."""
+    if appeal.kind == credit_code_appeals.KIND:
+        return False
     return user is not None and validators.person_name_key(appeal.claimed_name) != validators.person_name_key(user.name)
 
 
-def view(appeal, user=None):
+def unit_of(db, appeal):
+    """The unit a credit-code appeal is about, as the administrator sees it."""
+    org = db.get(Organization, appeal.org_id) if appeal.org_id else None
+    return ({"id": org.id, "name": org.name, "code": org.code, "credit_code": org.credit_code}
+            if org is not None else None)
+
+
+def view(appeal, user=None, unit=None):
     return {
         "id": appeal.id, "kind": appeal.kind, "status": appeal.status,
         "claimed_name": appeal.claimed_name, "id_number": appeal.id_number, "credit_code": appeal.credit_code,
         "new_phone": appeal.new_phone, "new_email": appeal.new_email,
-        "scan": {"id": appeal.scan_file_id, "name": appeal.scan_name},
+        "scan": {"id": appeal.scan_file_id, "name": appeal.scan_name} if appeal.scan_file_id else None,
+        # credit_code appeals: the unit, its code when it asked (credit_code is the new one), and why
+        "unit": unit, "old_credit_code": appeal.old_credit_code, "reason": appeal.reason,
         "account": ({"id": user.id, "username": user.username, "name": user.name, "role": user.role}
                     if user is not None else None),
         # Shown as a warning to the administrator; approving then needs confirmation.
@@ -84,7 +104,8 @@ def list_appeals(db, status=None):
     query = select(Appeal, User).join(User, User.id == Appeal.user_id)
     if status:
         query = query.where(Appeal.status == status)
-    return [view(appeal, user) for appeal, user in db.execute(query.order_by(Appeal.created_at.desc()))]
+    return [view(appeal, user, unit_of(db, appeal))
+            for appeal, user in db.execute(query.order_by(Appeal.created_at.desc()))]
 
 
 def get(db, appeal_id):
@@ -96,6 +117,8 @@ def get(db, appeal_id):
 
 def scan(db, documents, appeal_id):
     appeal = get(db, appeal_id)
+    if not appeal.scan_file_id:
+        raise NotFound("scan_not_found", "该申诉未附扫描件")
     return documents.read_private_file(appeal.scan_file_id)
 
 
@@ -107,6 +130,9 @@ def decide(db, actor, appeal_id, approve, note=None, new_password=None, confirm_
         raise Conflict("appeal_decided", "该申诉已处理")
     user = db.get(User, appeal.user_id)
     note = (note or "").strip() or None
+    if appeal.kind == credit_code_appeals.KIND:
+        credit_code_appeals.decide(db, actor, appeal, approve, note)
+        return view(appeal, user, unit_of(db, appeal))
     result = {}
     if approve and name_mismatch(appeal, user) and confirm_name_mismatch is not True:
         raise Conflict("name_mismatch",

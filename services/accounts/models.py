@@ -139,35 +139,44 @@ class RecoveryCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class OrgNameChange(Base):
-    """变更单位名称: every name a unit had, who changed it and when."""
+class OrgChange(Base):
+    """A unit's history: every name it had (变更单位名称) and every credit code (changed
+    through an appeal), who changed it and when. ``field`` says which; the table and
+    its value columns keep the names they had when only names were kept."""
 
     __tablename__ = "org_name_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
-    old_name: Mapped[str] = mapped_column(String(200))
-    new_name: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(16), default="name", server_default="name")  # name | credit_code
+    old_value: Mapped[str] = mapped_column("old_name", String(200))
+    new_value: Mapped[str] = mapped_column("new_name", String(200))
     by_user_id: Mapped[str | None] = mapped_column(String(32))
     by_name: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
 class Appeal(Base):
-    """账号申诉: someone who lost every way back asks an administrator, with a scan."""
+    """账号申诉: someone who lost every way back asks an administrator, with a scan
+    (``applicant`` | ``unit``); or a unit asks for its credit code to be changed
+    (``credit_code``: ``credit_code`` is the new one, the scan of the licence optional)."""
 
     __tablename__ = "appeals"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    kind: Mapped[str] = mapped_column(String(16))  # applicant | unit
+    kind: Mapped[str] = mapped_column(String(16))  # applicant | unit | credit_code
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     claimed_name: Mapped[str] = mapped_column(String(200))
     id_number: Mapped[str | None] = mapped_column(String(18))
     credit_code: Mapped[str | None] = mapped_column(String(18))
-    new_phone: Mapped[str] = mapped_column(String(32))
+    new_phone: Mapped[str | None] = mapped_column(String(32))
     new_email: Mapped[str | None] = mapped_column(String(200))
-    scan_file_id: Mapped[str] = mapped_column(String(64))
-    scan_name: Mapped[str] = mapped_column(String(200))
+    scan_file_id: Mapped[str | None] = mapped_column(String(64))
+    scan_name: Mapped[str | None] = mapped_column(String(200))
+    # credit_code appeals: the unit, its code when it asked, and why
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    old_credit_code: Mapped[str | None] = mapped_column(String(18))
+    reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     note: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))

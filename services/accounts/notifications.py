@@ -65,6 +65,14 @@ def notify_all(db, messages):
     their recipients found in one query, their choices of SMS/email in another, and
     every outbox and inbox row written by one INSERT each — a deadline's submits
     each bring two notices, so the statements per notice are what count."""
+    queued = queue_all(db, messages)
+    db.commit()
+    return queued
+
+
+def queue_all(db, messages):
+    """``notify_all`` without the commit: the messages join the caller's transaction
+    (they go, or not, with the change they announce)."""
     messages = [m for m in messages if isinstance(m, dict)]
     user_ids = {u for m in messages for u in (m.get("user_ids") or ()) if u}
     org_ids = {o for m in messages for o in (m.get("org_ids") or ()) if o}
@@ -94,7 +102,6 @@ def notify_all(db, messages):
         db.execute(insert(Notification), outbox)
     if inbox:
         db.execute(insert(InboxMessage), inbox)
-    db.commit()
     return len(inbox)
 
 

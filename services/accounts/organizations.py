@@ -3,7 +3,7 @@ and base-unit information kept by each unit's administrator."""
 from sqlalchemy import select
 
 from services.accounts import audit, events, passwords, schemas, validators
-from services.accounts.models import Organization, OrgNameChange, User
+from services.accounts.models import Appeal, Organization, OrgChange, User
 from services.accounts.regions import region_code
 from services.accounts.registration import commit_or_conflict, find_unit_by_name, username_taken
 from zc_common.clock import now
@@ -85,9 +85,11 @@ def departments_by_id(db, ids):
 
 
 def unit_view(db, org):
-    history = db.scalars(select(OrgNameChange).where(OrgNameChange.org_id == org.id)
-                         .order_by(OrgNameChange.at, OrgNameChange.id)).all()
-    return schemas.unit(org, departments_by_id(db, list(org.recommending_unit_ids or [])), history)
+    history = db.scalars(select(OrgChange).where(OrgChange.org_id == org.id)
+                         .order_by(OrgChange.at, OrgChange.id)).all()
+    appeals = db.scalars(select(Appeal).where(Appeal.org_id == org.id, Appeal.kind == "credit_code")
+                         .order_by(Appeal.created_at.desc())).all()
+    return schemas.unit(org, departments_by_id(db, list(org.recommending_unit_ids or [])), history, appeals)
 
 
 def get_unit(db, actor, unit_id):
@@ -129,7 +131,7 @@ def update_unit(db, actor, unit_id, data):
         changes["recommending_unit_ids"] = recommending_units(db, data["recommending_unit_ids"])
     if "name" in changes and changes["name"] != org.name:
         # 变更单位名称: the old name is kept, with who changed it and when.
-        db.add(OrgNameChange(org_id=org.id, old_name=org.name, new_name=changes["name"],
+        db.add(OrgChange(org_id=org.id, field="name", old_value=org.name, new_value=changes["name"],
                              by_user_id=actor.get("id"), by_name=actor.get("name") or actor.get("username")))
     for field, value in changes.items():
         setattr(org, field, value)

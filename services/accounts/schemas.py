@@ -65,9 +65,17 @@ def organization(org):
     }
 
 
-def unit(org, recommending=(), name_history=()):
-    """A base unit as its administrator sees it (with what is still missing and
-    the names it had)."""
+def credit_code_appeal(appeal):
+    """A unit's request to change its credit code, as the unit sees it."""
+    return {"id": appeal.id, "status": appeal.status, "credit_code": appeal.credit_code,
+            "old_credit_code": appeal.old_credit_code, "reason": appeal.reason,
+            "has_scan": appeal.scan_file_id is not None, "note": appeal.note,
+            "created_at": iso(appeal.created_at), "decided_at": iso(appeal.decided_at)}
+
+
+def unit(org, recommending=(), history=(), credit_code_appeals=()):
+    """A base unit as its administrator sees it (with what is still missing, the
+    names and credit codes it had, and its credit-code appeals, newest first)."""
     return {
         **organization(org),
         "credit_code": org.credit_code,
@@ -77,8 +85,11 @@ def unit(org, recommending=(), name_history=()):
         "contact_phone": org.contact_phone,
         "recommending_units": [{"id": d.id, "name": d.name, "region_code": d.region_code} for d in recommending],
         "missing": missing_unit_info(org),
-        "name_history": [{"old_name": h.old_name, "new_name": h.new_name, "by": h.by_name, "at": iso(h.at)}
-                         for h in name_history],
+        "name_history": [{"old_name": h.old_value, "new_name": h.new_value, "by": h.by_name, "at": iso(h.at)}
+                         for h in history if h.field == "name"],
+        "credit_code_history": [{"old_code": h.old_value, "new_code": h.new_value, "by": h.by_name, "at": iso(h.at)}
+                                for h in history if h.field == "credit_code"],
+        "credit_code_appeals": [credit_code_appeal(a) for a in credit_code_appeals],
     }
 
 

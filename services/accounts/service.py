@@ -11,6 +11,7 @@ from nameko.timer import timer
 from services.accounts import (
     appeals,
     audit,
+    credit_code_appeals,
     devices,
     experts,
     notifications,
@@ -143,6 +144,13 @@ class AccountsService(Health):
     @rpc(expected_exceptions=DomainError)
     def update_unit(self, actor, unit_id, data):
         return self._published(organizations.update_unit(self.db, actor, unit_id, data))
+
+    @rpc(expected_exceptions=DomainError)
+    def submit_credit_code_appeal(self, actor, unit_id, data, filename=None, content_b64=None):
+        """变更统一社会信用代码: the unit's administrator asks; a platform admin decides
+        through ``decide_appeal``."""
+        return credit_code_appeals.submit(self.db, Documents(self.documents_rpc), actor, unit_id, data,
+                                          filename, content_b64)
 
     @rpc(expected_exceptions=DomainError)
     def search_units(self, region_code=None, q=None):

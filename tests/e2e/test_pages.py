@@ -240,3 +240,45 @@ def test_admin_publishes_a_notice_the_portal_shows(new_page, web):
     notice.get_by_role("link").click()
     expect(visitor.locator("[data-test=notice-body]")).to_contain_text("材料接收时间为12月1日至12月20日")
     visitor.screenshot(path=str(SHOTS / "portal-notice-phone.png"), full_page=True)
+
+
+def test_unit_changes_its_credit_code_and_the_admin_approves(new_page, web, api, tmp_path):
+    """变更统一社会信用代码 from the unit's page; the platform administrator approves it
+    under 申诉处理; the unit sees the new code and the old one in the history."""
+    from tests.integration.accounts_helpers import credit_code
+    from tests.unit.documents.images import png
+    unit = register_unit(api, region_code=REGION)
+    new = credit_code()
+    licence = tmp_path / "营业执照.png"
+    licence.write_bytes(png(80, 50))
+    page = new_page()
+    ui.login(page, web, unit["username"], PASSWORD, "乌鲁木齐市")
+    ui.goto(page, web, "/unit")
+    expect(page.locator("[data-test=unit-credit-code]")).to_have_text(unit["credit_code"])
+    page.locator("[data-test=cc-change]").click()
+    dialog = page.locator(".el-dialog").filter(has_text="申请变更统一社会信用代码")
+    ui.field(dialog, "cc-code").fill(unit["credit_code"][:-1] + ("0" if unit["credit_code"][-1] != "0" else "1"))
+    ui.field(dialog, "cc-reason").fill("营业执照换发，统一社会信用代码变更")
+    dialog.locator("[data-test=cc-send]").click()
+    expect(dialog.get_by_text("统一社会信用代码校验位不正确，请核对")).to_be_visible()   # checked as typed
+    ui.field(dialog, "cc-code").fill(new)
+    dialog.locator("input[type=file]").set_input_files(str(licence))
+    dialog.locator("[data-test=cc-send]").click()
+    ui.message(page, "已提交，等待平台管理员审核")
+    expect(page.locator("[data-test=cc-pending]")).to_contain_text(new)
+
+    admin = new_page()
+    ui.login(admin, web, "admin", ADMIN_PASSWORD)
+    ui.goto(admin, web, "/admin/appeals")
+    row = admin.locator(".el-table__row").filter(has_text=new)
+    expect(row.locator("[data-test=cc-codes]")).to_have_text(f"{unit['credit_code']} → {new}")
+    row.get_by_role("button", name="通过").click()
+    admin.locator(".el-message-box").filter(has_text=new).locator("input").fill("已核对营业执照")
+    ui.confirm(admin)
+    ui.message(admin, "已处理")
+
+    page.reload()
+    expect(page.locator("[data-test=unit-credit-code]")).to_have_text(new)
+    expect(page.locator("[data-test=cc-history]")).to_contain_text(f"{unit['credit_code']} → {new}")
+    expect(page.locator("[data-test=cc-appeals]")).to_contain_text("已通过")
+    ui.snap(page, "unit-credit-code-changed")

@@ -6,7 +6,14 @@ import io
 from PIL import Image
 
 from tests.client import expect
-from tests.integration.accounts_helpers import fresh_address, login, register_applicant, register_unit, unique
+from tests.integration.accounts_helpers import (
+    credit_code,
+    fresh_address,
+    login,
+    register_applicant,
+    register_unit,
+    unique,
+)
 
 
 def png_bytes():
@@ -75,3 +82,74 @@ def test_appeal_refusals(api, admin_token, stack):
     expect(api.get("/admin/appeals", token=user_token), 403, "forbidden")
     expect(api.post("/admin/appeals/missing/decision", json={"approve": True}, token=admin_token),
            404, "appeal_not_found")
+
+
+def credit_code_appeal(api, unit, fields, scan=True, **kwargs):
+    """The multipart form, with or without the licence scan (the fields as form parts)."""
+    parts = {name: (None, value) for name, value in fields.items()}
+    if scan:
+        parts["file"] = ("licence.png", png_bytes(), "image/png")
+    return api.post(f"/units/{unit['unit_id']}/credit-code-appeals", token=unit["token"], files=parts, **kwargs)
+
+
+def test_unit_changes_its_credit_code_through_an_appeal(api, admin_token, stack):
+    """变更统一社会信用代码: asked by the unit with its licence, approved by the platform
+    administrator; the old code goes into the unit's history, the unit is told."""
+    unit = register_unit(api)
+    unit["token"] = login(api, unit["username"])["token"]
+    new = credit_code()
+    asked = expect(credit_code_appeal(api, unit, {"credit_code": new, "reason": "营业执照换发，代码变更"}), 201)
+    assert (asked["status"], asked["old_credit_code"], asked["has_scan"]) == ("pending", unit["credit_code"], True)
+    entry = next(a for a in expect(api.get("/admin/appeals", params={"status": "pending"}, token=admin_token), 200)
+                 if a["id"] == asked["id"])
+    assert entry["kind"] == "credit_code" and entry["unit"]["id"] == unit["unit_id"] and entry["credit_code"] == new
+    scan = api.get(f"/admin/appeals/{asked['id']}/scan", token=admin_token)
+    assert scan.status_code == 200 and scan.content == png_bytes()
+    decided = expect(api.post(f"/admin/appeals/{asked['id']}/decision", json={"approve": True, "note": "核实"},
+                              token=admin_token), 200)
+    assert decided["status"] == "approved"
+    view = expect(api.get(f"/units/{unit['unit_id']}", token=unit["token"]), 200)
+    assert view["credit_code"] == new
+    assert [(h["old_code"], h["new_code"]) for h in view["credit_code_history"]] == [(unit["credit_code"], new)]
+    assert view["credit_code_appeals"][0]["status"] == "approved"
+    inbox = expect(api.get("/inbox", token=unit["token"]), 200)
+    assert any(new in m["body"] for m in inbox["items"])
+    # The old code is free again; the new one now belongs to this unit.
+    expect(credit_code_appeal(api, unit, {"credit_code": new, "reason": "再改"}, scan=False), 422,
+           "credit_code_unchanged")
+
+
+def test_credit_code_appeal_refusals(api, admin_token, stack):
+    unit = register_unit(api)
+    unit["token"] = login(api, unit["username"])["token"]
+    other = register_unit(api)
+    other["token"] = login(api, other["username"])["token"]
+    person = register_applicant(api)
+    before = stack.sql("accounts", "select count(*) as n from appeals where kind = 'credit_code'")[0]["n"]
+    code = credit_code()
+    bad = code[:17] + ("0" if code[17] != "0" else "1")
+    expect(credit_code_appeal(api, unit, {"credit_code": bad, "reason": "变更"}, scan=False), 422,
+           "invalid_credit_code")
+    expect(credit_code_appeal(api, unit, {"credit_code": unit["credit_code"], "reason": "变更"}), 422,
+           "credit_code_unchanged")
+    taken = credit_code_appeal(api, unit, {"credit_code": other["credit_code"], "reason": "变更"}, scan=False,
+                               headers={"Accept-Language": "ug-CN"})
+    error = expect(taken, 409, "credit_code_taken")["error"]
+    assert error["message"] == "بۇ بىرلىككە كەلگەن ئىجتىمائىي ئىناۋەت كودىنى باشقا ئورۇن ئىشلەتكەن"
+    expect(credit_code_appeal(api, unit, {"credit_code": code, "reason": " "}), 422, "invalid_field")
+    # not the unit's own: another unit 404, a person or the platform administrator 403
+    expect(credit_code_appeal(api, {**unit, "token": other["token"]}, {"credit_code": code, "reason": "x"}), 404)
+    expect(credit_code_appeal(api, {**unit, "token": login(api, person["username"])["token"]},
+                              {"credit_code": code, "reason": "x"}), 403, "forbidden")
+    expect(credit_code_appeal(api, {**unit, "token": admin_token}, {"credit_code": code, "reason": "x"}), 403)
+    after = stack.sql("accounts", "select count(*) as n from appeals where kind = 'credit_code'")[0]["n"]
+    assert after == before
+    # rejected with a reason: the code stays, the unit sees why
+    asked = expect(credit_code_appeal(api, unit, {"credit_code": code, "reason": "变更"}, scan=False), 201)
+    expect(credit_code_appeal(api, unit, {"credit_code": credit_code(), "reason": "又一次"}), 409, "appeal_pending")
+    expect(api.get(f"/admin/appeals/{asked['id']}/scan", token=admin_token), 404, "scan_not_found")
+    expect(api.post(f"/admin/appeals/{asked['id']}/decision", json={"approve": False, "note": "请附营业执照"},
+                    token=admin_token), 200)
+    view = expect(api.get(f"/units/{unit['unit_id']}", token=unit["token"]), 200)
+    assert view["credit_code"] == unit["credit_code"] and view["credit_code_history"] == []
+    assert view["credit_code_appeals"][0]["note"] == "请附营业执照"

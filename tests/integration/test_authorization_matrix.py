@@ -154,6 +154,7 @@ REACH = {
     ("GET", "/units/{id}"): Reach({"id": "unit"}, ("unit_admin", "platform_admin"), read=True),
     ("PUT", "/units/{id}"): Reach({"id": "unit"}, ("unit_admin", "platform_admin"),
                                   body={"contact_phone": "0991-7654321"}),
+    ("POST", "/units/{id}/credit-code-appeals"): Reach({"id": "unit"}, ("unit_admin",), upload=True),
     ("PUT", "/admin/committees/{id}/settings"): Reach({"id": "committee"}, WRITERS, body=_settings_body),
     ("GET", "/applications/{id}"): Reach(APP, OWNER, read=True),
     ("PUT", "/applications/{id}/sections/{key}"): Reach({"id": "application", "key": "section"}, OWNER,

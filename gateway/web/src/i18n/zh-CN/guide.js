@@ -31,7 +31,6 @@ export default {
     renamed: '单位名称已变更',
     nameHistory: '单位名称变更记录',
     nameChange: '{old} → {new}（{by}，{at}）',
-    creditCodeAppeal: '统一社会信用代码需变更时，请通过“账号申诉”提交营业执照办理。',
     directed: '南疆四地州定向评价、定向使用',
     directedHint: '仅喀什、和田、阿克苏、克孜勒苏的资格可选',
   },

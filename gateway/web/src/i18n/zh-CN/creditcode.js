@@ -1,0 +1,26 @@
+// 变更统一社会信用代码: the unit asks through an appeal; the platform administrator decides.
+export default {
+  ccAppeal: {
+    button: '变更统一社会信用代码',
+    title: '申请变更统一社会信用代码',
+    tip: '统一社会信用代码的变更须经平台管理员审核：填写新的代码和变更理由，可附营业执照（或法人证书）扫描件。审核通过后代码即变更，原代码记入变更记录。',
+    newCode: '新的统一社会信用代码',
+    reason: '变更理由',
+    needReason: '请填写变更理由',
+    scan: '营业执照扫描件（可选）',
+    sent: '已提交，等待平台管理员审核',
+    pending: '统一社会信用代码变更申诉待平台管理员审核：{old} → {new}',
+    requests: '统一社会信用代码变更申诉',
+    request: '{at} 申请变更为 {new}：{status}',
+    note: '审核意见：{note}',
+    history: '统一社会信用代码变更记录',
+    pendingStatus: '待审核',
+    approved: '已通过',
+    rejected: '未通过',
+    kindName: '信用代码变更',
+    codes: '{old} → {new}',
+    reasonLine: '理由：{reason}',
+    approvePrompt: '通过后，该单位的统一社会信用代码将变更为 {code}，原代码记入变更记录。处理说明：',
+    noScan: '未附',
+  },
+}
