@@ -22,7 +22,7 @@ export default {
     language: 'تىل',
     largeText: 'چوڭ خەت',
     largeTextLabel: 'چوڭ خەت ھالىتى (ياشانغانلارغا ماسلاشتۇرۇلغان)',
-    roleOf: ' ({role})',
+    roleOf: '\u00a0({role})',
   },
   route: {
     home: 'باش بەت', verify: 'گۇۋاھنامە تەكشۈرۈش', login: 'كىرىش', registerApplicant: 'شەخسىي تىزىملىتىش', registerUnit: 'ئورۇن تىزىملىتىش',
