@@ -140,6 +140,10 @@ def test_staff_pages_have_no_serious_accessibility_violations(browser, web, staf
             expect(page.locator("[data-test=save-settings]")).to_be_visible()
         if path == "/admin/organizations":   # a committee's staff, in the drawer
             page.locator(".el-tabs__item").nth(1).click()
+            page.wait_for_timeout(400)   # the active tab's bar slides under it
+            bar = page.locator(".el-tabs__active-bar").bounding_box()
+            tab = page.locator(".el-tabs__item.is-active").bounding_box()
+            assert abs((bar["x"] + bar["width"] / 2) - (tab["x"] + tab["width"] / 2)) < tab["width"] / 2, (bar, tab)
             row = page.locator(".el-table__row").filter(has_text=world.committee["name"])
             row.locator("[data-test=show-staff]").click()
             drawer = page.locator("[data-test=staff-drawer]")
