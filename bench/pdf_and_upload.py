@@ -32,7 +32,7 @@ from gateway.rpc import RpcClient
 from tests.client import ApiClient
 from tests.integration.accounts_helpers import register_unit
 from tests.integration.test_documents_attachments import make_committee, new_applicant, new_application, upload
-from tests.unit.applications.helpers import COMPLETE
+from tests.unit.applications.helpers import answers
 from tests.unit.documents import images
 
 TWO_MB = 2 * 1024 * 1024
@@ -214,7 +214,7 @@ def main():
         application = new_application(api, catalog, register_unit(api), owner)
         for section in application["template"]["sections"]:
             api.put(f"/applications/{application['id']}/sections/{section['key']}", token=owner["token"],
-                    json=COMPLETE[section["key"]])
+                    json=answers(section["key"], application))
         app = {"id": application["id"], "token": owner["token"], "user_id": owner["id"]}
         print(f"(cpu count {os.cpu_count()}, load average {os.getloadavg()[0]:.1f})", flush=True)
         echo = echo_figure(api, args.echo)

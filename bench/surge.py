@@ -166,6 +166,7 @@ def _clone(stack, n, templates, units):
         # Numbers from the service's own sequence table (its autoincrement is the number).
         seqs = [connection.execute(insert(NumberSequence.__table__).values(issued_at=moment)
                                    .returning(NumberSequence.seq)).scalar_one() for _ in range(n)]
+    from services.accounts.schemas import identity_of
     from services.applications.rules import format_number
     rows, applicants = [], []
     for i, user in enumerate(people):
@@ -175,7 +176,9 @@ def _clone(stack, n, templates, units):
         app_id = uuid.uuid4().hex
         sections = row["sections"]
         if isinstance(sections, dict) and "basic_info" in sections:
-            sections["basic_info"] = {**sections["basic_info"], "name": user["name"]}
+            # the clone's own identity: applications checks it against the ID number at submit
+            sections["basic_info"] = {**sections["basic_info"], "name": user["name"], "phone": user["phone"],
+                                      **identity_of(user["id_number"])}
         row.update(id=app_id, number=format_number(seqs[i]), applicant_id=user["id"], applicant_name=user["name"],
                    unit_id=unit["unit_id"], unit_name=unit["name"], created_at=moment, updated_at=moment)
         rows.append(row)

@@ -166,8 +166,17 @@ def main():
     first = sections[0]
     w.call("PUT", f"/applications/{app_id}/sections/{first['key']}", token=applicant, expect=422,
            json={field["key"]: ([] if field["type"] == "table" else "x" * 5000) for field in first["fields"]})
+    # 基本信息 comes prefilled from the registration (name, birth date and gender as the ID
+    # number says, phone); the sample answers keep those, as a person would.
+    prefilled = application["sections"]
+
+    def answers(section):
+        return {**{field["key"]: sample_value(field) for field in section["fields"]},
+                **prefilled.get(section["key"], {})}
+
+    print(f"   ↳ prefilled: {prefilled}")
     for section in sections:
-        data = {field["key"]: sample_value(field) for field in section["fields"]}
+        data = answers(section)
         w.call("PUT", f"/applications/{app_id}/sections/{section['key']}", token=applicant, json=data)
         for n in range(section["attachments_required"]):
             w.call("POST", f"/applications/{app_id}/attachments", token=applicant, expect=201,
@@ -197,7 +206,7 @@ def main():
             for n in range(3)]},
     }
     for key, changes in eligible.items():
-        data = {field["key"]: sample_value(field) for field in sections_by_key[key]["fields"]}
+        data = answers(sections_by_key[key])
         w.call("PUT", f"/applications/{app_id}/sections/{key}", token=applicant, json={**data, **changes})
     check = w.call("GET", f"/applications/{app_id}/eligibility", token=applicant)
     assert check["may_submit"], check
@@ -234,7 +243,7 @@ def main():
         w.call("GET", f"/applications/{app_id}", token=applicant)))
     print(f"   ↳ comments: {[c['text'] for c in body['comments']]}")
     key = sections[1]["key"]
-    data = {field["key"]: sample_value(field) for field in sections[1]["fields"]}
+    data = answers(sections[1])
     data.update(eligible.get(key, {}))
     table = next((f for f in sections[1]["fields"] if f["type"] == "table"), None)
     if table:   # one more row than was returned

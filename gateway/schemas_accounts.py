@@ -31,6 +31,9 @@ class UserOut(BaseModel):
     can_apply: bool = False
     must_change_password: bool = Field(
         default=False, description="管理员发放的密码：修改前只能访问 /me、退出登录和修改密码")
+    phone: str | None = Field(default=None, description="注册的手机号")
+    birth_date: str | None = Field(default=None, description="身份证号所载出生日期（YYYY-MM-DD）；无身份证号的账号为空")
+    gender: Literal["男", "女"] | None = Field(default=None, description="身份证号所载性别（第17位奇数为男）")
 
 
 class LoginOut(BaseModel):

@@ -6,7 +6,7 @@ change (the outbox) and broadcast after the commit on ``accounts.events``.
   changed (logout — also how an impersonation ends —, region switch).
 - ``user_changed`` ``{user_id, reason}``: every session of the user is affected
   (password changed or reset, sessions revoked, account disabled or enabled,
-  ``must_change_password`` set or cleared).
+  ``must_change_password`` set or cleared, phone changed — the actor carries it).
 
 Gateways drop what they cached for that session or user (gateway/actors.py).
 

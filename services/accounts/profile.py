@@ -4,7 +4,7 @@ The phone and email are the ways back into an account (recovery codes go there),
 so changing either needs the current password in the same request, and an
 administrator acting as the user (模拟用户) may not change them at all: a stolen
 session or a curious administrator must not be able to take the account over."""
-from services.accounts import audit, passwords, schemas, sessions, throttling, validators
+from services.accounts import audit, events, passwords, schemas, sessions, throttling, validators
 from services.accounts.models import User
 from services.accounts.registration import email_taken
 from zc_common.clock import now
@@ -50,6 +50,8 @@ def update_profile(db, actor, data, address=None):
         user.email = email
         changed.append("email")
     audit.record(db, "profile_updated", user=user, actor=actor, address=address, fields=changed)
+    if "phone" in changed:  # the actor carries the phone: gateways drop their copies
+        events.user_changed(db, user.id, "phone_changed")
     db.commit()
     return {**schemas.user_brief(user), "region_code": actor["region_code"]}
 

@@ -1,4 +1,6 @@
 """What crosses RPC: the actor (who is calling), users, organisations and units."""
+from datetime import date
+
 from zc_common.clock import iso
 from zc_common.errors import Forbidden
 
@@ -28,7 +30,26 @@ def actor(user, region_code, impersonator=None):
         # An administrator issued the password (appeal): the gateway lets the account
         # do nothing but read /me, log out and change it until the owner does.
         "must_change_password": bool(user.must_change_password),
+        # The registration's identity, which applications prefills the form's 基本信息
+        # from and checks the form against (#14 item 6) with no call back to accounts.
+        "phone": user.phone,
+        **identity_of(user.id_number),
     }
+
+
+def identity_of(id_number):
+    """Birth date (ISO) and gender as an 18-digit 身份证号 (GB 11643) encodes them:
+    digits 7–14 the birth date, the 17th odd for 男 and even for 女. Both None for
+    an account without one (staff, or a number that does not read)."""
+    number = id_number or ""
+    unknown = {"birth_date": None, "gender": None}
+    if len(number) != 18 or not number[:17].isdigit():
+        return unknown
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14])).isoformat()
+    except ValueError:
+        return unknown
+    return {"birth_date": born, "gender": "男" if int(number[16]) % 2 else "女"}
 
 
 def user_brief(user):

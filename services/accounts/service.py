@@ -221,7 +221,7 @@ class AccountsService(Health):
     # -- one's own account ----------------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
     def update_profile(self, actor, data, address=None):
-        return profile.update_profile(self.db, actor, data, address)
+        return self._published(profile.update_profile(self.db, actor, data, address))
 
     @rpc(expected_exceptions=DomainError)
     def change_password(self, token, old_password, new_password, address=None):

@@ -142,9 +142,9 @@ def create(session, organizations, actor, data):
     return view(session, app, moment)
 
 
-# The form's identity fields and where the registration holds them (#14 item 6). Both
-# act on the actor's phone, birth_date and gender (derived from the ID number); accounts
-# does not put those in the actor yet, so until it does they leave everything as it was.
+# The form's identity fields and where the registration holds them (#14 item 6): the
+# actor carries the account's phone, and birth_date and gender as its ID number encodes
+# them (accounts' schemas.actor), so neither prefill nor check asks accounts again.
 IDENTITY_SECTION = "basic_info"
 PREFILL = {"name": "name", "birth_date": "birth_date", "gender": "gender", "phone": "phone"}
 CHECKED = {"birth_date": "出生日期", "gender": "性别"}
@@ -176,7 +176,7 @@ def check_identity(actor, key, data):
     for field, label in CHECKED.items():
         stated, registered = data.get(field), actor.get(field)
         if stated and registered and stated != registered:
-            raise Invalid("identity_mismatch", f"「{label}」与注册的身份证号不符（身份证号为 {registered}）",
+            raise Invalid("identity_mismatch", f"「{label}」与注册的身份证号不符（身份证号所载为 {registered}）",
                           field=field, params={"label": label, "registered": registered})
 
 

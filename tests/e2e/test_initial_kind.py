@@ -15,7 +15,7 @@ from tests.client import wait_for
 from tests.e2e import ui
 from tests.integration.accounts_helpers import PASSWORD, login, register_applicant, unique
 from tests.integration.test_review_setup import REGION, build_world, climb_to_committee, wait_status
-from tests.unit.applications.helpers import COMPLETE
+from tests.unit.applications.helpers import COMPLETE, answers
 from tests.unit.documents.images import pdf
 from zc_common.clock import now
 
@@ -62,7 +62,7 @@ def test_initial_confirmation_journey(new_page, web, api, admin_token):
     view = expect_status(api.get(f"/applications/{application_id}", token=token), 200)
     for section in view["template"]["sections"]:
         expect_status(api.put(f"/applications/{application_id}/sections/{section['key']}", token=token,
-                              json=DOCTOR if section["key"] == "education" else COMPLETE[section["key"]]), 200)
+                              json=DOCTOR if section["key"] == "education" else answers(section["key"], view)), 200)
         for n in range(section["attachments_required"]):
             scan = (f"{section['key']}{n}.pdf", pdf(section["key"]), "application/pdf")
             expect_status(api.post(f"/applications/{application_id}/attachments", token=token,

@@ -20,7 +20,7 @@ from tests.integration.test_review_setup import (
     wait_status,
     wait_task,
 )
-from tests.unit.applications.helpers import COMPLETE
+from tests.unit.applications.helpers import COMPLETE, answers
 from tests.unit.documents.images import pdf
 from zc_common.clock import now
 
@@ -58,7 +58,7 @@ def filled(api, world, kind):
     for section in application["template"]["sections"]:
         key = section["key"]
         expect(api.put(f"/applications/{application['id']}/sections/{key}", token=person["token"],
-                       json=DOCTOR if (kind, key) == ("initial", "education") else COMPLETE[key]), 200)
+                       json=DOCTOR if (kind, key) == ("initial", "education") else answers(key, application)), 200)
         for n in range(section["attachments_required"]):
             expect(api.post(f"/applications/{application['id']}/attachments", token=person["token"],
                             data={"section": key}, files={"file": (f"{key}{n}.pdf", pdf(key), "application/pdf")}),

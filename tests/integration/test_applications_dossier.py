@@ -8,7 +8,6 @@ import pytest
 from gateway.schemas_applications import ApplicationList, ApplicationOut
 from tests.client import expect
 from tests.integration.test_applications_world import (
-    COMPLETE,
     attach_required,
     complete_application,
     create_application,
@@ -20,6 +19,7 @@ from tests.integration.test_applications_world import (
     stored,
     window,
 )
+from tests.unit.applications.helpers import COMPLETE, answers
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +213,7 @@ def test_change_qualification_before_submitting(api, world, unit, person, stack)
     changed = expect(api.post(f"/applications/{app['id']}/change-qualification",
                               json={"qualification_id": senior["id"]}, token=person["token"]), 200)
     assert changed["qualification"]["id"] == senior["id"] and changed["qualification"]["level"] == "副高"
-    assert changed["sections"]["basic_info"] == COMPLETE["basic_info"]          # carried over
+    assert changed["sections"]["basic_info"] == answers("basic_info", app)      # carried over
     assert changed["needs_review"] == ["representative_works"]                  # new in the senior template
     assert "representative_works" in [s["key"] for s in changed["template"]["sections"]]
     error = expect(api.post(f"/applications/{app['id']}/submit", token=person["token"]),

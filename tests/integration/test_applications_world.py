@@ -17,7 +17,7 @@ from tests.integration.accounts_helpers import (
     register_unit,
     unique,
 )
-from tests.unit.applications.helpers import COMPLETE
+from tests.unit.applications.helpers import answers
 from zc_common.clock import now
 
 TITLES = {"初级": "助理工程师", "中级": "工程师", "副高": "高级工程师", "正高": "正高级工程师"}
@@ -83,7 +83,7 @@ def create_application(api, person, qualification, unit, year=None, **extra):
 def fill(api, person, application):
     for section in application["template"]["sections"]:
         expect(api.put(f"/applications/{application['id']}/sections/{section['key']}",
-                       json=COMPLETE[section["key"]], token=person["token"]), 200)
+                       json=answers(section["key"], application), token=person["token"]), 200)
 
 
 def attach_required(api, person, application):

@@ -141,6 +141,8 @@ APP = {"id": "application"}
 QUESTION = {"id": "question"}
 ATT = {"id": "application", "att_id": "attachment"}
 OWNER = ("applicant",)
+# 基本信息 without birth date and gender, which must agree with the owner's ID number
+_ANSWERS_BUT_IDENTITY = {k: v for k, v in COMPLETE["basic_info"].items() if k not in ("birth_date", "gender")}
 UNIT = ("unit_admin",)
 COMMITTEE = ("committee_staff",)
 WRITERS = ("committee_staff", "platform_admin")
@@ -158,7 +160,7 @@ REACH = {
     ("PUT", "/admin/committees/{id}/settings"): Reach({"id": "committee"}, WRITERS, body=_settings_body),
     ("GET", "/applications/{id}"): Reach(APP, OWNER, read=True),
     ("PUT", "/applications/{id}/sections/{key}"): Reach({"id": "application", "key": "section"}, OWNER,
-                                                        body=lambda: COMPLETE["basic_info"]),
+                                                        body=lambda: _ANSWERS_BUT_IDENTITY),
     ("POST", "/applications/{id}/change-qualification"): Reach(APP, OWNER,
                                                                body="qualification_change"),
     ("DELETE", "/applications/{id}"): Reach(APP, OWNER),

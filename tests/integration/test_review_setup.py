@@ -15,7 +15,7 @@ from tests.integration.accounts_helpers import (
     register_unit,
     unique,
 )
-from tests.unit.applications.helpers import COMPLETE
+from tests.unit.applications.helpers import answers
 from tests.unit.documents.images import pdf
 from zc_common.clock import now
 
@@ -86,7 +86,8 @@ def new_application(api, world, name="张三"):
         "qualification_id": world.qualification["id"], "unit_id": world.unit["unit_id"], "year": now().year}), 201)
     for section in application["template"]["sections"]:
         key = section["key"]
-        expect(api.put(f"/applications/{application['id']}/sections/{key}", token=token, json=COMPLETE[key]), 200)
+        expect(api.put(f"/applications/{application['id']}/sections/{key}", token=token,
+                       json=answers(key, application)), 200)
         for n in range(section["attachments_required"]):
             expect(api.post(f"/applications/{application['id']}/attachments", token=token,
                             data={"section": key}, files={"file": (f"{key}{n}.pdf", pdf(key), "application/pdf")}),

@@ -78,3 +78,14 @@ def test_organisation_changes_announce_the_organisation(service, admin):
     org = service.create_organization(actor, organization())
     [(kind, payload)] = sent(service, types=("organization_changed",))
     assert kind == "organization_changed" and payload["organization"] == org and payload["changed_at"]
+
+
+def test_a_phone_change_announces_the_user_since_the_actor_carries_the_phone(service):
+    created = service.register_applicant(applicant())
+    session = service.login(created["username"], PASSWORD, None, "10.51.0.3")
+    actor = service.authenticate(session["token"])
+    service.update_profile(actor, {"email": "zs@example.com", "current_password": PASSWORD})
+    assert sent(service) == []                       # the email is not in the actor
+    service.update_profile(actor, {"phone": "13911112223", "current_password": PASSWORD})
+    assert sent(service) == [("user_changed", {"user_id": created["user_id"], "reason": "phone_changed"})]
+    assert service.authenticate(session["token"])["phone"] == "13911112223"

@@ -1,5 +1,6 @@
 """Login, tokens, logout, expiry, throttling, region switching and impersonation,
 through the service's RPC methods (worker_factory, SQLite)."""
+import random
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,8 @@ from sqlalchemy import func, select
 
 from services.accounts.models import AuditEvent, Session, User
 from services.accounts.registration import ensure_admin
+from services.accounts.schemas import identity_of
+from services.accounts.validators import id_check_char
 from tests.unit.accounts.builders import PASSWORD, applicant
 from zc_common.clock import now
 from zc_common.errors import Forbidden, Invalid, NotFound, TooManyAttempts, Unauthorized
@@ -148,3 +151,24 @@ def test_a_success_clears_the_username_count_and_old_attempts_are_purged(service
     monkeypatch.setenv("ZC_FAKE_NOW", (now() + timedelta(days=2)).isoformat())
     service.purge_attempts()
     assert db.scalar(select(func.count()).select_from(Attempt)) == 0
+
+
+def test_the_actor_carries_the_registration_identity(service):
+    """Applications prefills 基本信息 from it and checks the form against the ID number
+    (#14 item 6) without asking accounts again."""
+    body = f"650102197504020{random.randrange(10, 100):02d}"[:16] + "2"    # 17th digit even: 女
+    woman = service.register_applicant(applicant(id_number=body + id_check_char(body), phone="13912345678"))
+    token = service.login(woman["username"], PASSWORD, None, "10.52.0.1")["token"]
+    actor = service.authenticate(token)
+    assert (actor["phone"], actor["birth_date"], actor["gender"]) == ("13912345678", "1975-04-02", "女")
+
+
+@pytest.mark.parametrize("number, identity", [
+    ("650102197504020023", {"birth_date": "1975-04-02", "gender": "女"}),   # 17th digit 2: even
+    ("650102198801010037", {"birth_date": "1988-01-01", "gender": "男"}),   # 17th digit 3: odd
+    (None, {"birth_date": None, "gender": None}),                           # staff: no ID number
+    ("6501021975", {"birth_date": None, "gender": None}),
+    ("650102197502300011", {"birth_date": None, "gender": None}),           # no 30 February
+])
+def test_identity_of_reads_birth_date_and_gender_from_the_id_number(number, identity):
+    assert identity_of(number) == identity

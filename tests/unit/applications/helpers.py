@@ -41,6 +41,15 @@ COMPLETE = {
 }
 
 
+def answers(key, application):
+    """COMPLETE's answers for a section, as an applicant gives them: keeping what the
+    form was prefilled with from the registration (基本信息's name, birth date, gender
+    and phone, which must agree with the ID number)."""
+    if key != "basic_info":
+        return COMPLETE[key]
+    return {**COMPLETE[key], **((application.get("sections") or {}).get(key) or {})}
+
+
 def settings(service, opens="2026-06-01T00:00:00+08:00", closes="2026-06-30T23:59:59+08:00", maximum=2):
     return service.put_committee_settings(ADMIN, COMMITTEE, {
         "submit_opens_at": opens, "submit_closes_at": closes, "max_submissions": maximum,
