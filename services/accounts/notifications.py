@@ -88,6 +88,8 @@ def queue_all(db, messages):
         named_roles = set(message.get("roles") or ()) & NAMEABLE_ROLES
         kind = message.get("kind") or "notice"
         subject, body = message.get("subject") or "", message.get("body") or ""
+        # a longer text for the inbox than the SMS/email carries (a whole return reason)
+        inbox_body = message.get("inbox_body") or body
         for user in users:
             if user.id in named_users or user.org_id in named_orgs or user.role in named_roles:
                 wants = choices.get((user.id, category_of(kind)), True) or not CATEGORIES[category_of(kind)][1]
@@ -97,7 +99,7 @@ def queue_all(db, messages):
                                    "user_id": user.id, "kind": kind, "status": "pending", "attempts": 0,
                                    "created_at": moment})
                 inbox.append({"user_id": user.id, "kind": kind, "category": category_of(kind),
-                              "subject": subject, "body": body, "sent_by": channel, "created_at": moment})
+                              "subject": subject, "body": inbox_body, "sent_by": channel, "created_at": moment})
     if outbox:
         db.execute(insert(Notification), outbox)
     if inbox:

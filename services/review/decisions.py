@@ -193,13 +193,31 @@ def arrival_notice(task, case):
             "body": f"{case.applicant_name}的申请书（{case.title}，编号{case.number}）已到达本单位，请及时审核。"}
 
 
+# A return's SMS carries the reviewer's reason, cut to keep the message within a few
+# SMS segments (70 characters each); the inbox copy carries it whole.
+SMS_REASON_CHARS = 60
+
+
+def sms_excerpt(text, limit=SMS_REASON_CHARS):
+    """``text`` on one line, at most ``limit`` characters (an ellipsis marks a cut)."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
+
+
 def status_notice(payload):
     """The applicant's notice of a status change; the status's name travels with
-    the event (applications owns the vocabulary)."""
+    the event (applications owns the vocabulary). A return says why (the reviewer's
+    退回意见): cut for the SMS, whole in the inbox."""
     name = (payload.get("status_info") or {}).get("name") or payload.get("status")
-    return {"user_ids": [payload.get("applicant_id")], "kind": "application_status",
-            "subject": f"申请书状态变更：{name}",
-            "body": f"您的申请书 {payload.get('number') or ''} 状态已变更为「{name}」。"}
+    body = f"您的申请书 {payload.get('number') or ''} 状态已变更为「{name}」。"
+    notice = {"user_ids": [payload.get("applicant_id")], "kind": "application_status",
+              "subject": f"申请书状态变更：{name}", "body": body}
+    reason = " ".join((payload.get("opinion") or "").split())
+    if payload.get("action") == "return" and reason:
+        short = sms_excerpt(reason)
+        notice["body"] = f"{body}退回意见：{short}" + ("（全文见平台站内信）" if short != reason else "")
+        notice["inbox_body"] = f"{body}退回意见：{reason}"
+    return notice
 
 
 def notify_arrival(notices, task, case):

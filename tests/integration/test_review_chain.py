@@ -111,8 +111,10 @@ def test_notifications_reach_the_node_staff_and_the_applicant(api, world, stack)
     wait_task(api, world.unit_token, app["id"])
     expect(forward(api, world.unit_token, app, opinion="同意推荐"), 200)
     wait_task(api, world.staff[world.middle["id"]][0], app["id"])
+    # The return's SMS says why (#14: "the return SMS has no reason"), cut to fit; the inbox keeps it whole.
+    reason = "材料不全：" + "职称外语和计算机合格证书未上传，" * 4 + "请补齐后重新提交。"
     expect(api.post(f"/review/applications/{app['id']}/return", token=world.staff[world.middle["id"]][0],
-                    json={"opinion": "材料不全"}), 200)
+                    json={"opinion": reason}), 200)
 
     def messages(kind):
         return stack.sql("accounts", "SELECT n.user_id, n.body FROM notifications n WHERE n.kind = %s "
@@ -124,6 +126,12 @@ def test_notifications_reach_the_node_staff_and_the_applicant(api, world, stack)
     changes = wait_for(lambda: messages("application_status") if any(
         "已退回" in r["body"] for r in messages("application_status")) else None)
     assert {r["user_id"] for r in changes} == {app["person"]["user_id"]}
+    sms = next(r["body"] for r in changes if "已退回" in r["body"])
+    assert "退回意见：材料不全：职称外语和计算机合格证书未上传" in sms and "…" in sms and "全文见平台站内信" in sms
+    assert reason not in sms
+    inbox = stack.sql("accounts", "SELECT body FROM inbox_messages WHERE user_id = %s AND kind = 'application_status' "
+                      "AND body LIKE %s", app["person"]["user_id"], "%退回意见%")
+    assert [r["body"].split("退回意见：", 1)[1] for r in inbox] == [reason]
 
 
 def test_withdraw_before_the_unit_acts(api, world):
