@@ -19,7 +19,7 @@ from tests.e2e import ui
 from tests.e2e.conftest import DESKTOP, PHONE, SHOTS
 from tests.integration.accounts_helpers import credit_code, id_number
 from tests.stack import ADMIN_PASSWORD
-from tests.unit.applications.helpers import COMPLETE
+from tests.unit.applications.helpers import answers
 from tests.unit.documents.images import pdf, png
 
 CST = timezone(timedelta(hours=8))
@@ -189,7 +189,8 @@ def test_applicant_registers_with_id_number_checked_as_typed(page, web):
     expect(page.get_by_text("身份证号校验位不正确，请核对")).to_be_visible()   # as typed, before any request
     page.get_by_label("身份证号").fill(good)
     expect(page.get_by_text("身份证号校验位不正确，请核对")).to_have_count(0)
-    page.get_by_label("手机号").fill("139" + f"{random.randrange(0, 10**8):08d}")
+    J["id_number"], J["phone"] = good, "139" + f"{random.randrange(0, 10**8):08d}"
+    page.get_by_label("手机号").fill(J["phone"])
     ui.pick(page, page.get_by_label("所在地区"), REGION)
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_label("确认密码").fill(PASSWORD)
@@ -239,8 +240,23 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
     page.locator("[data-test=submit]").click()
     missing = page.locator("[data-test=missing]")
     expect(missing).to_be_visible()
-    expect(missing).to_contain_text("基本信息：性别 未填写")  # the name comes filled from the account
+    expect(missing).to_contain_text("基本信息：民族 未填写")
+    expect(missing).not_to_contain_text("性别 未填写")     # identity comes filled from the registration
     expect(missing).to_contain_text("附件不足")
+
+    # 基本信息 is prefilled from the registration, birth date and gender as the ID number
+    # encodes them; a birth date the ID number contradicts is an error before any save.
+    basic = ui.open_section(page, "basic_info")
+    number = J["id_number"]
+    born = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    expect(page.locator("#f-basic_info-name")).to_have_value(J["applicant_name"])
+    expect(page.locator("#f-basic_info-birth_date")).to_have_value(born)
+    expect(page.locator("#f-basic_info-phone")).to_have_value(J["phone"])
+    expect(basic.locator(".el-form-item").filter(has_text="性别")).to_contain_text(
+        "男" if int(number[16]) % 2 else "女")
+    ui.fill_field(page, "f-basic_info-birth_date", {"type": "date"}, "1960-01-01")
+    expect(basic.get_by_text(f"与注册的身份证号不符（身份证号所载为 {born}）")).to_be_visible()
+    expect(basic.locator("[data-test=problem-badge]")).to_be_visible()
 
     app = template_of(page, web, J["app_id"])
     J["number"] = app["number"]
@@ -249,7 +265,7 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
     files["png"].write_bytes(png(64, 64))
     files["big"].write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024 + 100))
     for section in app["template"]["sections"]:
-        ui.fill_section(page, section, COMPLETE[section["key"]])
+        ui.fill_section(page, section, answers(section["key"], app))
         for n in range(section["attachments_required"]):
             ui.upload(page, section["key"], files["png" if n % 2 else "pdf"])
 
@@ -262,7 +278,7 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
     basic = ui.open_section(page, "basic_info")
     page.locator("#f-basic_info-name").fill("")
     expect(basic.get_by_text("请填写姓名")).to_be_visible()
-    page.locator("#f-basic_info-name").fill(COMPLETE["basic_info"]["name"])
+    page.locator("#f-basic_info-name").fill(J["applicant_name"])
     basic.locator("[data-test=save-section]").click()
     expect(basic.locator(".el-collapse-item__header .el-tag").filter(has_text="未保存")).to_have_count(0)
 
@@ -286,11 +302,30 @@ def test_unit_comments_and_returns(page, web):
     as_user(page, web, J["unit_user"])
     ui.open_task(page, web, J["number"])
     ui.snap(page, "unit-handle")
+    # The decision box is in view at once beside a long dossier (it sat at the bottom of a
+    # 5,500 px page), with 推荐意见 and 退回意见 as two fields.
+    decision = page.locator("[data-test=decision]")
+    assert page.evaluate("document.documentElement.scrollHeight") > DESKTOP["height"]
+    expect(decision).to_be_in_viewport()
+    expect(decision.get_by_text("推荐意见（同意推荐并报送时填写）")).to_be_visible()
+    expect(decision.get_by_text("退回意见（退回申请人时必填）")).to_be_visible()
+    page.mouse.wheel(0, 3000)
+    expect(decision).to_be_in_viewport()
+    # The reviewer opens the 评审表 (there was no button for it).
+    with page.expect_response(lambda r: r.url.endswith("/review-form.pdf")) as form:
+        page.locator("[data-test=open-review-form]").click()
+    assert form.value.ok and form.value.headers["content-type"] == "application/pdf"
+    expect(page.locator("[data-test=review-form-frame]")).to_have_attribute("src", re.compile(r"^blob:"))
+    page.keyboard.press("Escape")
     section = page.locator(".el-collapse-item").filter(has_text="基本信息").first
     ui.field(section, "comment-input").fill("民族一栏请填写全称，如“汉族”。")
     section.locator("[data-test=comment-send]").click()
     ui.message(page, "意见已添加")
-    ui.field(page, "opinion").fill("基本信息有误，请修改后重新提交。")
+    # A 推荐意见 is not a reason to return: 退回意见 is required on its own.
+    ui.field(page, "forward-opinion").fill("同意推荐。")
+    page.locator("[data-test=return]").click()
+    expect(decision.get_by_text("请填写退回意见")).to_be_visible()
+    ui.field(page, "return-opinion").fill("基本信息有误，请修改后重新提交。")
     page.locator("[data-test=return]").click()
     ui.confirm(page)
     ui.message(page, "已退回申请人")
@@ -336,24 +371,34 @@ def test_applicant_sees_the_comment_and_resubmits(page, web):
 
 # -- 5. the chain forwards to formal review ----------------------------------------------
 
-def forward(page, web, username, opinion):
+def forward(page, web, username, opinion, phone=False):
     as_user(page, web, username)
     ui.open_task(page, web, J["number"])
-    ui.field(page, "opinion").fill(opinion)
+    if phone:
+        # At 375 px the box follows the dossier; the bar at the screen's foot reaches it.
+        page.set_viewport_size(PHONE)
+        expect(page.locator("[data-test=decision]")).not_to_be_in_viewport()
+        expect(page.locator("[data-test=decision-bar]")).to_be_in_viewport()
+        page.locator("[data-test=to-decision]").click()
+        expect(page.locator("[data-test=decision]")).to_be_in_viewport()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    ui.field(page, "forward-opinion").fill(opinion)
     page.locator("[data-test=forward]").click()
     ui.confirm(page)
     ui.message(page, "已办理")
+    page.set_viewport_size(DESKTOP)
 
 
 def test_chain_forwards_to_formal_review(page, web):
     needs("resubmitted")
     forward(page, web, J["unit_user"], "同意推荐。")
-    forward(page, web, J["staff"]["middle"], "材料齐全，同意报送。")
+    forward(page, web, J["staff"]["middle"], "材料齐全，同意报送。", phone=True)
     forward(page, web, J["staff"]["top"], "同意报送评审委员会。")
     as_user(page, web, J["staff"]["committee"])
     ui.open_task(page, web, J["number"])
     expect(page.locator("[data-test=forward]")).to_have_text("通过形式审核")
-    ui.field(page, "opinion").fill("形式审核通过。")
+    expect(page.locator("[data-test=open-review-form]")).to_be_visible()
+    ui.field(page, "forward-opinion").fill("形式审核通过。")
     page.locator("[data-test=forward]").click()
     ui.confirm(page)
     ui.message(page, "已办理")

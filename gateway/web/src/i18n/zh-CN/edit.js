@@ -13,6 +13,8 @@ export default {
     needMore: '（还需 {n} 个）', missingOther: '{section}：未完成 {reason}', submittedOk: '申请书已提交',
     withdrawConfirm: '收回后申请书回到草稿状态，可修改后重新提交（重新提交计入提交次数）。确定收回？', withdrawTitle: '收回申请书',
     withdrawn: '已收回', changed: '资格已更改，请重新检查申报材料',
+    identityMismatch: '「{label}」与注册的身份证号不符（身份证号所载为 {registered}）',
+    identityTip: '姓名、性别、出生日期和联系电话已按注册信息填写；性别和出生日期须与身份证号一致。',
   },
   fields: {
     pickDate: '选择日期', pick: '请选择', noRows: '尚无记录，点击“添加一行”', index: '序号', addRow: '添加一行',
