@@ -60,9 +60,12 @@ def _value(field, value):
 
 
 def _hours_column(columns):
+    """The column of hours (学时), which gets a total row. By its key, or a label
+    that ends in 学时 — not any label containing it: 入学时间 (the degrees table's
+    enrolment date) does, and got a "合计学时：0"."""
     for col in columns:
-        key, label = str(col.get("key", "")), str(col.get("label", ""))
-        if "hour" in key.lower() or "学时" in label:
+        key, label = str(col.get("key", "")), str(col.get("label", "")).strip()
+        if "hour" in key.lower() or label.endswith(("学时", "学时数")):
             return col.get("key")
     return None
 
@@ -96,12 +99,22 @@ def _fmt(number):
     return str(int(number)) if float(number).is_integer() else f"{number:.1f}"
 
 
-def _section(section, data, attachments):
+# The form's own 继续教育 section (applications reads its ``records`` rows too).
+CE_SECTION, CE_ROWS = "continuing_education", "records"
+
+
+def _section(section, data, attachments, ce=None):
+    """One section of the form. ``ce`` (the applicant's certified 继续教育 records)
+    is given for the form's own 继续教育 section: its rows and the records are then
+    one table with one total, as applications counts them — not a second block
+    whose total contradicts the first."""
     data = data if isinstance(data, dict) else {}
     simple, tables = [], []
     for field in section.get("fields") or []:
         value = data.get(field.get("key"))
-        if field.get("type") == "table":
+        if field.get("type") == "table" and ce is not None and field.get("key") == CE_ROWS:
+            tables.append(f'<h3>{_e(field.get("label"))}</h3>{_ce_table(ce, value)}')
+        elif field.get("type") == "table":
             tables.append(f'<h3>{_e(field.get("label"))}</h3>{_table(field, value)}')
         else:
             simple.append(f'<tr><th>{_e(field.get("label") or field.get("key"))}</th>'
@@ -131,26 +144,52 @@ def _attachments(attachments, section_titles):
             f'<th>上传时间</th></tr></thead><tbody>{rows}</tbody></table></section>')
 
 
+def _whole_hours(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _ce_rows(ce, declared):
+    """The applicant's certified records, then the rows the application declares
+    that no record of the same year and course already stands for (applications'
+    eligibility counts them the same way): (year, course, organizer, hours, proof)."""
+    rows, seen = [], set()
+    for r in _ce_records(ce):
+        rows.append((r.get("year"), r.get("course"), r.get("organizer"), r.get("hours"),
+                     ((r.get("certificate") or {}).get("sha256") or "")[:16]))
+        seen.add((r.get("year"), str(r.get("course") or "").strip()))
+    for r in declared if isinstance(declared, list) else []:
+        if isinstance(r, dict) and (r.get("year"), str(r.get("course") or "").strip()) not in seen:
+            rows.append((r.get("year"), r.get("course"), r.get("organizer"), r.get("hours"), None))
+    return rows
+
+
+def _ce_table(ce, declared=None):
+    """One table of 继续教育: each record or declared row, the hours per year and one
+    total (what reviewers check against the requirement)."""
+    rows = _ce_rows(ce, declared)
+    if not rows:
+        return '<p class="empty">（无继续教育记录）</p>'
+    body = "".join(
+        f'<tr><td>{_e(year)}</td><td>{_e(course)}</td><td>{_e(organizer or "—")}</td><td>{_e(hours)}</td>'
+        + (f'<td class="hash">{_e(proof)}</td>' if proof is not None else '<td>申报填写（无学时证明）</td>') + "</tr>"
+        for year, course, organizer, hours, proof in rows)
+    by_year = {}
+    for year, _, _, hours, _ in rows:
+        if _whole_hours(hours) is not None:
+            by_year[year] = by_year.get(year, 0) + hours
+    ordered = sorted(by_year.items(), key=lambda item: str(item[0]))
+    years = "；".join(f"{_e(year)} 年 {_e(hours)} 学时" for year, hours in ordered)
+    total = sum(by_year.values())
+    return ('<table class="rows"><thead><tr><th>年度</th><th>课程/学习内容</th><th>主办单位</th><th>学时</th>'
+            '<th>学时证明 SHA-256（前16位）</th></tr></thead>'
+            f'<tbody>{body}<tr class="total"><td colspan="5">各年度学时：{years or "—"}</td></tr>'
+            f'<tr class="total"><td colspan="5">继续教育记录合计学时：{_e(total)}</td></tr></tbody></table>')
+
+
 def _continuing_education(ce):
-    """The applicant's 继续教育 records (kept apart from the application), with the
-    hours per year and the total — what reviewers check against the requirement."""
-    records = _ce_records(ce)
-    if not records:
-        return '<section class="ce"><h2>继续教育记录</h2><p class="empty">（无继续教育记录）</p></section>'
-    rows = "".join(
-        f'<tr><td>{_e(r.get("year"))}</td><td>{_e(r.get("course"))}</td><td>{_e(r.get("organizer") or "—")}</td>'
-        f'<td>{_e(r.get("hours"))}</td>'
-        f'<td class="hash">{_e(((r.get("certificate") or {}).get("sha256") or "")[:16])}</td></tr>'
-        for r in records)
-    by_year = (ce.get("hours_by_year") or {}) if isinstance(ce.get("hours_by_year"), dict) else {}
-    years = "；".join(f"{_e(year)} 年 {_e(hours)} 学时" for year, hours in sorted(by_year.items()))
-    total = ce.get("total")
-    if not isinstance(total, int):
-        total = sum(r.get("hours") for r in records if isinstance(r.get("hours"), int))
-    return ('<section class="ce"><h2>继续教育记录</h2><table class="rows"><thead><tr><th>年度</th>'
-            '<th>课程/学习内容</th><th>主办单位</th><th>学时</th><th>证书 SHA-256（前16位）</th></tr></thead>'
-            f'<tbody>{rows}<tr class="total"><td colspan="5">各年度学时：{years or "—"}</td></tr>'
-            f'<tr class="total"><td colspan="5">继续教育记录合计学时：{_e(total)}</td></tr></tbody></table></section>')
+    """The applicant's 继续教育 records (kept apart from the application) for a
+    template without a 继续教育 section of its own."""
+    return f'<section class="ce"><h2>继续教育记录</h2>{_ce_table(ce)}</section>'
 
 
 def _size(size):
@@ -204,10 +243,18 @@ h2 { font-size: 12.5pt; border-bottom: 1.2pt solid #000; margin: 6mm 0 2mm; }
 h3 { font-size: 11pt; margin: 3mm 0 1mm; }
 table { width: 100%%; border-collapse: collapse; margin-bottom: 2mm; }
 th, td { border: 0.6pt solid #333; padding: 1.2mm 1.8mm; vertical-align: top; text-align: left; }
+/* An unbroken string (a long URL, a number typed without spaces) wraps inside its cell
+   instead of running off the page: "anywhere" lets it break for the column's width. */
+th, td, p, h1, h2, h3 { overflow-wrap: anywhere; word-break: break-word; }
+/* A heading stays with what follows it (WeasyPrint's default, said here as the rule). */
+h2, h3 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
 table.fields th { width: 30%%; background: #f2f2f2; font-weight: bold; }
 table.rows th { background: #f2f2f2; }
 thead { display: table-header-group; }
+/* A table row stays whole — but a long answer (a 3,000-character summary) may run on
+   to the next page: kept whole it was pushed there and left its heading alone below. */
 tr { page-break-inside: avoid; }
+table.fields tr { page-break-inside: auto; break-inside: auto; }
 td.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7pt; word-break: break-all; }
 tr.total td { text-align: right; font-weight: bold; }
 p.empty, p.files { color: #333; font-size: 9.5pt; }
@@ -252,8 +299,11 @@ def render_html(application, attachments, review, printed_at, ce=None):
     body.append('<table class="fields">' + "".join(
         f"<tr><th>{_e(k)}</th><td>{_e(v) if v not in (None, '') else '—'}</td></tr>" for k, v in summary)
         + "</table>")
-    body.extend(_section(s, data.get(s.get("key")), attachments) for s in sections)
-    if ce is not None:
+    # 继续教育 once: in the form's own section when it has one, else as a block of its own
+    own_ce = ce is not None and any(s.get("key") == CE_SECTION for s in sections)
+    body.extend(_section(s, data.get(s.get("key")), attachments,
+                         ce if own_ce and s.get("key") == CE_SECTION else None) for s in sections)
+    if ce is not None and not own_ce:
         body.append(_continuing_education(ce))
     body.append(_attachments(attachments, section_titles))
     body.append(_opinions(review))
