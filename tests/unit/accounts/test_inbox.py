@@ -34,6 +34,14 @@ def test_a_notice_lands_in_the_inbox_and_by_sms(service, db, person):
     assert [n.channel for n in outbox(db, person["id"])] == ["sms"]
 
 
+def test_the_inbox_may_carry_more_than_the_sms(service, db, person):
+    """A return's SMS carries its reason cut short; the inbox copy carries it whole."""
+    service.on_notice_requested({"user_ids": [person["id"]], "subject": "申请书状态变更", "kind": "application_status",
+                                 "body": "已退回。退回意见：请补…", "inbox_body": "已退回。退回意见：请补充学历证书。"})
+    assert [n.body for n in outbox(db, person["id"])] == ["已退回。退回意见：请补…"]
+    assert service.inbox(person["actor"])["items"][0]["body"] == "已退回。退回意见：请补充学历证书。"
+
+
 def test_a_category_turned_off_stays_in_the_inbox_only(service, db, person):
     prefs = service.set_notification_preferences(person["actor"], {"application": False})
     assert {c["key"]: c["external"] for c in prefs["categories"]}["application"] is False
