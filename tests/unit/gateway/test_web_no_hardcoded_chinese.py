@@ -15,6 +15,7 @@ ALLOWED = {
     # official documents are Chinese (评审表, certificates, receipts and the server's
     # Chinese spreadsheets): their file names are too
     "views/applicant/ApplicationEdit.vue": ["`评审表-", "`证书-"],
+    "views/review/Handle.vue": ["`评审表-"],
     "components/Attachments.vue": ["`附件存证回执-"],
     "components/AttachmentHistory.vue": ["`附件存证回执-"],
     "views/review/Query.vue": ["'申请书查询.xlsx'"],
