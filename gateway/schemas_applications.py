@@ -228,7 +228,7 @@ class ApplicationOut(BaseModel):
     submissions_max: int | None
     submit_opens_at: str | None
     submit_closes_at: str | None
-    days_to_close: int | None = Field(description="负数：提交已截止N天")
+    days_to_close: int | None = Field(description="距提交截止天数（负数：提交已截止N天）；通过形式审核后为 null")
     receive_opens_at: str | None = Field(default=None, description="评审委员会接收材料开始时间（本专业适用的）")
     receive_closes_at: str | None = Field(default=None, description="评审委员会接收材料截止时间")
     receive_days_to_close: int | None = Field(default=None, description="距接收截止天数（负数：已截止）")

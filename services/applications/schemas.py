@@ -83,7 +83,10 @@ def application_dict(app, qualification, settings, history, moment, windows=None
         "submissions_max": settings.max_submissions if settings else None,
         "submit_opens_at": iso(opens_at),
         "submit_closes_at": iso(closes_at),
-        "days_to_close": rules.days_to_close(closes_at, moment),
+        # The countdown to the submission deadline matters until formal review has
+        # passed; after it (paid, passed, approved) no submission is left to make.
+        "days_to_close": (None if vocabulary.STATUSES[app.status]["formal"]
+                          else rules.days_to_close(closes_at, moment)),
         # when the committee receives material from the departments (null: not set)
         "receive_opens_at": iso(windows.get("receive_opens_at")),
         "receive_closes_at": iso(receive_closes_at),

@@ -143,3 +143,13 @@ def test_the_catalog_lists_what_a_kind_may_apply_for(service):
     qualification(service, level="副高", kinds=["review"], specialty="电气")
     assert [q["level"] for q in service.list_qualifications(None, "initial")] == ["中级"]
     assert len(service.list_qualifications(None, "review")) == 2
+
+
+def test_the_submission_countdown_ends_with_formal_review(service):
+    """距提交截止还有N天 was shown on an approved application: once formal review has
+    passed no submission is left to make, so there is no countdown (the date stays)."""
+    app, who = at_committee(service, "special_talent", n=5)
+    assert isinstance(service.get_application(who, app["id"])["days_to_close"], int)  # a return needs a resubmit
+    service.transition("p-5", app["id"], "pass_formal_review", "formal_review_passed", COMMITTEE_BY)
+    view = service.get_application(who, app["id"])
+    assert view["days_to_close"] is None and view["submit_closes_at"]
