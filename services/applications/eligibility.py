@@ -102,6 +102,8 @@ def _check_condition(path, node, where):
             if not isinstance(node.get(key), str):
                 _fail(path, node, f"「{key}」应为文本")
         _check_whole(path, node, "min")
+        if not isinstance(node.get("unit", ""), str):
+            _fail(path, node, "「unit」应为文本")
     elif kind == "any_of":
         options = node.get("options")
         if not isinstance(options, list) or len(options) < 2:
@@ -344,9 +346,10 @@ def _field_at_least(c, f, names):
     value = (f["sections"].get(section) or {}).get(field)
     if isinstance(value, bool) or not isinstance(value, int):
         return False, label, "申请书中尚未填写"
+    unit = c.get("unit", "")   # what the number counts (年): "已填写 3" read as a bare number
     if value >= need:
-        return True, label, f"已填写 {value}"
-    return False, label, f"已填写 {value}，不足 {need}"
+        return True, label, f"已填写 {value} {unit}".rstrip()
+    return False, label, f"已填写 {value} {unit}，不足 {need} {unit}".rstrip()
 
 
 CHECKS = {"education": _education, "years_since_graduation": _years_since_graduation,

@@ -88,6 +88,10 @@ def test_attachments_and_field_at_least():
     assert one(served, facts(sections={"fanghuiju": {"service_years": 3}}))["met"]
     assert not one(served, facts(sections={"fanghuiju": {"service_years": 2}}))["met"]
     assert "尚未填写" in one(served, facts())["reason"]
+    # the number is said with what it counts (it read "已填写 3")
+    counted = {**served, "unit": "年"}
+    assert one(counted, facts(sections={"fanghuiju": {"service_years": 3}}))["reason"] == "已填写 3 年"
+    assert one(counted, facts(sections={"fanghuiju": {"service_years": 2}}))["reason"] == "已填写 2 年，不足 3 年"
 
 
 def test_any_of_is_met_by_one_option_and_says_what_the_closest_lacks():
