@@ -288,6 +288,9 @@ class ReviewItem(BaseModel):
     application_id: str
     number: str
     applicant: Ref
+    place: str | None = Field(default=None, description=(
+        "已提交时持有它的节点位置（unit、county_department、prefecture_department、receiving_department、"
+        "committee）：状态按它命名（GET /statuses 的 names_at_node，如 申请人提交到基层工作单位）"))
 
 
 class ReviewDetail(BaseModel):

@@ -125,8 +125,16 @@ async def review_tasks(request, call):
            tag=TAG_REVIEW, query=ReviewQuery, roles=("unit_admin",), response=page_of(ReviewItem))
 async def unit_applications(request, call):
     q = call.query
-    return await call.rpc.applications.unit_applications(call.user, q.status, q.year, q.name, q.number, q.page,
-                                                         q.page_size)
+    found = await call.rpc.applications.unit_applications(call.user, q.status, q.year, q.name, q.number, q.page,
+                                                          q.page_size)
+    # A submitted one is named after the node holding it (申请人提交到基层工作单位 …): review knows where.
+    submitted = [row["application_id"] for row in found.get("items") or [] if row.get("status") == "submitted"]
+    if submitted:
+        places = await call.rpc.review.unit_places(call.user, submitted)
+        for row in found["items"]:
+            if row["application_id"] in places:
+                row["place"] = places[row["application_id"]]
+    return found
 
 
 @api.route("GET", "/review/applications", summary="申请书查询：到达过本单位的全部申请书", tag=TAG_REVIEW,

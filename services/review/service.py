@@ -78,11 +78,19 @@ class ReviewService(Health):
     # -- reviewers ---------------------------------------------------------------
     @rpc(expected_exceptions=DomainError)
     def list_tasks(self, actor, page=1, page_size=20):
-        return views.task_list(self.db, reviewer(actor), page, page_size)
+        return views.task_list(self.db, reviewer(actor), page, page_size, views.place_finder(self.deps))
+
+    @rpc(expected_exceptions=DomainError)
+    def unit_places(self, actor, application_ids):
+        """{application_id: place of the node holding it} for the caller's unit's
+        submitted applications among ``application_ids`` (申请书查询 at the unit lists
+        applications' rows; review knows where each one is)."""
+        return views.unit_places(self.db, reviewer(actor), application_ids, views.place_finder(self.deps))
 
     @rpc(expected_exceptions=DomainError)
     def query_applications(self, actor, status=None, year=None, name=None, number=None, page=1, page_size=20):
-        return views.query(self.db, reviewer(actor), status, year, name, number, page, page_size)
+        return views.query(self.db, reviewer(actor), status, year, name, number, page, page_size,
+                           views.place_finder(self.deps))
 
     @rpc(expected_exceptions=DomainError)
     def application_detail(self, actor, application_id):

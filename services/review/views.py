@@ -7,6 +7,7 @@ from services.review import routing, rules, search
 from services.review.decisions import WAITING, case_for, comment_view, mark_opened, require_reached, waiting_task
 from services.review.models import Comment, ReviewCase, Task, Visit
 from zc_common.clock import iso, now
+from zc_common.errors import Conflict
 
 MAX_PAGE = 100000
 MAX_PAGE_SIZE = 100
@@ -139,11 +140,35 @@ def page_args(page, page_size):
     return page, page_size
 
 
-def task_list(session, actor, page=1, page_size=20):
+def place_finder(deps):
+    """``place(node, org_id, committee_id)``: the place on the route of the node
+    holding a task — a department by how far below the committee's receiving
+    department it sits (routing.places' words), other nodes are their own. The
+    lists name a submitted application after it (申请人提交到基层工作单位 …), as
+    the application's own page does. Memoised for the call; a broken chain: the
+    generic ``department``."""
+    known = {}
+
+    def place(node, org_id, committee_id):
+        if node != "department":
+            return node
+        if (org_id, committee_id) not in known:
+            receiving = deps.settings(committee_id).get("receiving_department_ids") or []
+            try:
+                chain = routing.department_chain(org_id, receiving, deps.orgs)
+                known[org_id, committee_id] = routing.DEPARTMENT_PLACES[max(0, 3 - len(chain))]
+            except Conflict:
+                known[org_id, committee_id] = "department"
+        return known[org_id, committee_id]
+    return place
+
+
+def task_list(session, actor, page=1, page_size=20, place_of=None):
     """Waiting at the caller's organisation, oldest first, overdue flagged. The
     partial index on (org_id, arrived_at, id) WHERE state IN waiting serves the
     count and the page: the page's ids are found (past the offset) in the index
-    alone, and only those 20 rows are read and joined."""
+    alone, and only those 20 rows are read and joined. ``place_of``
+    (place_finder): each row says the place of the node holding it."""
     page, page_size = page_args(page, page_size)
     org_id = actor.get("org_id")
     waiting = (Task.org_id == org_id, Task.state.in_(WAITING))
@@ -157,7 +182,9 @@ def task_list(session, actor, page=1, page_size=20):
     moment = now()
     items = [{**case_row(case), "task_id": task.id, "node": task.node, "round": task.round,
               "state": task.state, "arrived_at": iso(task.arrived_at), "due_at": iso(task.due_at),
-              "overdue": rules.is_overdue(task.due_at, moment)} for task, case in rows]
+              "overdue": rules.is_overdue(task.due_at, moment),
+              **({"place": place_of(task.node, task.org_id, case.committee_id)} if place_of else {})}
+             for task, case in rows]
     return {"items": items, "total": total, "total_is_lower_bound": more, "page": page, "page_size": page_size}
 
 
@@ -171,7 +198,8 @@ def case_row(case):
                                   "conclusion": "meeting"}}
 
 
-def query(session, actor, status=None, year=None, name=None, number=None, page=1, page_size=20):
+def query(session, actor, status=None, year=None, name=None, number=None, page=1, page_size=20,
+          place_of=None):
     """Everything that has reached the caller's organisation, newest arrival first.
     Organisation, status and year are on the visit row, each combination served by
     an index that also gives the order, read without the table; only the page is
@@ -194,7 +222,33 @@ def query(session, actor, status=None, year=None, name=None, number=None, page=1
         keys = keys.join(ReviewCase, ReviewCase.application_id == Visit.application_id).where(*on_case)
     rows, total, more = visits_page(session, keys, page, page_size, once=bool(on_case))
     items = [{**case_row(case), "reached_at": iso(visit.first_arrived_at)} for visit, case in rows]
+    if place_of is not None:
+        holders = waiting_places(session, [case for _, case in rows], place_of)
+        for item in items:
+            if item["application_id"] in holders:
+                item["place"] = holders[item["application_id"]]
     return {"items": items, "total": total, "total_is_lower_bound": more, "page": page, "page_size": page_size}
+
+
+def waiting_places(session, cases, place_of):
+    """{application_id: place of the node holding it} for the submitted ones among
+    ``cases`` (one query for the page's waiting tasks)."""
+    submitted = {case.application_id: case for case in cases if case.status == "submitted"}
+    if not submitted:
+        return {}
+    waiting = session.execute(select(Task.application_id, Task.node, Task.org_id)
+                              .where(Task.application_id.in_(list(submitted)), Task.state.in_(WAITING))).all()
+    return {app_id: place_of(node, org_id, submitted[app_id].committee_id) for app_id, node, org_id in waiting}
+
+
+def unit_places(session, actor, application_ids, place_of):
+    """waiting_places for the caller's own unit's applications among the ids."""
+    ids = [i for i in (application_ids or [])[:MAX_PAGE_SIZE] if isinstance(i, str)]
+    if not ids:
+        return {}
+    cases = session.scalars(select(ReviewCase).where(ReviewCase.application_id.in_(ids),
+                                                     ReviewCase.unit_id == actor.get("org_id"))).all()
+    return waiting_places(session, cases, place_of)
 
 
 def visits_page(session, keys, page, page_size, once):

@@ -79,10 +79,18 @@ def test_department_nodes_are_labelled_by_their_place_and_the_status_follows(api
     wait_task(api, world.unit_token, app["id"])
     assert expect(api.get(f"/applications/{app['id']}", token=app["token"]), 200)["status_info"][
         "name"] == "申请人提交到基层工作单位"
+    # the unit's lists say the same (they read 已提交): each row carries the place holding it
+    [task] = [t for t in expect(api.get("/review/tasks", token=world.unit_token), 200)["items"]
+              if t["application_id"] == app["id"]]
+    assert task["place"] == "unit"
     expect(forward(api, world.unit_token, app, opinion="同意推荐"), 200)
     mine = expect(api.get(f"/applications/{app['id']}", token=app["token"]), 200)
     assert mine["status_info"]["name"] == "提交到地州主管局"
     assert [o["label"] for o in mine["opinions"]] == ["基层工作单位"]
+    found = expect(api.get("/unit/applications", token=world.unit_token, params={"number": app["number"]}), 200)
+    assert [row["place"] for row in found["items"]] == ["prefecture_department"]
+    names = {s["key"]: s for s in expect(api.get("/statuses"), 200)}["submitted"]["names_at_node"]
+    assert names["prefecture_department"] == "提交到地州主管局"
 
 
 def test_the_committee_records_paper_material_and_the_applicant_sees_it(api, world, admin_token):

@@ -49,3 +49,29 @@ def test_places_count_from_the_top_of_the_chain():
         "unit", "county_department", "prefecture_department", "receiving_department", "committee"]
     labels = [vocabulary.node_label(p) for p in places(["department"] * 3)]
     assert labels == ["县(市)级材料接收部门", "地州主管局", "地厅级材料接收部门"]
+
+
+def test_the_lists_say_where_a_submitted_application_is(service):
+    """申请书审核 read 已提交 beside 办理's 申请人提交到基层工作单位: each list row
+    carries the place of the node holding it, which the vocabulary's names_at_node names."""
+    names = vocabulary.SUBMITTED_AT
+
+    def listed(actor):
+        [task] = service.list_tasks(actor)["items"]
+        [found] = [row for row in service.query_applications(actor)["items"] if row["application_id"] == "a1"]
+        return names[task["place"]], names[found["place"]]
+
+    submitted(service)
+    assert listed(ADMIN) == ("申请人提交到基层工作单位",) * 2
+    service.forward_application(ADMIN, "a1", "同意推荐")
+    assert listed(staff("d1")) == ("提交到地州主管局",) * 2
+    # the unit's own 申请书查询 (applications' rows) asks where its applications are; another unit learns nothing
+    assert names[service.unit_places(ADMIN, ["a1"])["a1"]] == "提交到地州主管局"
+    assert service.unit_places({**ADMIN, "org_id": "u2"}, ["a1"]) == {}
+    service.forward_application(staff("d1"), "a1", "同意")
+    assert listed(staff("d2")) == ("提交到地厅级材料接收部门",) * 2
+    service.forward_application(staff("d2"), "a1", "同意")
+    committee = staff("c1", role="committee_staff")
+    assert listed(committee) == ("提交到评审委员会",) * 2
+    service.forward_application(committee, "a1", "通过")
+    assert "place" not in service.query_applications(committee)["items"][0]  # no longer submitted

@@ -29,9 +29,13 @@ export const statusName = (appOrKey) => statusInfo(appOrKey).name || (typeof app
 export const statusType = (appOrKey) => TONE_TYPE[statusInfo(appOrKey).tone] || 'info'
 
 // The name of a status for a row that carries its application's kind but not its
-// status_info (review's lists): the vocabulary's names_by variant for that kind.
+// status_info (review's lists): named after the node holding it while submitted (the
+// row's place: 申请人提交到基层工作单位 …), else the vocabulary's names_by variant
+// for that kind.
 export function statusNameOf(row) {
   const info = statusInfo(row.status)
+  const atNode = (info.names_at_node || {})[row.place]
+  if (atNode) return atNode
   const by = info.names_by || {}
   if (row.kind?.conclusion === 'confirm' && by.confirm) return by.confirm
   if (row.kind && row.kind.fee === false && by.no_fee) return by.no_fee
