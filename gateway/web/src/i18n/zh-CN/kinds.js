@@ -9,7 +9,7 @@ export default {
   },
   confirm: {
     tip: '初次确定、授予、访惠聚三年高定等认定类申报不经会议表决，由评审委员会认定；不予认定须填写理由。',
-    confirmed: '予以认定', refused: '不予认定', reason: '理由', reasonNeeded: '请填写不予认定的理由', conclusion: '认定',
+    confirmed: '予以认定', refused: '不予认定', reason: '理由', reasonNeeded: '请填写不予认定的理由',
   },
   windows: {
     receive: '接收材料时间', receiveTip: '评审委员会接收部门报送材料的时间；不在此时间内部门不能报送到评审委员会。',
