@@ -139,14 +139,20 @@ def open_round(deps, payload, application):
     if round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
         session.rollback()
         return None
+    # The deadline's common case: the first submission. No round was ever opened, so
+    # there is no task to supersede and no visit to update or look for.
+    first = case.round == 0
     copy_application(case, application)
     case.round = round_no or case.round + 1
-    set_status(session, case, payload.get("status") or "submitted")
-    # A new round supersedes anything left waiting from an earlier one.
-    session.execute(update(Task).where(Task.application_id == application_id, Task.state.in_(WAITING))
-                    .values(state="cancelled"))
+    if first:
+        case.status = payload.get("status") or "submitted"
+    else:
+        set_status(session, case, payload.get("status") or "submitted")
+        # A new round supersedes anything left waiting from an earlier one.
+        session.execute(update(Task).where(Task.application_id == application_id, Task.state.in_(WAITING))
+                        .values(state="cancelled"))
     task = arrive(session, case, case.round, 1, "unit", unit or {"id": application["unit"]["id"]},
-                  settings.get("node_days"))
+                  settings.get("node_days"), visited=False if first else None)
     session.commit()
     return task, case
 
@@ -175,14 +181,16 @@ def set_status(session, case, status):
         session.execute(update(Visit).where(Visit.application_id == case.application_id).values(status=status))
 
 
-def arrive(session, case, round_no, position, node, org, node_days):
+def arrive(session, case, round_no, position, node, org, node_days, visited=None):
+    """The task at ``org``, and the organisation's visit the first time the
+    application reaches it (``visited``: False when the caller knows it never has)."""
     application_id = case.application_id
     now = utcnow()
     task = Task(application_id=application_id, round=round_no, position=position, node=node,
                 org_id=org["id"], org_name=org.get("name") or "", state="open", arrived_at=now,
                 due_at=rules.due_at(now, node_days, node))
     session.add(task)
-    if session.get(Visit, (org["id"], application_id)) is None:
+    if visited is False or session.get(Visit, (org["id"], application_id)) is None:
         session.add(Visit(org_id=org["id"], application_id=application_id, first_arrived_at=now,
                           status=case.status, year=case.year))
     return task
