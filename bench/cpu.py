@@ -53,6 +53,9 @@ def cpu_snapshot(stack):
         every = own + [child for pid in own for child in launcher.descendants(pid)]
         figures[name] = sum(_cpu_of(pid) for pid in every)
         pids[name] = tuple(own)
+    # supervisord reads every process's log lines from its pipes and writes the files:
+    # the cost of logging that the processes themselves do not show
+    figures["supervisord (logs)"] = _cpu_of(stack.process.pid) if stack.process is not None else 0.0
     figures["rabbitmq (shared)"] = sum(_cpu_of(pid) for pid in _broker_pids())
     backends = _postgres_backends(stack)
     figures["postgres backends"] = {pid: _cpu_of(pid) for pid in backends}

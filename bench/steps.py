@@ -16,7 +16,7 @@ import aiohttp
 from bench.cpu import cpu_delta, cpu_snapshot, per_request
 from bench.surge import build_world, queue_depths
 
-SHOWN = ("gateway", "applications", "review", "accounts", "documents", "rabbitmq (shared)",
+SHOWN = ("gateway", "applications", "review", "accounts", "documents", "supervisord (logs)", "rabbitmq (shared)",
          "postgres backends")
 
 
