@@ -83,7 +83,7 @@ def test_whole_chain_with_a_return_and_a_resubmit(api, world):
         token = world.staff[org["id"]][0]
         wait_task(api, token, app["id"])
         detail = expect(api.get(f"/review/applications/{app['id']}", token=token), 200)
-        assert detail["can_act"] is True and detail["sections"]["basic_info"]["name"] == "张三"
+        assert detail["can_act"] is True and detail["sections"]["basic_info"]["name"] == "王小明"
         assert len(detail["attachments"]) >= 1
         expect(forward(api, token, app), 200)
 
