@@ -27,7 +27,7 @@ export default {
     external: '同时以短信/邮件发送', locked: '（账号安全类消息不能关闭）', savePrefs: '保存设置',
   },
   stats: {
-    title: '统计', year: '年度', committee: '评审委员会', allCommittees: '全部评审委员会', total: '申请书总数',
+    hoursUnit: 'h', title: '统计', year: '年度', committee: '评审委员会', allCommittees: '全部评审委员会', total: '申请书总数',
     passRate: '通过率', passCount: '通过人数', failCount: '未通过人数', byStatus: '按状态', byKind: '按申报类型', bySeries: '按系列',
     byLevel: '按级别', byRegion: '按地区', byCommittee: '按评审委员会', passByLevel: '各级别通过率',
     nodeTimes: '各审核环节用时', node: '环节', done: '已办理', median: '中位用时（小时）', worst: '最长用时（小时）',
