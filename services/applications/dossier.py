@@ -495,8 +495,9 @@ def unit_list(session, actor, status=None, year=None, name=None, number=None, pa
         qualification = catalog.shown_qualification(session, app.qualification_id)
         items.append({
             "application_id": app.id, "number": app.number, "year": app.year, "status": app.status,
-            "status_info": vocabulary.status_info(app.status), "applicant": {"id": app.applicant_id,
-                                                                               "name": app.applicant_name},
+            # the kind, and the status as the kind words it (every row read 评审 without it)
+            "kind": kinds.ref(app.kind), "status_info": vocabulary.status_info(app.status, app.kind),
+            "applicant": {"id": app.applicant_id, "name": app.applicant_name},
             "unit": {"id": app.unit_id, "name": app.unit_name},
             "qualification": {"title": qualification.title, "level": qualification.level,
                               "region_code": qualification.region_code},

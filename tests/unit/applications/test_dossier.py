@@ -447,8 +447,15 @@ def test_the_units_query_lists_its_applicants_drafts_too(service):
     assert [(i["application_id"], i["status"], i["reached"]) for i in listed["items"]] == [
         (draft["id"], "draft", False)]
     assert listed["total"] == 1
+    assert listed["items"][0]["kind"]["key"] == "review"
+    # each row says its kind (a 特殊人才认定 read 评审 in the unit's list)
+    q = qualification(service, specialty="建筑工程", kinds=["review", "special_talent"])
+    talent = service.create_application(applicant(3), {"qualification_id": q["id"], "unit_id": UNIT, "year": 2026,
+                                                       "kind": "special_talent"})
+    [row] = [i for i in service.unit_applications(unit_admin)["items"] if i["application_id"] == talent["id"]]
+    assert row["kind"]["name"] == "特殊人才认定" and row["kind"]["fee"] is False
     assert service.unit_applications(unit_admin, status="submitted")["items"] == []
-    assert service.unit_applications(unit_admin, name="申请人")["total"] == 1
+    assert service.unit_applications(unit_admin, name="申请人")["total"] == 2
     assert service.unit_applications({**unit_admin, "org_id": "x" * 32})["items"] == []
     with pytest.raises(Forbidden):
         service.unit_applications(ME)
