@@ -119,6 +119,10 @@ def test_admin_sets_up_the_platform(page, web):
 
     ui.goto(page, web, "/admin/settings")
     ui.pick_containing(page, "[data-test=committee-select]", J["committee"])
+    # two windows, labelled apart (they read 材料接收时间（提交窗口） and 接收材料时间)
+    for box, label in (("window", "申报时间（申请人提交申请书）"), ("receive-window", "评审委员会接收材料时间")):
+        item = page.locator(".el-form-item").filter(has=page.locator(f"[data-test={box}]"))
+        expect(item.locator(".el-form-item__label")).to_have_text(label)
     now = datetime.now(CST)
     ui.set_datetime_range(page, "[data-test=window]", cst(now - timedelta(days=1)), cst(now + timedelta(days=20)))
     ui.field(page, "max-submissions").fill("3")
@@ -414,7 +418,11 @@ def test_applicant_pays_the_fee_in_the_sandbox(page, web):
     needs("formal")
     as_user(page, web, J["applicant_user"])
     url = f"/my/applications/{J['app_id']}"
-    ui.goto(page, web, url)
+    # The guide: once formal review has passed, a 缴费 link appears beside the status in 我的申请书.
+    ui.goto(page, web, "/my/applications")
+    card = page.locator("[data-test=application-card]").filter(has_text=J["number"])
+    card.locator("[data-test=pay-entry]").click()
+    page.wait_for_url(re.compile(re.escape(url) + "$"))
     for _ in range(30):   # the order is made on the formal_review_passed event
         if page.locator("[data-test=pay-link]").count():
             break
@@ -448,17 +456,14 @@ def test_committee_meets_publishes_and_approves(page, web):
     held.fill(datetime.now(CST).strftime("%Y-%m-%d"))
     held.press("Enter")
     inputs = row.locator(".el-input-number input")
-    inputs.nth(0).fill("9")
-    inputs.nth(0).press("Tab")
-    inputs.nth(1).fill("5")
-    inputs.nth(1).press("Tab")
+
+    def votes(*numbers):   # present, for, against, abstain
+        for i, n in enumerate(numbers):
+            inputs.nth(i).fill(str(n))
+            inputs.nth(i).press("Tab")
+    votes(9, 5, 3, 1)
     expect(row.locator("[data-test=verdict]")).to_have_text("未通过（同意 5/到会 9，需 6 票）")  # 5 of 9, typed
-    inputs.nth(1).fill("6")
-    inputs.nth(1).press("Tab")
-    inputs.nth(2).fill("2")
-    inputs.nth(2).press("Tab")
-    inputs.nth(3).fill("1")
-    inputs.nth(3).press("Tab")
+    votes(9, 6, 2, 1)
     expect(row.locator("[data-test=verdict]")).to_have_text("通过（同意 6/到会 9，需 6 票）")
     ui.snap(page, "committee-meeting-votes")
     page.locator("[data-test=save-meeting]").click()

@@ -12,7 +12,7 @@ export default {
     confirmed: '予以认定', refused: '不予认定', reason: '理由', reasonNeeded: '请填写不予认定的理由',
   },
   windows: {
-    receive: '接收材料时间', receiveTip: '评审委员会接收部门报送材料的时间；不在此时间内部门不能报送到评审委员会。',
+    receive: '评审委员会接收材料时间', receiveTip: '评审委员会接收部门报送材料的时间；不在此时间内部门不能报送到评审委员会。',
     receiveCloses: '接收材料截止', bySpecialty: '各专业时间', bySpecialtyTip: '某专业单独设置的时间优先于评审委员会的时间。',
     specialty: '专业', addSpecialty: '添加专业', receiveLeft: '距评审委员会接收截止还有{n}天', receiveClosed: '评审委员会接收已截止{n}天',
   },
