@@ -18,7 +18,8 @@ def test_the_qr_link_and_an_uploaded_pdf_are_checked(new_page, web, api, stack, 
     # issued over RPC as review does (asyncio.run), on a thread of its own: playwright's
     # sync API holds this thread's event loop
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(issue, stack, approval_for([holder], document_no="新职称评〔2026〕31号")).result()
+        pool.submit(issue, stack, approval_for([{**holder, "name": "阿依古丽·买买提"}],
+                                               document_no="新职称评〔2026〕31号")).result()
     [cert] = expect_api(api.get("/certificates", token=holder["token"]), 200)
     link = urlparse(cert["verify_url"])
     page = new_page()
@@ -28,6 +29,11 @@ def test_the_qr_link_and_an_uploaded_pdf_are_checked(new_page, web, api, stack, 
     expect(result).to_contain_text("证书真实有效")
     expect(page.locator("[data-test=verify-result]").last).to_contain_text(holder["name"])
     ui.snap(page, "verify-qr")
+
+    # By number and name, the middle dot typed as • or ・ (every Uyghur name has one): found.
+    for typed in ("阿依古丽•买买提", "阿依古丽・买买提"):
+        ui.goto(page, web, f"/verify?no={cert['no']}&name={typed}")
+        expect(page.locator("[data-test=verify-result]").first).to_contain_text("证书真实有效")
 
     # The payload with one field changed: invalid offline and online.
     body, sig = dict(p.split("=", 1) for p in link.query.split("&"))["qr"].split(".")

@@ -246,6 +246,7 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
     expect(missing).to_be_visible()
     expect(missing).to_contain_text("基本信息：民族 未填写")
     expect(missing).not_to_contain_text("性别 未填写")     # identity comes filled from the registration
+    expect(missing).not_to_contain_text("是否受过处分")    # a required switch showing 否 is answered (否)
     expect(missing).to_contain_text("附件不足")
 
     # 基本信息 is prefilled from the registration, birth date and gender as the ID number
@@ -261,6 +262,10 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
     ui.fill_field(page, "f-basic_info-birth_date", {"type": "date"}, "1960-01-01")
     expect(basic.get_by_text(f"与注册的身份证号不符（身份证号所载为 {born}）")).to_be_visible()
     expect(basic.locator("[data-test=problem-badge]")).to_be_visible()
+    # 年限 99 stays 99 and the field says why (it was clamped silently to 60).
+    ui.fill_field(page, "f-basic_info-years_in_profession", {"type": "integer"}, 99)
+    expect(page.locator("#f-basic_info-years_in_profession")).to_have_value("99")
+    expect(basic.get_by_text("从事专业技术工作年限不能大于60")).to_be_visible()
 
     app = template_of(page, web, J["app_id"])
     J["number"] = app["number"]
@@ -272,6 +277,9 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
         ui.fill_section(page, section, answers(section["key"], app))
         for n in range(section["attachments_required"]):
             ui.upload(page, section["key"], files["png" if n % 2 else "pdf"])
+    # What was saved and uploaded leaves the missing list and the badges (they kept old errors).
+    expect(page.locator("[data-test=missing]")).to_have_count(0)
+    expect(page.locator("[data-test=problem-badge]")).to_have_count(0)
 
     # A file over 2 MB is refused, with the reason shown at the section.
     item = ui.open_section(page, "education")
@@ -357,6 +365,16 @@ def test_unit_comments_and_returns(page, web):
 def test_applicant_sees_the_comment_and_resubmits(page, web):
     needs("returned")
     as_user(page, web, J["applicant_user"])
+    # The return's notice says why (the SMS carried no reason; the inbox has the same text).
+    ui.goto(page, web, "/inbox")
+    notice = page.locator(".el-collapse-item").filter(has_text="申请书状态变更：已退回").first
+    for _ in range(20):   # the notice follows the return by event
+        if notice.count():
+            break
+        time.sleep(0.5)
+        ui.goto(page, web, "/inbox")
+    notice.locator(".el-collapse-item__header").click()
+    expect(notice).to_contain_text("退回意见：基本信息有误，请修改后重新提交。")
     ui.goto(page, web, f"/my/applications/{J['app_id']}")
     expect(page.locator("[data-test=status]")).to_have_text("已退回")
     expect(page.locator("[data-test=returned]")).to_contain_text("基本信息有误")
@@ -406,6 +424,12 @@ def test_chain_forwards_to_formal_review(page, web):
     page.locator("[data-test=forward]").click()
     ui.confirm(page)
     ui.message(page, "已办理")
+    # The committee that owns the case reads its state, not 当前不在本机构办理; the history
+    # keeps the applicant's submits beside the decisions.
+    ui.goto(page, web, f"/review/applications/{J['app_id']}")
+    expect(page.locator("[data-test=not-my-turn]")).to_contain_text("不在审核环节")
+    expect(page.locator("[data-test=not-my-turn]")).not_to_contain_text("不在本机构办理")
+    expect(page.locator(".el-timeline").filter(has_text="提交")).to_contain_text("退回")
     ui.goto(page, web, "/review/query")
     expect(page.locator(".el-table__row").filter(has_text=J["number"])).to_be_visible()
     ui.snap(page, "committee-query")
@@ -433,6 +457,9 @@ def test_applicant_pays_the_fee_in_the_sandbox(page, web):
     page.locator("[data-test=pay-link]").click()
     page.get_by_role("button", name="支付").click()
     page.wait_for_load_state("networkidle")
+    # 返回申报平台 leads to the payer's applications, not the portal's home.
+    page.get_by_role("link", name="返回申报平台").click()
+    expect(page).to_have_url(re.compile(r"/my/applications$"))
     for _ in range(40):
         ui.goto(page, web, url)
         if page.locator("[data-test=status]").inner_text() == "已缴费，待会议评审":
@@ -476,6 +503,14 @@ def test_committee_meets_publishes_and_approves(page, web):
     ui.set_datetime_range(page, "[data-test=publicity-range]", cst(now - timedelta(minutes=1)), cst(ends))
     page.locator("[data-test=publicity-save]").click()
     ui.message(page, "公示已发布")
+    # Approving before the publicity ends is refused in words a person reads: the end in
+    # Beijing time to the minute (it was a raw ISO timestamp).
+    page.locator("[data-test=meeting]").first.locator("[data-test=approve]").click()
+    ui.field(page, "document-no").fill("新职改字〔2026〕1号")
+    page.locator("[data-test=approval-save]").click()
+    expect(page.locator(".el-message").filter(
+        has_text=re.compile(r"公示期至 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 结束，公示结束后方可发布批文"))).to_be_visible()
+    page.keyboard.press("Escape")
 
     # The public sees it, and can object through the form.
     public = page.context.browser.new_page(locale="zh-CN")
@@ -484,6 +519,13 @@ def test_committee_meets_publishes_and_approves(page, web):
     listed = public.locator(".el-table__row").filter(has_text=J["applicant_name"])
     expect(listed).to_be_visible()
     public.screenshot(path=str(SHOTS / "portal-publicity-desktop.png"), full_page=True)
+    # At phone width each person is a card and 提出异议 is on screen (it was off to the right).
+    public.set_viewport_size(PHONE)
+    button = public.locator("button:visible", has_text="提出异议").first
+    expect(button).to_be_visible()
+    box = button.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    public.set_viewport_size(DESKTOP)
     listed.get_by_role("button", name="提出异议").click()
     dialog = public.locator(".el-dialog").filter(has_text="对公示结果提出异议")
     expect(dialog.get_by_label("申请书编号")).to_have_value(J["number"])
