@@ -178,6 +178,14 @@ def test_the_applicant_journey_in_uyghur_at_phone_width(browser, web, world):
     expect(page.locator("[data-test=countdown]")).to_contain_text("كۈن قالدى")
     assert not scrolls_sideways(page)
     shot(page, "ug-application-360")
+    # A table's text cells are wide enough to type in at 360 px (they were too narrow);
+    # the table scrolls inside its box, the page does not.
+    ui.open_section(page, "education")
+    page.locator("#f-education-degrees > button").click()
+    cell = page.locator("#f-education-degrees-0-school")
+    expect(cell).to_be_visible()
+    assert cell.bounding_box()["width"] >= 120, cell.bounding_box()
+    assert not scrolls_sideways(page)
 
     # At desktop width the side menu stands on the right of the content.
     page.set_viewport_size(DESKTOP)
