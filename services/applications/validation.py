@@ -103,6 +103,16 @@ def _missing_fields(fields, data, prefix=""):
                 yield from _missing_fields(field["columns"], row, f"{path}[{n}]")
 
 
+def _short_tables(fields, data):
+    """Tables with fewer rows than their ``min_rows`` (两位专家的推荐意见: two rows),
+    as the reason the applicant reads."""
+    for field in fields:
+        value = data.get(field["key"]) if isinstance(data, dict) else None
+        need = field.get("min_rows", 0)
+        if field["type"] == "table" and isinstance(value, list) and value and len(value) < need:
+            yield f"「{field['label']}」至少需填写 {need} 行（已填写 {len(value)} 行）"
+
+
 def missing_items(template, sections, attachment_counts, needs_review=()):
     """What stops the application from being submitted:
     ``[{section, field} | {section, attachment} | {section, reason}]``."""
@@ -112,6 +122,8 @@ def missing_items(template, sections, attachment_counts, needs_review=()):
         data = sections.get(key) or {}
         for path in _missing_fields(section["fields"], data):
             missing.append({"section": key, "field": path})
+        for reason in _short_tables(section["fields"], data):
+            missing.append({"section": key, "reason": reason})
         needed = section.get("attachments_required", 0)
         uploaded = int(attachment_counts.get(key, 0))
         # Strings only: nameko turns other scalars in an error's arguments into text anyway.

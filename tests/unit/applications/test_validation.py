@@ -81,3 +81,16 @@ def test_an_unset_required_switch_is_an_answer_not_a_missing_item():
     ]}]}
     missing = validation.missing_items(template, {"s": {}}, {})
     assert missing == [{"section": "s", "field": "name"}]
+
+
+def test_two_experts_recommend_a_special_talent():
+    """特殊人才认定 needs two experts' recommendations: one listed expert (with two scans)
+    was enough to submit."""
+    template = template_store.resolve(2026, {"level": "副高", "series": "工程系列"}, "特殊人才认定")
+    one = {"name": "王教授", "title": "正高级工程师", "organization": "新疆大学"}
+    short = validation.missing_items(template, {"recommendation_letters": {"experts": [one]}},
+                                     {"recommendation_letters": 2})
+    assert {"section": "recommendation_letters", "reason": "「推荐专家」至少需填写 2 行（已填写 1 行）"} in short
+    two = {"experts": [one, {**one, "name": "李研究员"}]}
+    enough = validation.missing_items(template, {"recommendation_letters": two}, {"recommendation_letters": 2})
+    assert not [m for m in enough if m["section"] == "recommendation_letters"]
