@@ -405,7 +405,8 @@ def forward(page, web, username, opinion, phone=False):
         expect(page.locator("[data-test=decision]")).to_be_in_viewport()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     ui.field(page, "forward-opinion").fill(opinion)
-    page.locator("[data-test=forward]").click()
+    # a double click, as people do: its second click fell on the confirm box's overlay and cancelled it
+    page.locator("[data-test=forward]").dblclick()
     ui.confirm(page)
     ui.message(page, "已办理")
     page.set_viewport_size(DESKTOP)
