@@ -37,6 +37,29 @@ def person(api):
     return make_applicant(api)
 
 
+def test_the_identity_is_prefilled_from_the_registration_and_checked_against_the_id_number(api, world, unit,
+                                                                                           person, stack):
+    """#14 item 6: name, gender, birth date and phone come from the registration; a birth
+    date or gender the ID number contradicts is refused (a form saying 1988 for an ID
+    number saying 1975 was accepted)."""
+    number = person["id_number"]
+    born = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    gender = "男" if int(number[16]) % 2 else "女"
+    me = expect(api.get("/me", token=person["token"]), 200)
+    assert (me["birth_date"], me["gender"], me["phone"]) == (born, gender, person["phone"])
+    app = expect(create_application(api, person, world["qualifications"]["中级"], unit), 201)
+    assert app["sections"]["basic_info"] == {"name": person["name"], "birth_date": born, "gender": gender,
+                                             "phone": person["phone"]}
+    other_year = f"{int(born[:4]) + 13}{born[4:]}" if born[5:] != "02-29" else f"{int(born[:4]) + 12}{born[4:]}"
+    for field, wrong in (("birth_date", other_year), ("gender", "女" if gender == "男" else "男")):
+        error = expect(api.put(f"/applications/{app['id']}/sections/basic_info", token=person["token"],
+                               json={**app["sections"]["basic_info"], field: wrong}), 422, "identity_mismatch")["error"]
+        assert error["field"] == field and "身份证号" in error["message"]
+    assert stored(stack, app["id"])["sections"]["basic_info"]["birth_date"] == born     # nothing stored
+    expect(api.put(f"/applications/{app['id']}/sections/basic_info", token=person["token"],
+                   json={**app["sections"]["basic_info"], "ethnicity": "维吾尔族"}), 200)
+
+
 def count_applications(stack, applicant_id):
     return stack.sql("applications", "SELECT count(*) AS n FROM applications WHERE applicant_id = %s",
                      applicant_id)[0]["n"]
