@@ -210,6 +210,7 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, web, api, 
     app = expect_api(api.post("/applications", token=token, json={
         "qualification_id": world["qualification"]["id"], "unit_id": world["unit"]["unit_id"],
         "year": now().year}), 201)
+    shown = expect_api(api.get(f"/applications/{app['id']}", token=token), 200)
     found = {}
 
     def check(page, path, width, run_axe):
@@ -233,5 +234,12 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, web, api, 
         for path in APPLICANT + [f"/my/applications/{app['id']}"]:
             ui.goto(page, web, path)
             check(page, path, width, True)
+        # The server's names by its keys: a 评审 draft (status draft, named 申请人) and its
+        # route's first node read in the page's language, the Chinese as the server sent it.
+        kind, status, node = (("باھالاش", "ئىلتىماس قىلغۇچى", "ئىلتىماس قىلغۇچى") if lang == "ug-CN"
+                              else (shown["kind"]["name"], shown["status_info"]["name"], shown["route"][0]["label"]))
+        expect(page.locator("[data-test=app-kind]").first).to_have_text(kind)
+        expect(page.locator("[data-test=status]").first).to_have_text(status)
+        expect(page.locator("[data-test=route] .step-title").first).to_have_text(node)
         ctx.close()
     assert found == {}, found

@@ -10,8 +10,11 @@ from services.applications import vocabulary
 ROOT = Path(__file__).resolve().parents[3]
 KEY = "|".join(vocabulary.KEYS)
 QUOTE = "[\"'`]"
-# A status key as a mapping key whose value is a string or an object: a name table.
-NAME_TABLE = re.compile(rf"{QUOTE}?\b({KEY}){QUOTE}?\s*:\s*[\"'`{{]")
+# A status key as a mapping key whose value is a string or an object: a name table. A
+# value in Arabic script is the Uyghur catalog translating the server's key
+# (gateway/web/src/i18n/ug-CN/vocab.js, shown only on Uyghur pages), not a copy of the
+# Chinese names; a string in any other script, or an object, still is.
+NAME_TABLE = re.compile(rf"{QUOTE}?\b({KEY}){QUOTE}?\s*:\s*(?:{{|{QUOTE}(?![\u0600-\u06ff]))")
 # Two status keys side by side in a literal: a list standing for a flag.
 KEY_LIST = re.compile(rf"{QUOTE}({KEY}){QUOTE}\s*,\s*{QUOTE}({KEY}){QUOTE}")
 
@@ -54,8 +57,12 @@ def test_the_check_sees_the_copies_it_is_meant_to_refuse():
     assert findings('EDITABLE_STATUSES = ("draft", "returned")')
     assert findings("['formal_review_passed', 'ready_for_meeting'].includes(s)")
     assert findings("title: '评审通过'")
+    assert findings("passed: 'Passed', failed: 'Failed'")   # a name table in another language
+    assert findings("status: { passed: `评审通过` }")
     # …and not legitimate uses of a single key or of action names.
     assert not findings('if application.get("status") != "ready_for_meeting":')
     assert not findings('return "pass_formal_review", "formal_review_passed"')
     assert not findings('"passed": r.passed and not r.overturned, "approved": r.approved')
     assert not findings("经 委员会 评审通过，")
+    # …nor the Uyghur catalog's translation keyed by the server's status key.
+    assert not findings("status: { passed: 'باھالاشتىن ئۆتتى', failed: 'باھالاشتىن ئۆتمىدى' },")

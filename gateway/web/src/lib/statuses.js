@@ -2,6 +2,7 @@
 // flags come from there or from the application's own status_info — never a copy here.
 import { reactive } from 'vue'
 import { get } from './api.js'
+import { statusName as localStatusName } from './vocab.js'
 
 export const statuses = reactive({ list: [], byKey: {} })
 let loading = null
@@ -25,7 +26,16 @@ export function statusInfo(appOrKey) {
   if (appOrKey && typeof appOrKey === 'object') return appOrKey.status_info || statuses.byKey[appOrKey.status] || {}
   return statuses.byKey[appOrKey] || {}
 }
-export const statusName = (appOrKey) => statusInfo(appOrKey).name || (typeof appOrKey === 'object' ? appOrKey?.status : appOrKey) || ''
+const keyOf = (appOrKey) => (appOrKey && typeof appOrKey === 'object' ? appOrKey.status : appOrKey)
+// The server's names_by for a key, when the vocabulary is loaded (an application's own
+// status_info does not carry it).
+const withNamesBy = (info, key) => ({ names_by: statuses.byKey[key]?.names_by, ...info })
+// The status's name in the page's language (lib/vocab.js: the server's on Chinese pages).
+export const statusName = (appOrKey) => {
+  const key = keyOf(appOrKey)
+  const info = statusInfo(appOrKey)
+  return localStatusName(key, info.name || key || '', withNamesBy(info, key), typeof appOrKey === 'object' ? appOrKey?.kind : null)
+}
 export const statusType = (appOrKey) => TONE_TYPE[statusInfo(appOrKey).tone] || 'info'
 
 // The name of a status for a row that carries its application's kind but not its
@@ -34,10 +44,10 @@ export const statusType = (appOrKey) => TONE_TYPE[statusInfo(appOrKey).tone] || 
 // for that kind.
 export function statusNameOf(row) {
   const info = statusInfo(row.status)
-  const atNode = (info.names_at_node || {})[row.place]
-  if (atNode) return atNode
   const by = info.names_by || {}
-  if (row.kind?.conclusion === 'confirm' && by.confirm) return by.confirm
-  if (row.kind && row.kind.fee === false && by.no_fee) return by.no_fee
-  return info.name || row.status || ''
+  const name = (info.names_at_node || {})[row.place]
+    || (row.kind?.conclusion === 'confirm' && by.confirm)
+    || (row.kind && row.kind.fee === false && by.no_fee)
+    || info.name || row.status || ''
+  return localStatusName(row.status, name, info, row.kind)
 }

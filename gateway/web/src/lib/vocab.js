@@ -1,0 +1,37 @@
+// The server's vocabulary (kinds, statuses, route places) in the page's language: on
+// Chinese pages the server's own name as sent; on Uyghur pages the catalog's name for
+// the server's stable key (i18n/ug-CN/vocab.js), or the server's name when the catalog
+// does not know the key. The names themselves stay the server's — never a copy here.
+import { i18n, locale, t } from '../i18n/index.js'
+
+/** The catalog's name at vocab.<path> in a language other than Chinese, else serverName. */
+export function localName(path, serverName) {
+  if (locale.value === 'zh-CN' || !path) return serverName
+  const key = `vocab.${path}`
+  return i18n.global.te(key, locale.value) ? t(key) : serverName
+}
+
+/** A kind ({key, name}) by its name. */
+export const kindName = (kind) => localName(kind?.key && `kind.${kind.key}`, kind?.name || '')
+
+/** A route node ({place, label}) by its label. */
+export const placeLabel = (step) => localName(step?.place && `place.${step.place}`, step?.label || '')
+
+/** A status (its key and the server's name for it) by that name. The server names some
+ * statuses after the node holding the application (info.names_at_node) or after the
+ * application's kind (info.names_by; or the kind's policy when given): the Uyghur name
+ * is the one for the variant the server's name is (the kind's policy only guesses it
+ * when the vocabulary's names_by is not at hand). */
+export function statusName(key, name, info = {}, kind = null) {
+  if (locale.value === 'zh-CN') return name
+  const atNode = Object.entries(info.names_at_node || {}).find(([, n]) => n === name)
+  if (atNode) return localName(`submittedAt.${atNode[0]}`, name)
+  const by = Object.entries(info.names_by || {}).find(([, n]) => n === name)
+  if (by) return localName(`statusBy.${by[0]}.${key}`, name)
+  if (kind && !info.names_by) {
+    const te = (v) => i18n.global.te(`vocab.statusBy.${v}.${key}`, locale.value)
+    if ((kind.conclusion === 'confirm' || kind.meeting === false) && te('confirm')) return localName(`statusBy.confirm.${key}`, name)
+    if (kind.fee === false && te('no_fee')) return localName(`statusBy.no_fee.${key}`, name)
+  }
+  return localName(key && `status.${key}`, name)
+}
