@@ -261,6 +261,14 @@ def test_applicant_applies_fills_uploads_and_submits(page, web, tmp_path):
         "男" if int(number[16]) % 2 else "女")
     ui.fill_field(page, "f-basic_info-birth_date", {"type": "date"}, "1960-01-01")
     expect(basic.get_by_text(f"与注册的身份证号不符（身份证号所载为 {born}）")).to_be_visible()
+    # at phone width the message wraps to two lines: it stays clear of the next field's label
+    page.set_viewport_size(PHONE)
+    error = basic.locator(".el-form-item").filter(has=page.locator("#f-basic_info-birth_date")).locator(
+        ".el-form-item__error").bounding_box()
+    label = basic.locator(".el-form-item").filter(has=page.locator("#f-basic_info-ethnicity")).locator(
+        ".el-form-item__label").bounding_box()
+    assert error["height"] > 20 and error["y"] + error["height"] <= label["y"], (error, label)
+    page.set_viewport_size(DESKTOP)
     expect(basic.locator("[data-test=problem-badge]")).to_be_visible()
     # 年限 99 stays 99 and the field says why (it was clamped silently to 60).
     ui.fill_field(page, "f-basic_info-years_in_profession", {"type": "integer"}, 99)
