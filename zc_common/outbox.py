@@ -20,7 +20,7 @@ import threading
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Integer, String, select, update
+from sqlalchemy import JSON, Boolean, Integer, String, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,6 +30,7 @@ from zc_common.db import UTCDateTime
 log = logging.getLogger(__name__)
 
 CONTEXT_KEY = "_context"   # in a stored payload only: {"request_id": …}
+QUEUED = "zc_outbox_queued"  # session.info: the rows add_event queued in this session
 
 
 def _utcnow():
@@ -58,7 +59,10 @@ def add_event(session, model, event_type, payload):
     request_id = logs.current_request_id()
     if request_id:
         payload[CONTEXT_KEY] = {"request_id": request_id}
-    session.add(model(event_id=event_id, event_type=event_type, payload=payload))
+    row = model(event_id=event_id, event_type=event_type, payload=payload)
+    session.add(row)
+    # what this session queued: sent straight after the commit (ProcessRelay.after_commit)
+    session.info.setdefault(QUEUED, []).append(row)
     return event_id
 
 
@@ -99,25 +103,61 @@ def relay(session, model, dispatch, batch=100):
 class ProcessRelay:
     """The relays of one process's outbox, one at a time (a green lock under
     ``nameko run``): the post-commit relay and the timer's would otherwise read and
-    send the same rows twice on SQLite, which has no SKIP LOCKED."""
+    send the same rows twice on SQLite, which has no SKIP LOCKED.
+
+    After a commit the rows that transaction queued are sent as they are, without
+    reading the outbox back — unless an earlier send failed (or the process has not
+    relayed yet since it started): then the whole backlog goes first, in order, and
+    the fast way is taken again once a relay leaves nothing behind. Should the timer
+    send a just-committed row at the same moment, it leaves twice; consumers skip
+    what they have seen (``first_time``)."""
 
     def __init__(self, model):
         self.model = model
         self.lock = threading.Lock()
+        self.caught_up = False
 
-    def run(self, session, dispatch):
+    def run(self, session, dispatch, batch=100):
         with self.lock:
-            return relay(session, self.model, dispatch)
+            return self._relay(session, dispatch, batch)
+
+    def _relay(self, session, dispatch, batch=100):
+        self.caught_up = False
+        sent = relay(session, self.model, dispatch, batch)
+        left = session.scalar(select(self.model.id).where(self.model.published.is_(False)).limit(1))
+        self.caught_up = left is None
+        return sent
 
     def after_commit(self, session, dispatch):
         """Send what the just-committed transaction queued, before the caller hears
         back. The change is committed already, so a failure here must not fail the
         call: it is logged and the timer retries."""
+        queued = [row for row in session.info.pop(QUEUED, ()) if inspect(row).persistent]
         try:
-            self.run(session, dispatch)
+            with self.lock:
+                if not self.caught_up:
+                    self._relay(session, dispatch)
+                elif queued:
+                    self._send(session, dispatch, queued)
         except Exception:  # noqa: BLE001 — logged; the outbox keeps the events
+            self.caught_up = False
             log.warning("outbox relay after commit failed; the timer will retry", exc_info=True)
             session.rollback()
+
+    def _send(self, session, dispatch, rows):
+        sent = []
+        for row in rows:
+            try:
+                dispatch_stored(dispatch, row.event_type, row.payload)
+            except Exception:  # broker down: the timer sends the rest, in order
+                self.caught_up = False
+                log.warning("outbox: publishing %s failed; will retry", row.event_type, exc_info=True)
+                break
+            sent.append(row.id)
+        if sent:
+            session.execute(update(self.model).where(self.model.id.in_(sent)).values(published=True)
+                            .execution_options(synchronize_session=False))
+        session.commit()
 
 
 def first_time(session, model, event_id, handler):

@@ -130,12 +130,15 @@ def test_a_relay_that_breaks_after_the_commit_does_not_fail_the_call(service, mo
     def broken(*args, **kwargs):
         raise RuntimeError("database went away while relaying")
 
-    working = module.relay
+    # both ways a relay goes: the whole backlog, and straight after a commit
+    working, sending = module.relay, module.ProcessRelay._send
     monkeypatch.setattr(module, "relay", broken)
+    monkeypatch.setattr(module.ProcessRelay, "_send", broken)
     app = submitted(service)  # answered normally although nothing could be relayed
     assert service.get_application(ME, app["id"])["status"] == "submitted"
     pending = service.db.query(OutboxEvent).filter_by(published=False)
     assert pending.filter(OutboxEvent.event_type != "committee_settings_changed").count() == 1
     monkeypatch.setattr(module, "relay", working)
+    monkeypatch.setattr(module.ProcessRelay, "_send", sending)
     service.relay_outbox()
     assert [e for e, _ in service.dispatch][-1:] == ["application_submitted"]
