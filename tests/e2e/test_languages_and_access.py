@@ -241,5 +241,9 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, web, api, 
         expect(page.locator("[data-test=app-kind]").first).to_have_text(kind)
         expect(page.locator("[data-test=status]").first).to_have_text(status)
         expect(page.locator("[data-test=route] .step-title").first).to_have_text(node)
+        # …and joined with the language's own punctuation (no （，） on a Uyghur page).
+        expect(page.locator("[data-test=kind-policy]")).to_have_text(
+            "باھالاش (باھالاش ھەققى ئېلىنىدۇ، باھالاش يىغىنىدا بېلەت تاشلاش)" if lang == "ug-CN"
+            else f"{shown['kind']['name']}（收取评审费，评审会议表决）")
         ctx.close()
     assert found == {}, found

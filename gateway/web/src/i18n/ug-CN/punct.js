@@ -2,5 +2,6 @@
 // with Latin brackets and colon. Pages join their parts through these instead of writing
 // （）：、 into the template.
 export default {
-  punct: { colon: '{a}: {b}', paren: '{a} ({b})', list: '، ', quote: '«{a}»', then: '، {a}' },
+  punct: { colon: '{a}: {b}', paren: '{a} ({b})', list: '، ', quote: '«{a}»', then: '، {a}',
+    colonSign: ': ', comma: '، ', semi: '؛ ', open: ' (', close: ')' },
 }
