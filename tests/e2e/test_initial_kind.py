@@ -6,17 +6,14 @@ applicant sees 查看评审结果 with the 批文 number and the certificate.
 Setting up the world and filling the sections go through the API (the journey test
 covers those pages)."""
 import re
-from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from tests.client import expect as expect_status
-from tests.client import wait_for
-from tests.e2e import ui
+from tests.e2e import kinds, ui
 from tests.integration.accounts_helpers import PASSWORD, login, register_applicant, unique
 from tests.integration.test_review_setup import REGION, build_world, climb_to_committee, wait_status
-from tests.unit.applications.helpers import COMPLETE, answers
-from tests.unit.documents.images import pdf
+from tests.unit.applications.helpers import COMPLETE
 from zc_common.clock import now
 
 REGION_NAME = "乌鲁木齐市"
@@ -43,30 +40,12 @@ def test_initial_confirmation_journey(new_page, web, api, admin_token):
     page.locator("[data-test=new-application]").click()
     page.wait_for_url(re.compile(r"/my/applications/new\?kind=initial"))
     expect(page.locator("[data-test=kind-description]")).to_contain_text("高校毕业生")
-    ui.pick(page, "[data-test=q-series]", "工程系列")
-    ui.pick(page, "[data-test=q-specialty]", specialty)
-    ui.pick(page, "[data-test=q-level]", "中级")
-    # The unit is searched by name, as a person does: with the whole suite's units in the
-    # region, the unsearched list's first page need not hold this one.
-    ui.field(page, "unit-select").fill(world.unit["name"])
-    page.locator(".el-select-dropdown__item:visible").filter(has_text=world.unit["name"]).first.click()
-    page.get_by_role("button", name="创建申请书").click()
-    page.wait_for_url(re.compile(r"/my/applications/[0-9a-f]{32}$"))
-    expect(page.locator("[data-test=app-kind]")).to_have_text("初次确定")
+    application_id, number = kinds.create_in_browser(page, world, specialty, "中级", "初次确定")
     expect(page.get_by_text("毕业后从事专业技术工作情况").first).to_be_visible()
-    application_id = page.url.rsplit("/", 1)[1]
-    number = page.locator("[data-test=app-number]").inner_text().strip()
 
     token = login(api, person["username"])["token"]
     app = {"id": application_id, "number": number, "token": token}
-    view = expect_status(api.get(f"/applications/{application_id}", token=token), 200)
-    for section in view["template"]["sections"]:
-        expect_status(api.put(f"/applications/{application_id}/sections/{section['key']}", token=token,
-                              json=DOCTOR if section["key"] == "education" else answers(section["key"], view)), 200)
-        for n in range(section["attachments_required"]):
-            scan = (f"{section['key']}{n}.pdf", pdf(section["key"]), "application/pdf")
-            expect_status(api.post(f"/applications/{application_id}/attachments", token=token,
-                                   data={"section": section["key"]}, files={"file": scan}), 201)
+    kinds.fill_through_api(api, application_id, token, replaced={"education": DOCTOR})
     page.reload()
     page.locator("[data-test=submit]").click()
     ui.message(page, "申请书已提交")
@@ -96,15 +75,7 @@ def test_initial_confirmation_journey(new_page, web, api, admin_token):
     ui.message(staff, "会议结果已保存：1 人通过")
     wait_status(api, app, "passed")
 
-    meeting = expect_status(api.get("/committee/meetings", token=committee_token), 200)[0]
-    start = now()
-    expect_status(api.post(f"/committee/meetings/{meeting['id']}/publicity", token=committee_token, json={
-        "starts_at": start.isoformat(), "ends_at": (start + timedelta(seconds=2)).isoformat()}), 201)
-    wait_for(lambda: now() > start + timedelta(seconds=2), seconds=10, what="the publicity window to end")
-    document_no = f"新职改字〔{now().year}〕{unique('')[-5:]}号"
-    expect_status(api.post(f"/committee/meetings/{meeting['id']}/approval", token=committee_token,
-                           json={"document_no": document_no}), 201)
-    wait_status(api, app, "approved")
+    document_no = kinds.publicity_and_approval(api, committee_token, application_id, app)
 
     # 查看评审结果: confirmed, the 批文 number, the certificate.
     page.reload()

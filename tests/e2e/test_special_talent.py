@@ -9,17 +9,13 @@ the 批文 number and a certificate that names 取得方式.
 Filling the sections and the reviewers' forwards go through the API (the journey
 test covers those pages)."""
 import re
-from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from tests.client import expect as expect_status
-from tests.client import wait_for
-from tests.e2e import ui
+from tests.e2e import kinds, ui
 from tests.integration.accounts_helpers import PASSWORD, login, register_applicant, unique
 from tests.integration.test_review_setup import REGION, build_world, climb_to_committee, wait_status
-from tests.unit.applications.helpers import answers
-from tests.unit.documents.images import pdf
 from zc_common.clock import now
 
 REGION_NAME = "乌鲁木齐市"
@@ -44,29 +40,13 @@ def test_special_talent_journey(new_page, web, api, admin_token):
     expect(page.locator("[data-test=kind-title]")).to_have_text("特殊人才认定申请书")
     page.locator("[data-test=new-application]").click()
     page.wait_for_url(re.compile(r"/my/applications/new\?kind=special_talent"))
-    ui.pick(page, "[data-test=q-series]", "工程系列")
-    ui.pick(page, "[data-test=q-specialty]", specialty)
-    ui.pick(page, "[data-test=q-level]", "副高")
-    ui.field(page, "unit-select").fill(world.unit["name"])
-    page.locator(".el-select-dropdown__item:visible").filter(has_text=world.unit["name"]).first.click()
-    page.get_by_role("button", name="创建申请书").click()
-    page.wait_for_url(re.compile(r"/my/applications/[0-9a-f]{32}$"))
-    expect(page.locator("[data-test=app-kind]")).to_have_text("特殊人才认定")
+    application_id, number = kinds.create_in_browser(page, world, specialty, "副高", "特殊人才认定")
     expect(page.get_by_text("专家推荐意见").first).to_be_visible()
-    application_id = page.url.rsplit("/", 1)[1]
-    number = page.locator("[data-test=app-number]").inner_text().strip()
 
     token = login(api, person["username"])["token"]
     app = {"id": application_id, "number": number, "token": token}
-    view = expect_status(api.get(f"/applications/{application_id}", token=token), 200)
+    view = kinds.fill_through_api(api, application_id, token)   # two letters: two scans
     assert {"achievements", "awards", "recommendation_letters"} <= {s["key"] for s in view["template"]["sections"]}
-    for section in view["template"]["sections"]:
-        expect_status(api.put(f"/applications/{application_id}/sections/{section['key']}", token=token,
-                              json=answers(section["key"], view)), 200)
-        for n in range(section["attachments_required"]):   # two letters: two scans
-            scan = (f"{section['key']}{n}.pdf", pdf(section["key"]), "application/pdf")
-            expect_status(api.post(f"/applications/{application_id}/attachments", token=token,
-                                   data={"section": section["key"]}, files={"file": scan}), 201)
     page.reload()
     page.locator("[data-test=submit]").click()
     ui.message(page, "申请书已提交")
@@ -107,16 +87,7 @@ def test_special_talent_journey(new_page, web, api, admin_token):
     ui.message(staff, "会议结果已保存：1 人通过")
     wait_status(api, app, "passed")
 
-    meeting = next(m for m in expect_status(api.get("/committee/meetings", token=committee_token), 200)
-                   if any(r["application_id"] == application_id for r in m["results"]))
-    start = now()
-    expect_status(api.post(f"/committee/meetings/{meeting['id']}/publicity", token=committee_token, json={
-        "starts_at": start.isoformat(), "ends_at": (start + timedelta(seconds=2)).isoformat()}), 201)
-    wait_for(lambda: now() > start + timedelta(seconds=2), seconds=10, what="the publicity window to end")
-    document_no = f"新职改字〔{now().year}〕{unique('')[-5:]}号"
-    expect_status(api.post(f"/committee/meetings/{meeting['id']}/approval", token=committee_token,
-                           json={"document_no": document_no}), 201)
-    wait_status(api, app, "approved")
+    document_no = kinds.publicity_and_approval(api, committee_token, application_id, app)
 
     # 查看评审结果: the votes (never who cast them), the 批文 number, the certificate.
     page.reload()
