@@ -61,3 +61,13 @@ def publicity_and_approval(api, committee_token, application_id, app):
                            json={"document_no": document_no}), 201)
     wait_status(api, app, "approved")
     return document_no
+
+
+def wait_listed_for_meeting(api, committee_token, application_id):
+    """Until the committee's 评审会议 page would list it: the page reads review's copy of
+    the status, which follows applications' by an event (a moment later in a busy run)."""
+    def listed():
+        found = expect_status(api.get("/review/applications", token=committee_token,
+                                      params={"status": "ready_for_meeting"}), 200)
+        return any(row["application_id"] == application_id for row in found["items"])
+    wait_for(listed, what="the application in the committee's list for the meeting")

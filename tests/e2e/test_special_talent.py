@@ -56,6 +56,7 @@ def test_special_talent_journey(new_page, web, api, admin_token):
     expect_status(api.post(f"/review/applications/{application_id}/forward", token=committee_token,
                            json={"opinion": "形式审核通过"}), 200)
     wait_status(api, app, "ready_for_meeting")   # no fee: straight on to the meeting
+    kinds.wait_listed_for_meeting(api, committee_token, application_id)
     expect_status(api.get(f"/applications/{application_id}/fee", token=token), 404, "fee_not_found")
 
     # The committee enters the meeting's votes.
