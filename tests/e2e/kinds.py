@@ -71,3 +71,15 @@ def wait_listed_for_meeting(api, committee_token, application_id):
                                       params={"status": "ready_for_meeting"}), 200)
         return any(row["application_id"] == application_id for row in found["items"])
     wait_for(listed, what="the application in the committee's list for the meeting")
+
+
+def save_meeting_and_conclude(staff, page, api, committee_token, application_id, app):
+    """The secretary saves the meeting (one passed); publicity and 批文 follow; the
+    applicant's page is reloaded at 查看评审结果. (document number, result locator)."""
+    staff.locator("[data-test=save-meeting]").click()
+    ui.message(staff, "会议结果已保存：1 人通过")
+    wait_status(api, app, "passed")
+    document_no = publicity_and_approval(api, committee_token, application_id, app)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    return document_no, page.locator("[data-test=review-result]")

@@ -72,16 +72,8 @@ def test_initial_confirmation_journey(new_page, web, api, admin_token):
     row.locator("[data-test=confirm-yes]").click()
     expect(row.locator("[data-test=verdict]")).to_have_text("予以认定")
     ui.snap(staff, "committee-confirmation")
-    staff.locator("[data-test=save-meeting]").click()
-    ui.message(staff, "会议结果已保存：1 人通过")
-    wait_status(api, app, "passed")
-
-    document_no = kinds.publicity_and_approval(api, committee_token, application_id, app)
-
     # 查看评审结果: confirmed, the 批文 number, the certificate.
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    result = page.locator("[data-test=review-result]")
+    document_no, result = kinds.save_meeting_and_conclude(staff, page, api, committee_token, application_id, app)
     expect(result.locator("[data-test=result-outcome]")).to_contain_text("予以认定")
     expect(result.locator("[data-test=result-document]")).to_have_text(document_no)
     expect(result.locator("[data-test=result-certificate]")).to_be_visible()

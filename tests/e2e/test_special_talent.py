@@ -84,16 +84,8 @@ def test_special_talent_journey(new_page, web, api, admin_token):
         "e => e.scrollWidth - e.clientWidth")
     assert overflow <= 1, f"the vote table scrolls sideways by {overflow} px"
     ui.snap(staff, "committee-special-talent-votes")
-    staff.locator("[data-test=save-meeting]").click()
-    ui.message(staff, "会议结果已保存：1 人通过")
-    wait_status(api, app, "passed")
-
-    document_no = kinds.publicity_and_approval(api, committee_token, application_id, app)
-
     # 查看评审结果: the votes (never who cast them), the 批文 number, the certificate.
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    result = page.locator("[data-test=review-result]")
+    document_no, result = kinds.save_meeting_and_conclude(staff, page, api, committee_token, application_id, app)
     expect(result.locator("[data-test=result-experts]")).to_have_text("7")
     expect(result.locator("[data-test=result-votes]")).to_contain_text("同意 5")
     expect(result.locator("[data-test=result-outcome]")).to_contain_text("通过")
