@@ -35,3 +35,41 @@ export function statusName(key, name, info = {}, kind = null) {
   }
   return localName(key && `status.${key}`, name)
 }
+
+/** The catalog's text at vocab.<...keys> in a language other than Chinese, else serverText.
+ * Walks the catalog by the keys themselves (not a dotted path), so a key may be any text —
+ * a choice option is keyed by the Chinese option, which holds （、） — and the text is shown
+ * as written, never read as a message format. */
+export function dataName(keys, serverText) {
+  if (locale.value === 'zh-CN') return serverText
+  let node = i18n.global.getLocaleMessage(locale.value)?.vocab
+  for (const k of keys) node = node && typeof node === 'object' && k != null ? node[k] : undefined
+  return typeof node === 'string' ? node : serverText
+}
+
+/** A kind's description ({key, description}). */
+export const kindDescription = (kind) => dataName(['kindDescription', kind?.key], kind?.description || '')
+
+/** A choice option as shown; the option itself (Chinese) stays the value saved. */
+export const optionName = (option) => dataName(['option', option], option)
+
+/** A template field (or a table's column, given its table's key) with its label — and a
+ * table's columns' labels — in the page's language; options stay the server's values. */
+function localField(sectionKey, f, tableKey = null) {
+  const label = tableKey ? dataName(['column', sectionKey, tableKey, f.key], f.label) : dataName(['field', sectionKey, f.key], f.label)
+  const out = { ...f, label }
+  if (!tableKey && Array.isArray(f.columns)) out.columns = f.columns.map((c) => localField(sectionKey, c, f.key))
+  return out
+}
+
+/** The application form's sections (its frozen template's, as a list with keys) in the
+ * page's language: titles, attachment hints, field and column labels. */
+export function localSections(sections) {
+  if (locale.value === 'zh-CN') return sections
+  return sections.map((s) => ({
+    ...s,
+    title: dataName(['section', s.key], s.title),
+    attachments_hint: s.attachments_hint && dataName(['hint', s.key], s.attachments_hint),
+    fields: (s.fields || []).map((f) => localField(s.key, f)),
+  }))
+}
