@@ -1,0 +1,116 @@
+"""The application form reads Uyghur on Uyghur pages (#14): every section, field, table
+column, attachment hint and choice option of every year's template
+(services/applications/templates/*.json), and every application kind's description
+(services/applications/kinds.json), has its Uyghur text in the web catalog
+(gateway/web/src/i18n/ug-CN/vocab.js, read by lib/vocab.js). A section or field added to
+a template later without its Uyghur fails here instead of showing Chinese on a Uyghur page."""
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+APPLICATIONS = ROOT / "services" / "applications"
+WEB = ROOT / "gateway" / "web"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+# The ug-CN catalog as the page gets it: every file of the folder merged (src/i18n/index.js).
+DUMP = """
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+const dir = process.argv[1]
+const merged = {}
+for (const f of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
+  Object.assign(merged, (await import(pathToFileURL(join(dir, f)))).default)
+}
+process.stdout.write(JSON.stringify(merged))
+"""
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    if shutil.which("node") is None:
+        pytest.skip("needs node (the frontend build needs it too)")
+    done = subprocess.run(["node", "--input-type=module", "-e", DUMP, str(WEB / "src" / "i18n" / "ug-CN")],
+                          capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(done.stdout)["vocab"]
+
+
+def templates():
+    files = sorted((APPLICATIONS / "templates").glob("*.json"))
+    assert files, "no template year files"
+    return [(path.name, json.loads(path.read_text("utf-8"))) for path in files]
+
+
+def form_texts():
+    """(where, catalog path, the server's Chinese) for every text the form shows."""
+    out = []
+    for name, template in templates():
+        for skey, section in template["sections"].items():
+            where = f"{name}: {skey}"
+            out.append((where, ("section", skey), section["title"]))
+            if section.get("attachments_hint"):
+                out.append((where, ("hint", skey), section["attachments_hint"]))
+            for field in section.get("fields", []):
+                fwhere = f"{where}.{field['key']}"
+                out.append((fwhere, ("field", skey, field["key"]), field["label"]))
+                out += [(fwhere, ("option", o), o) for o in field.get("options", [])]
+                for column in field.get("columns", []):
+                    cwhere = f"{fwhere}.{column['key']}"
+                    out.append((cwhere, ("column", skey, field["key"], column["key"]), column["label"]))
+                    out += [(cwhere, ("option", o), o) for o in column.get("options", [])]
+    kinds = json.loads((APPLICATIONS / "kinds.json").read_text("utf-8"))["kinds"]
+    assert kinds, "no application kinds"
+    for kind in kinds:
+        out.append((f"kinds.json: {kind['key']}", ("kind", kind["key"]), kind["name"]))
+        out.append((f"kinds.json: {kind['key']}", ("kindDescription", kind["key"]), kind["description"]))
+    return out
+
+
+def lookup(vocab, path):
+    node = vocab
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def test_the_form_has_texts_to_check():
+    texts = form_texts()
+    paths = {path[0] for _, path, _ in texts}
+    assert {"section", "hint", "field", "column", "option", "kind", "kindDescription"} <= paths
+    assert len(texts) > 150
+
+
+def missing_uyghur(vocab, texts):
+    return sorted({f"{where}: vocab.{'.'.join(path)} (for «{chinese}»)" for where, path, chinese in texts
+                   if not isinstance(lookup(vocab, path), str)})
+
+
+def test_every_form_text_and_kind_has_its_uyghur(vocab):
+    missing = missing_uyghur(vocab, form_texts())
+    assert not missing, "Uyghur missing in gateway/web/src/i18n/ug-CN/vocab.js:\n" + "\n".join(missing)
+
+
+def test_the_uyghur_is_uyghur(vocab):
+    # Written in Arabic script, with no Chinese left in it (a copied Chinese label passes
+    # the lookup above but would still show Chinese).
+    bad = []
+    for where, path, _ in form_texts():
+        text = lookup(vocab, path)
+        if isinstance(text, str) and (HAN.search(text) or not ARABIC.search(text)):
+            bad.append(f"{where}: vocab.{'.'.join(path)} = {text!r}")
+    assert not bad, "\n".join(sorted(set(bad)))
+
+
+def test_a_text_without_uyghur_is_found(vocab):
+    # The check itself: a field, a column or an option the catalog does not know is reported.
+    added = [("2099.json: basic_info.new_field", ("field", "basic_info", "new_field"), "新字段"),
+             ("2099.json: education.degrees.new", ("column", "education", "degrees", "new"), "新列"),
+             ("2099.json: basic_info.gender", ("option", "其它性别"), "其它性别")]
+    assert missing_uyghur(vocab, form_texts() + added) == sorted(
+        f"{where}: vocab.{'.'.join(path)} (for «{chinese}»)" for where, path, chinese in added)
