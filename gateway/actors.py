@@ -8,7 +8,9 @@ accounts announces that its session or user changed: accounts broadcasts
 ``session_changed`` / ``user_changed`` on its events exchange after the commit
 (services/accounts/events.py), and every gateway process reads every one of them
 from an exclusive queue of its own. When the broker connection drops, events may
-be missed: the cache is emptied then and again once the connection is back.
+be missed: the cache is emptied then and again once the connection is back. A login
+answers with the session's actor, and the process that served it keeps that too
+(``Actors.prime``): a visit's first page after the login asks accounts nothing.
 
 Why a shared secret and not a key pair: the gateway already holds the platform's
 authority — services trust the ``actor`` it passes them — so a verify-only key
@@ -166,6 +168,23 @@ class Actors:
         actor = await self.rpc.accounts.authenticate(token)
         self.cache.put(token, claims, actor, generation)
         return actor
+
+    def generation(self):
+        """Taken before asking accounts for a token's actor some other way (a login):
+        ``prime`` stores the answer only if nothing was dropped since."""
+        return self.cache.generation if self.cache is not None else None
+
+    def prime(self, token, actor, generation):
+        """A login answered with the session's actor: store it, so the session's first
+        request (on this process) needs no ``authenticate``. Every real visit starts
+        with a login, and its next request is the application page."""
+        if self.cache is None or not isinstance(actor, dict):
+            return
+        try:
+            claims = claims_of(token, self.secret)
+        except Unauthorized:
+            return
+        self.cache.put(token, claims, actor, generation)
 
     def forget_session_of(self, token):
         """This process ended or changed the token's session itself: drop it now, not

@@ -136,8 +136,13 @@ def device_of(request):
                                          429: "失败次数过多（按账号、地址、设备分别退避，见 Retry-After）"})
 async def login(request, call):
     device = device_of(request)
+    actors = actors_of(request.app)
+    generation = actors.generation()
     result = await call.rpc.accounts.login(call.body.username, call.body.password,
                                            call.body.region_code, client_address(request), device)
+    # The answer's user is the session's actor (accounts.schemas.actor): the first
+    # request after the login is served without asking accounts again.
+    actors.prime(result["token"], result.get("user"), generation)
     result["device_id"] = device
     response = _with_cookie(result, result["token"]) if call.body.cookie else json_response(result)
     # Long-lived: this device has now logged in to the account, and failures from

@@ -109,6 +109,21 @@ def test_every_decision_makes_at_most_three_synchronous_rpcs(api, admin_token, s
     assert sync["review.claim_withdraw"] == 1
 
 
+def test_the_first_request_after_a_login_does_not_ask_accounts(api, admin_token, stack, tap):
+    """The login's answer carries the session's actor, and the gateway keeps it: the
+    visit's next request (the application page) costs no ``accounts.authenticate``.
+    A logout drops it again: the next request with that token is refused."""
+    from tests.integration.accounts_helpers import login, register_applicant
+    person = register_applicant(api, name="登录计数")
+    token = login(api, person["username"])["token"]
+    me, counts = count(tap, lambda: expect(api.get("/me", token=token), 200))
+    assert me["username"] == person["username"]
+    assert counts["sync"]["accounts.authenticate"] == 0, dict(counts["sync"])
+    expect(api.post("/auth/logout", token=token), 200)
+    refused = api.get("/me", token=token)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "not_logged_in"
+
+
 # -- staleness ------------------------------------------------------------------------
 
 def settings_copy(stack, committee_id):

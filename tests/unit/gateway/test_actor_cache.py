@@ -159,3 +159,25 @@ def test_without_events_a_revoked_session_would_be_served():
             await actors.actor_for(tok)
 
     asyncio.run(run())
+
+
+def test_a_login_primes_the_cache_unless_something_was_dropped_meanwhile():
+    rpc = FakeRpc()
+    actors = Actors(rpc, SECRET, ActorCache(clock=Clock()))
+    primed, raced = token("s1", "u1"), token("s2", "u2")
+
+    async def run():
+        actors.prime(primed, {"id": "u1", "role": "applicant"}, actors.generation())
+        assert (await actors.actor_for(primed))["id"] == "u1"
+        assert rpc.accounts.calls == 0
+        # the user changed while the login was answered: the login's actor is not kept
+        before = actors.generation()
+        actors.cache.on_event("user_changed", {"user_id": "u2"})
+        actors.prime(raced, {"id": "u2", "role": "applicant"}, before)
+        await actors.actor_for(raced)
+        assert rpc.accounts.calls == 1
+        # a forged token is never stored, whatever the answer said
+        actors.prime("not-a-jwt", {"id": "u3"}, actors.generation())
+        assert len(actors.cache) == 2
+
+    asyncio.run(run())
