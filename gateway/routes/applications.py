@@ -38,6 +38,16 @@ def _settings_body(model):
     return model.model_dump(mode="json", exclude_none=True)
 
 
+# What review's view never reads (services/review/views.py: review_view): most of an
+# application's bytes, and a read would carry them to review and back for nothing.
+NOT_FOR_REVIEW = ("template", "sections", "attachments", "needs_review")
+
+
+def for_review(application):
+    """The application as ``review.review_view`` needs it."""
+    return {key: value for key, value in application.items() if key not in NOT_FOR_REVIEW}
+
+
 async def full_application(call, application):
     """API.md's application object: the applications service's own fields, with
     the route, comments and opinions from review and the attachments from
@@ -47,7 +57,7 @@ async def full_application(call, application):
     async def given(value):
         return value
     review_view, attachments = await asyncio.gather(
-        given(application) if "route" in application else call.rpc.review.review_view(application),
+        given(application) if "route" in application else call.rpc.review.review_view(for_review(application)),
         given(application["attachments"]) if "attachments" in application
         else call.rpc.documents.list_attachments(application["id"]))
     return {
@@ -253,7 +263,7 @@ async def application_eligibility(request, call):
 async def application_changes(request, call):
     application = await call.rpc.applications.get_application(call.user, call.params["id"])
     changes, view = await asyncio.gather(call.rpc.applications.changes(call.user, call.params["id"]),
-                                         call.rpc.review.review_view(application))
+                                         call.rpc.review.review_view(for_review(application)))
     comments = view.get("comments") or []
     latest = max((c.get("round") or 0 for c in comments), default=0)
     changed = set(changes.get("changed_sections") or [])
