@@ -1,4 +1,5 @@
 import { t } from '../i18n/index.js'
+import { qualPart } from './vocab.js'
 
 export const yuan = (fen) => (fen === undefined || fen === null ? '—' : `¥${(fen / 100).toFixed(2)}`)
 
@@ -25,4 +26,5 @@ export function size(bytes) {
 }
 
 export const LEVELS = ['初级', '中级', '副高', '正高']
-export const qualName = (q) => (q ? `[${q.level}] ${q.series} · ${q.specialty} / ${q.title}` : '—')
+// A qualification's names in the page's language (lib/vocab.js: the catalog's own on Chinese pages).
+export const qualName = (q) => (q ? `[${qualPart('level', q.level)}] ${qualPart('series', q.series)} · ${qualPart('specialty', q.specialty)} / ${qualPart('title', q.title)}` : '—')

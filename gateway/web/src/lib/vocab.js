@@ -73,3 +73,7 @@ export function localSections(sections) {
     fields: (s.fields || []).map((f) => localField(s.key, f)),
   }))
 }
+
+/** A qualification catalog name (part: series, specialty, level or title) as shown; the
+ * Chinese name stays the catalog's (the value picked, filtered and sent). */
+export const qualPart = (part, name) => dataName(['qual', part, name], name)

@@ -4,7 +4,9 @@
 // application form of every year's template (services/applications/templates/*.json:
 // section titles and attachment hints by section key, field labels by section and field
 // key, table columns by section, field and column key, choice options by the Chinese
-// option itself, which stays the value stored). Only read on Uyghur pages (lib/vocab.js);
+// option itself, which stays the value stored), and the qualification catalog's names
+// (series, specialty, level, title: by the Chinese name, which stays the catalog's; the
+// starter catalog reference/catalog.csv and the levels and titles of eligibility_rules). Only read on Uyghur pages (lib/vocab.js);
 // Chinese pages show the server's own names, so zh-CN/vocab.js has none, and a key the
 // server adds later shows its Chinese name until it is translated here.
 export default {
@@ -137,6 +139,27 @@ export default {
       '全国专业技术资格考试合格': 'مەملىكەتلىك كەسپىي تېخنىكا سالاھىيىتى ئىمتىھانىدىن ئۆتكەن',
       '外省（区、市）取得的职称（如援疆人员）': 'باشقا ئۆلكە، ئاپتونوم رايون ياكى شەھەردە ئېرىشكەن كەسپىي ئۇنۋان (مەسىلەن، شىنجاڭغا ياردەمگە كەلگەن خادىملار)',
       '优秀': 'ئەلا', '称职': 'لاياقەتلىك', '基本称职': 'ئاساسەن لاياقەتلىك', '不称职': 'لاياقەتسىز',
+    },
+    // The qualification catalog's names, by the Chinese name. A region's own additions
+    // show their Chinese until named here.
+    qual: {
+      level: { '初级': 'دەسلەپكى دەرىجە', '中级': 'ئوتتۇرا دەرىجە', '副高': 'مۇئاۋىن يۇقىرى دەرىجە', '正高': 'تولۇق يۇقىرى دەرىجە' },
+      series: {
+        '会计系列': 'بوغالتىرلىق سېرىيىسى', '农业系列': 'يېزا ئىگىلىك سېرىيىسى', '卫生系列': 'سەھىيە سېرىيىسى', '工程系列': 'ئىنژېنېرلىق سېرىيىسى',
+        '教育系列': 'مائارىپ سېرىيىسى', '经济系列': 'ئىقتىساد سېرىيىسى',
+      },
+      specialty: {
+        '中小学教师': 'ئوتتۇرا-باشلانغۇچ مەكتەپ ئوقۇتقۇچىسى', '人力资源': 'ئادەم كۈچى بايلىقى', '会计': 'بوغالتىرلىق', '农学': 'يېزا ئىگىلىك ئىلمى',
+        '医院感染管理': 'دوختۇرخانا يۇقۇملىنىشىنى باشقۇرۇش', '卫生健康': 'سەھىيە ۋە ساغلاملىق', '建筑工程': 'بىناكارلىق قۇرۇلۇشى', '机械电子': 'ماشىنىسازلىق ۋە ئېلېكترون',
+      },
+      title: {
+        '一级教师': 'بىرىنچى دەرىجىلىك ئوقۇتقۇچى', '高级教师': 'يۇقىرى دەرىجىلىك ئوقۇتقۇچى', '正高级教师': 'تولۇق يۇقىرى دەرىجىلىك ئوقۇتقۇچى',
+        '医师': 'دوختۇر', '主治医师': 'داۋالاش مەسئۇل دوختۇرى', '副主任医师': 'مۇئاۋىن باش دوختۇر', '主任医师': 'باش دوختۇر', '副主任护师': 'مۇئاۋىن باش سېستىرا',
+        '会计师': 'بوغالتىر', '高级会计师': 'يۇقىرى دەرىجىلىك بوغالتىر', '农艺师': 'ئاگرونوم', '高级农艺师': 'يۇقىرى دەرىجىلىك ئاگرونوم',
+        '经济师': 'ئىقتىسادشۇناس', '高级经济师': 'يۇقىرى دەرىجىلىك ئىقتىسادشۇناس',
+        '技术员': 'تېخنىك', '助理工程师': 'ياردەمچى ئىنژېنېر', '工程师': 'ئىنژېنېر', '高级工程师': 'يۇقىرى دەرىجىلىك ئىنژېنېر',
+        '正高级工程师': 'تولۇق يۇقىرى دەرىجىلىك ئىنژېنېر', '教授级高级工程师': 'پروفېسسور دەرىجىلىك يۇقىرى ئىنژېنېر',
+      },
     },
   },
 }
