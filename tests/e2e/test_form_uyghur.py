@@ -65,6 +65,10 @@ def test_the_form_reads_uyghur_and_saves_the_chinese_option(browser, web, api, w
 
     ui.goto(page, web, f"/my/applications/{app['id']}")
     expect(page.locator("[data-section=basic_info] .sec-title")).to_have_text("ئاساسىي ئۇچۇر")
+    # the qualification by the catalog's Uyghur names (副高, 工程系列, 高级工程师)
+    expect(page.locator("[data-test=qualification]")).to_contain_text(
+        "[مۇئاۋىن يۇقىرى دەرىجە] ئىنژېنېرلىق سېرىيىسى · ")
+    expect(page.locator("[data-test=qualification]")).to_contain_text(" / يۇقىرى دەرىجىلىك ئىنژېنېر")
     titles = texts(page, ".sec-title")
     labels = texts(page, "[data-section] .el-form-item__label")
     columns = texts(page, "[data-section] .table-field th .cell")

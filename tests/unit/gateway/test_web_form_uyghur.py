@@ -1,9 +1,12 @@
 """The application form reads Uyghur on Uyghur pages (#14): every section, field, table
 column, attachment hint and choice option of every year's template
 (services/applications/templates/*.json), and every application kind's description
-(services/applications/kinds.json), has its Uyghur text in the web catalog
+(services/applications/kinds.json), and every name of the starter qualification catalog
+(reference/catalog.csv: series, specialty, level, title; and the levels and titles the
+eligibility rules name), has its Uyghur text in the web catalog
 (gateway/web/src/i18n/ug-CN/vocab.js, read by lib/vocab.js). A section or field added to
 a template later without its Uyghur fails here instead of showing Chinese on a Uyghur page."""
+import csv
 import json
 import re
 import shutil
@@ -69,6 +72,21 @@ def form_texts():
     for kind in kinds:
         out.append((f"kinds.json: {kind['key']}", ("kind", kind["key"]), kind["name"]))
         out.append((f"kinds.json: {kind['key']}", ("kindDescription", kind["key"]), kind["description"]))
+    out += qualification_names()
+    return out
+
+
+def qualification_names():
+    out = []
+    with open(ROOT / "reference" / "catalog.csv", encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            out += [(f"catalog.csv: {part}", ("qual", part, row[part]), row[part])
+                    for part in ("series", "specialty", "level", "title")]
+    for path in sorted((APPLICATIONS / "eligibility_rules").glob("*.json")):
+        for level, titles in json.loads(path.read_text("utf-8")).get("title_names", {}).items():
+            out.append((f"{path.name}: title_names", ("qual", "level", level), level))
+            out += [(f"{path.name}: title_names.{level}", ("qual", "title", t), t) for t in titles]
+    assert out, "no qualification names"
     return out
 
 
@@ -82,7 +100,7 @@ def lookup(vocab, path):
 def test_the_form_has_texts_to_check():
     texts = form_texts()
     paths = {path[0] for _, path, _ in texts}
-    assert {"section", "hint", "field", "column", "option", "kind", "kindDescription"} <= paths
+    assert {"section", "hint", "field", "column", "option", "kind", "kindDescription", "qual"} <= paths
     assert len(texts) > 150
 
 
