@@ -75,6 +75,25 @@ def dispatch_stored(dispatch, event_type, stored):
         dispatch(event_type, payload)
 
 
+def batched(stored_payloads):
+    """One message's payload for several stored events of one type (``{"events":
+    [...]}``), each keeping the request id it was queued under: a consumer takes them
+    apart with ``unbatched``. Every event of a batch still has its ``event_id`` for the
+    consumer's inbox, as if it had come alone."""
+    return {"events": [dict(payload) for payload in stored_payloads]}
+
+
+def unbatched(payload):
+    """``(request_id, payload)`` for each event of a ``batched`` message, the payload
+    as it would have come alone (without ``CONTEXT_KEY``)."""
+    for stored in payload.get("events") or ():
+        if not isinstance(stored, dict):
+            continue
+        item = dict(stored)
+        context = item.pop(CONTEXT_KEY, None) or {}
+        yield logs.valid_request_id(context.get("request_id")), item
+
+
 def relay(session, model, dispatch, batch=100):
     """Publish committed, unpublished events in order; stop at the first failure.
 

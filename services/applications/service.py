@@ -23,9 +23,9 @@ from zc_common import idempotency
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden, NotFound
 from zc_common.health import Health
-from zc_common.logs import WorkerLog
+from zc_common.logs import WorkerLog, publishing_as
 from zc_common.metrics import Metrics
-from zc_common.outbox import ProcessRelay, first_time
+from zc_common.outbox import ProcessRelay, first_time, unbatched
 from zc_common.remote import calling
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
@@ -340,6 +340,24 @@ class ApplicationsService(Health):
     @event_handler("payments", "fee_paid")
     def on_fee_paid(self, payload):
         """Fee paid → ready for the meeting. The inbox row makes redelivery harmless."""
+        self._fee_paid(payload)
+        self._published(None)
+
+    @event_handler("payments", "fees_paid")
+    def on_fees_paid(self, payload):
+        """Several fee_paid at once (payments' batch sender, zc_common.outbox.batched),
+        each handled as ``on_fee_paid`` would, under the request that booked it, in a
+        transaction of its own: one that fails is logged and the others go on."""
+        for request_id, item in unbatched(payload):
+            with publishing_as(request_id):
+                try:
+                    self._fee_paid(item)
+                except Exception:  # noqa: BLE001 — as a lone fee_paid's worker would fail, logged
+                    self.db.rollback()
+                    log.exception("fee_paid %s for %s failed", item.get("event_id"), item.get("application_id"))
+        self._published(None)
+
+    def _fee_paid(self, payload):
         if not first_time(self.db, ProcessedEvent, payload.get("event_id"), "fee_paid"):
             return
         by = {"user_id": None, "name": "缴费", "org_id": None, "org_name": None,
@@ -348,13 +366,13 @@ class ApplicationsService(Health):
         try:
             status.transition(self.db, request_id, payload["application_id"], "fee_paid",
                               "ready_for_meeting", by, opinion=f"缴费单号 {payload.get('order_no')}")
-        except Conflict as exc:  # e.g. already moved on: record it as handled, change nothing
+        except (Conflict, NotFound) as exc:  # already moved on, or no such application: handled, nothing changes
             log.warning("fee_paid for %s ignored: %s", payload.get("application_id"), exc)
+            self.db.rollback()
             first_time(self.db, ProcessedEvent, payload.get("event_id"), "fee_paid")
             self.db.commit()
             return
         self.db.commit()  # the inbox row, when the transition itself was a repeat
-        self._published(None)
 
     @timer(interval=3600)
     def forget_idempotency_keys(self):

@@ -4,7 +4,7 @@ from services.applications.models import OutboxEvent, ProcessedEvent, Transition
 from tests.unit.applications.helpers import enough_attachments, fill, settings
 from tests.unit.applications.test_dossier import ME, new
 from zc_common.errors import BadRequest, Conflict
-from zc_common.outbox import relay
+from zc_common.outbox import batched, relay
 
 UNIT_BY = {"user_id": "u1", "name": "单位管理员", "org_id": "org1", "org_name": "某设计院", "node": "unit",
            "impersonated_by": None}
@@ -142,3 +142,36 @@ def test_a_relay_that_breaks_after_the_commit_does_not_fail_the_call(service, mo
     monkeypatch.setattr(module.ProcessRelay, "_send", sending)
     service.relay_outbox()
     assert [e for e, _ in service.dispatch][-1:] == ["application_submitted"]
+
+
+def _formal_review_passed(service):
+    app = submitted(service)
+    committee = {"user_id": "c1", "name": "评委会", "org_id": "c", "org_name": "评委会", "node": "committee",
+                 "impersonated_by": None}
+    service.transition("r-8", app["id"], "pass_formal_review", "formal_review_passed", committee)
+    return app
+
+
+def test_fee_paid_events_sent_together_are_each_handled_once_under_their_own_request(service):
+    app = _formal_review_passed(service)
+    service.dispatch.clear()
+    paid = {"event_id": "e-4", "application_id": app["id"], "order_no": "F4", "amount_fen": 30000,
+            "_context": {"request_id": "req-4"}}
+    unknown = {"event_id": "e-5", "application_id": "x" * 32, "order_no": "F5", "amount_fen": 30000}
+    batch = batched([paid, unknown])
+    service.on_fees_paid(batch)
+    service.on_fees_paid(batch)  # redelivered: both are in the inbox already
+    seen = service.get_application(ME, app["id"])
+    assert seen["status"] == "ready_for_meeting"
+    assert [h["action"] for h in seen["history"]].count("fee_paid") == 1
+    assert {row.event_id for row in service.db.query(ProcessedEvent)} >= {"e-4", "e-5"}
+    # the status change announced under the request that booked the payment
+    [stored] = [row.payload for row in service.db.query(OutboxEvent)
+                if row.event_type == "application_status_changed" and row.payload.get("status") == "ready_for_meeting"]
+    assert stored["_context"] == {"request_id": "req-4"}
+
+
+def test_fee_paid_for_an_unknown_application_is_recorded_and_changes_nothing(service):
+    service.on_fee_paid({"event_id": "e-6", "application_id": "y" * 32, "order_no": "F6", "amount_fen": 30000})
+    assert [row.event_id for row in service.db.query(ProcessedEvent)] == ["e-6"]
+    assert service.db.query(Transition).count() == 0

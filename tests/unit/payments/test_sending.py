@@ -9,7 +9,7 @@ from services.payments.models import Base, OutboxEvent
 from services.payments.sending import send_batch
 from tests.unit.dbutil import session_for
 from zc_common import logs
-from zc_common.outbox import CONTEXT_KEY
+from zc_common.outbox import CONTEXT_KEY, unbatched
 
 
 @pytest.fixture
@@ -29,22 +29,43 @@ def published(engine):
         return set(connection.scalars(select(OutboxEvent.event_id).where(OutboxEvent.published)))
 
 
-def test_a_batch_publishes_its_unsent_events_in_booking_order_and_marks_them(engine):
+def test_a_batch_publishes_its_unsent_events_together_in_booking_order_and_marks_them(engine):
     sent = []
 
     def publish(kind, payload):
-        sent.append((kind, payload["n"]))
+        sent.append((kind, [event["n"] for event in payload["events"]]))
 
     with engine.begin() as connection:
         count = send_batch(connection, ["e3", "e1", "e2", "e9"], publish)
-    assert count == 2 and sent == [("fee_paid", 3), ("fee_paid", 1)]  # e2 not again, e9 unknown
+    assert count == 2 and sent == [("fees_paid", [3, 1])]  # one message; e2 not again, e9 unknown
     assert published(engine) == {"e1", "e2", "e3"}
+
+
+def test_events_sent_together_keep_their_ids_and_requests_for_the_consumer(engine):
+    now = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(insert(OutboxEvent), [
+            {"event_id": f"e{n}", "event_type": "fee_paid", "created_at": now, "published": False,
+             "payload": {"n": n, "event_id": f"e{n}", CONTEXT_KEY: {"request_id": f"req-{n}"}}} for n in (7, 8)])
+        connection.execute(insert(OutboxEvent).values(
+            event_id="o1", event_type="other_event", created_at=now, published=False,
+            payload={"event_id": "o1", CONTEXT_KEY: {"request_id": "req-o"}}))
+    sent = []
+
+    def publish(kind, payload):
+        sent.append((kind, payload, logs.current_request_id()))
+
+    with engine.begin() as connection:
+        assert send_batch(connection, ["e7", "o1", "e8"], publish) == 3
+    assert sent[0] == ("other_event", {"event_id": "o1"}, "req-o")  # a type not batched goes alone
+    kind, payload, _ = sent[1]
+    assert kind == "fees_paid"
+    assert list(unbatched(payload)) == [("req-7", {"n": 7, "event_id": "e7"}), ("req-8", {"n": 8, "event_id": "e8"})]
 
 
 def test_a_failed_publish_leaves_the_whole_batch_unmarked(engine):
     def publish(kind, payload):
-        if payload["n"] == 3:
-            raise ConnectionError("broker gone")
+        raise ConnectionError("broker gone")
 
     with pytest.raises(ConnectionError), engine.begin() as connection:
         send_batch(connection, ["e1", "e3", "e4"], publish)
