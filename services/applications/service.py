@@ -366,12 +366,11 @@ class ApplicationsService(Health):
         try:
             status.transition(self.db, request_id, payload["application_id"], "fee_paid",
                               "ready_for_meeting", by, opinion=f"缴费单号 {payload.get('order_no')}")
-        except (Conflict, NotFound) as exc:  # already moved on, or no such application: handled, nothing changes
+        except NotFound as exc:  # no such application: nothing was written but the inbox row, kept
             log.warning("fee_paid for %s ignored: %s", payload.get("application_id"), exc)
-            self.db.rollback()
+        except Conflict as exc:  # e.g. already moved on (rolled back): record it as handled, change nothing
+            log.warning("fee_paid for %s ignored: %s", payload.get("application_id"), exc)
             first_time(self.db, ProcessedEvent, payload.get("event_id"), "fee_paid")
-            self.db.commit()
-            return
         self.db.commit()  # the inbox row, when the transition itself was a repeat
 
     @timer(interval=3600)
