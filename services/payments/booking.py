@@ -16,6 +16,7 @@ a read in the same transaction held nothing still anyway; the unique keys settle
 races (callbacks.py).
 """
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -47,6 +48,54 @@ class CallbackEngine(Database):
         self.sessions[worker_ctx] = None
         self.busiest = max(self.busiest, len(self.sessions))
         return self.engine
+
+
+class Prepared:
+    """A statement PREPAREd on each PostgreSQL connection the first time it runs
+    there, then run by ``EXECUTE``: PostgreSQL parses, analyses and plans a statement
+    on every plain execution, and for the callback's six-part booking statement that
+    was over a third of its backend's CPU (0.86 ms against 0.51 ms prepared, measured
+    alone); SQLAlchemy's per-execution work shrinks too. The parameters are given by
+    name as for ``connection.execute``; each goes through its column type's bind
+    processing, as there. The pool's per-connection ``info`` remembers the PREPARE, so
+    a connection opened anew prepares again."""
+
+    def __init__(self, name, statement):
+        self.name = name
+        self.statement = statement
+        self.compiled = None
+
+    def _compile(self, dialect):
+        compiled = self.statement.compile(dialect=dialect)
+        names = []
+
+        def positional(match):
+            if match.group(1) not in names:
+                names.append(match.group(1))
+            return f"${names.index(match.group(1)) + 1}"
+
+        text = re.sub(r"%\((\w+)\)s", positional, compiled.string).replace("%%", "%")
+        processors = {}
+        for name in names:
+            processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                processors[name] = processor
+        execute = f"EXECUTE {self.name} ({', '.join(['%s'] * len(names))})"
+        self.compiled = (f"PREPARE {self.name} AS {text}", execute, names, processors)
+        return self.compiled
+
+    def execute(self, connection, parameters):
+        prepare, execute, names, processors = self.compiled or self._compile(connection.dialect)
+        info = connection.connection.info
+        if self.name not in info.setdefault(PREPARED, set()):
+            connection.exec_driver_sql(prepare)
+            info[PREPARED].add(self.name)
+        values = tuple(processors[name](parameters[name]) if name in processors else parameters[name]
+                       for name in names)
+        return connection.exec_driver_sql(execute, values)
+
+
+PREPARED = "zc_prepared"  # a pooled connection's info: the names PREPAREd on it
 
 
 def _autocommit(dbapi_connection, _record):

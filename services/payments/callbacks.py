@@ -191,7 +191,7 @@ def _book_or_read(connection, provider_name, notice, log):
         if isinstance(row, booking.Insert):
             table = row.model.__table__.name
             parameters.update({f"b_{table}_{name}": value for name, value in row.values.items()})
-    booked_order, application_id, *stored = connection.execute(_BOOK_OR_READ, parameters).one()
+    booked_order, application_id, *stored = _BOOK_OR_READ.execute(connection, parameters).one()
     if booked_order is None:
         return None, Stored(stored[0] is not None, *stored[1:])
     outcome.event["payload"]["application_id"] = application_id  # as the statement wrote it
@@ -227,7 +227,7 @@ def _book_or_read_query():
             .select_from(stored.outerjoin(booked, true())).add_cte(*writes))
 
 
-_BOOK_OR_READ = _book_or_read_query()
+_BOOK_OR_READ = booking.Prepared("zc_book_or_read", _book_or_read_query())
 
 
 def judge(stored, provider_name, notice, log_id, now):
