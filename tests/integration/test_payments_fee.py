@@ -3,10 +3,12 @@ real broker and databases: formal review passes → the applicant sees the fee �
 pays (or cancels) in the sandbox → the application moves to ready_for_meeting by
 itself. And reconciliation of the sandbox's statement against our books."""
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
 import requests
+from nameko.standalone.events import event_dispatcher
 
 from tests.client import expect
 from tests.integration.payments_helpers import (
@@ -29,6 +31,7 @@ from tests.integration.test_review_setup import (
     submit,
     wait_status,
 )
+from zc_common.outbox import batched
 
 FEE = 12345
 
@@ -79,6 +82,20 @@ def test_the_applicant_pays_in_the_sandbox_and_the_application_moves_on(stack, a
     again = pay_in_sandbox(fee["pay_url"])
     assert again.status_code == 409 and "已支付" in again.text
     assert len(payments_of(stack, fee["order_no"])) == 1
+
+
+def test_fee_paid_sent_together_moves_each_application_on(stack, api, world):
+    """The wire form of payments' batch sender (services/payments/sending.py) as
+    applications takes it from the real broker: each event by its own id."""
+    apps = [new_application(api, world) for _ in range(2)]
+    for app in apps:
+        pass_formal_review(api, world, app)
+    events = [{"event_id": str(uuid.uuid4()), "application_id": app["id"], "order_no": f"ZFBATCH{n}",
+               "amount_fen": FEE, "paid_at": "2026-11-25T10:00:00+08:00"} for n, app in enumerate(apps)]
+    dispatch = event_dispatcher({"AMQP_URI": stack.amqp_uri})
+    dispatch("payments", "fees_paid", batched(events))
+    for app in apps:
+        wait_status(api, app, "ready_for_meeting")
 
 
 def test_only_the_applicant_sees_their_fee(stack, api, world):
