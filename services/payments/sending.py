@@ -5,9 +5,10 @@ A booked callback's fee_paid row is committed together with the payment (the
 outbox, zc_common.outbox). Sending it then, one callback at a time, cost a second
 transaction per callback (BEGIN, an UPDATE, the broker's confirm, a COMMIT with its
 WAL flush) while the caller waited. Here the callback hands the row's event to one
-sender greenthread per process and answers at once; the sender takes whatever has
-queued meanwhile and sends it in one transaction: under a stream of callbacks, one
-commit for many events. Reliability is the outbox's: the row was committed before
+sender greenthread per process and answers at once; the sender waits ``LINGER``
+after a first event, takes whatever has queued meanwhile and sends it in one
+transaction, fee_paid events as one fees_paid message: under a stream of callbacks,
+one commit and one broker message for many events. Reliability is the outbox's: the row was committed before
 it was queued, so if this process dies with events queued, or the broker refuses
 one, the timer's ``relay`` sends what is still unpublished.
 
@@ -16,6 +17,7 @@ are published, so the timer's relay (SKIP LOCKED) cannot send them too, and rows
 relay took first come back with ``published`` already true and are not sent again.
 """
 import logging
+import os
 
 import eventlet
 from eventlet.queue import LightQueue
@@ -31,6 +33,9 @@ from zc_common.rpc import EventDispatcher
 log = logging.getLogger(__name__)
 
 BATCH = 100  # events per transaction; more wait for the next one
+# How long the sender waits after a first event for others to go with it. The caller
+# has its answer already; only fee_paid's consumer hears this much later.
+LINGER = float(os.environ.get("ZC_OUTBOX_LINGER_SECONDS", "0.05"))
 # Event types whose consumers also take them several to a message, and that message's
 # type: applications' on_fees_paid handles "fees_paid" as many fee_paid.
 BATCHED = {"fee_paid": "fees_paid"}
@@ -138,6 +143,9 @@ class OutboxDispatcher(EventDispatcher):
         stopping = False
         while not stopping:
             batch = [self.queue.get()]
+            if batch[0] is not _STOP and LINGER > 0:
+                # Others booked meanwhile go along: one message and one commit for all.
+                eventlet.sleep(LINGER)
             while len(batch) < BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             stopping = _STOP in batch
