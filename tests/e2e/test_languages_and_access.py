@@ -228,13 +228,15 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, web, api, 
         ctx = context(browser, viewport)
         page = ctx.new_page()
         ui.goto(page, web, f"/?lang={lang}")
+        # The pages in turn inside the running app, as its links go (no reload of the
+        # app and of axe-core for every page).
         for path in PUBLIC:
-            ui.goto(page, web, path)
+            ui.navigate(page, path)
             check(page, path, width, True)
-        ui.goto(page, web, "/login")
+        ui.navigate(page, "/login")
         login_here(page, person["username"], "乌鲁木齐市" if lang == "zh-CN" else "ئۈرۈمچى شەھىرى")
         for path in APPLICANT + [f"/my/applications/{app['id']}"]:
-            ui.goto(page, web, path)
+            ui.navigate(page, path)
             check(page, path, width, True)
         # The server's names by its keys: a 评审 draft (status draft, named 申请人) and its
         # route's first node read in the page's language, the Chinese as the server sent it.

@@ -26,6 +26,7 @@ from tests.e2e.test_languages_and_access import (
     scrolls_sideways,
     serious_violations,
 )
+from tests.e2e.ui import navigate
 from tests.integration.accounts_helpers import PASSWORD, unique
 from tests.integration.test_review_setup import build_world, new_application, submit, wait_task
 from tests.stack import ADMIN_PASSWORD
@@ -81,15 +82,6 @@ def photograph(page, role, path):
     page.wait_for_timeout(300)
     page.screenshot(path=str(folder / f"ug-{name}-360.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
-
-
-def navigate(page, path):
-    """Go to path inside the running app, as its own links do (vue-router follows the
-    history): no reload of the app and of axe-core for every page."""
-    page.evaluate("p => { history.pushState(null, '', p); "
-                  "dispatchEvent(new PopStateEvent('popstate', { state: null })) }", path)
-    expect(page).to_have_url(re.compile(re.escape(path) + r"$"))
-    page.wait_for_load_state("networkidle")
 
 
 def visit_all(browser, web, lang, role, username, paths, found, region=None, on_page=None):
