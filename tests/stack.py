@@ -7,6 +7,7 @@ import shlex
 import shutil
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -77,15 +78,34 @@ class Stack:
     def db_url(self, service):
         return self.env[f"ZC_{service.upper()}_DB"]
 
-    def start(self):
+    def vhost_ahead(self):
+        """Start making the vhost (rabbitmqctl: seconds) in a thread, to overlap with
+        making and migrating the databases; returns its future (ensure_vhost's answer)."""
         launcher.ensure_broker(self.amqp_uri)
-        if not launcher.ensure_vhost(self.amqp_uri):
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vhost")
+        made = pool.submit(launcher.ensure_vhost, self.amqp_uri)
+        pool.shutdown(wait=False)
+        return made
+
+    @staticmethod
+    def vhost_made(made):
+        if not made.result():
             raise RuntimeError("cannot create a RabbitMQ vhost for the test run (needs rabbitmqctl as root)")
+
+    def create_databases(self):
         if self.databases:
             with closing(_pg_admin()) as connection, connection.cursor() as cursor:
                 for name in self.databases.values():
                     cursor.execute(f'CREATE DATABASE "{name}"')
-        launcher.migrate_all(self.env)
+
+    def start(self):
+        made = self.vhost_ahead()
+        try:
+            self.create_databases()
+            launcher.migrate_all(self.env)
+        finally:
+            made.exception()   # never left running behind an error
+        self.vhost_made(made)
         self._log = open(self.log_path, "wb")
         self.process = launcher.start_processes(self.env, log_file=self._log)
         try:
@@ -121,12 +141,15 @@ class Stack:
         if self.process is not None:
             launcher.stop_processes(self.process)
             self._log.close()
-        if self.own_vhost:
-            launcher.delete_vhost(self.amqp_uri)
-        if self.databases:
-            with closing(_pg_admin()) as connection, connection.cursor() as cursor:
-                for name in self.databases.values():
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # The vhost goes (rabbitmqctl: seconds) while the databases are dropped.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vhost") as pool:
+            deleted = pool.submit(launcher.delete_vhost, self.amqp_uri) if self.own_vhost else None
+            if self.databases:
+                with closing(_pg_admin()) as connection, connection.cursor() as cursor:
+                    for name in self.databases.values():
+                        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if deleted is not None:
+                deleted.result()
         if not os.environ.get("ZC_KEEP_TEST_DATA"):
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

@@ -8,7 +8,6 @@ where it stopped, the fee is paid, the meeting, publicity and approval follow an
 the certificates issue."""
 import hashlib
 import time
-from contextlib import closing
 from datetime import timedelta
 
 import pytest
@@ -23,7 +22,7 @@ from tests.integration.test_review_setup import (
     wait_status,
     wait_task,
 )
-from tests.stack import Stack, _pg_admin
+from tests.stack import Stack
 from zc_common.clock import now
 
 FEE = 12345
@@ -33,13 +32,14 @@ class RestoredStack(Stack):
     """A whole system started on a backup instead of on empty databases."""
 
     def start_from(self, folder):
-        if not launcher.ensure_vhost(self.amqp_uri):
-            raise RuntimeError("cannot create a RabbitMQ vhost for the test run (needs rabbitmqctl as root)")
-        with closing(_pg_admin()) as connection, connection.cursor() as cursor:
-            for name in self.databases.values():
-                cursor.execute(f'CREATE DATABASE "{name}"')
-        self.restored = restore.restore(self.env, folder)
-        launcher.migrate_all(self.env)
+        made = self.vhost_ahead()   # while the databases are made and restored
+        try:
+            self.create_databases()
+            self.restored = restore.restore(self.env, folder)
+            launcher.migrate_all(self.env)
+        finally:
+            made.exception()
+        self.vhost_made(made)
         self._log = open(self.log_path, "wb")
         self.process = launcher.start_processes(self.env, log_file=self._log)
         launcher.wait_healthy(self.base_url, self.process, wait=120)
