@@ -251,31 +251,44 @@ def title_level(title, names):
     return next((level for n, level in candidates if n in title), None)
 
 
-# -- each condition: (met, label, reason) ---------------------------------------------------
+# -- each condition: (met, label, reason, said) ---------------------------------------------
+# The label and reason are Chinese sentences; ``said`` says the same as codes with their
+# values ({"label": {"code", "values"} or None for a rules file's own label, "reason": …}),
+# which the web page renders in the reader's language (its catalog's vocab.elig.*).
+
+def _said(code, **values):
+    return {"code": code, "values": values}
+
 
 def _education(c, f, names):
     need = c["min"]
     best = _highest(f["degrees"])
     label = c.get("label") or f"学历{need}及以上"
+    said = None if c.get("label") else _said("education", education=need)
     if best is None:
-        return False, label, "学历学位栏目尚未填写学历"
+        return False, label, "学历学位栏目尚未填写学历", (said, _said("no_education"))
     if _rank(best["education"]) >= _rank(need):
-        return True, label, f"最高学历：{best['education']}"
-    return False, label, f"最高学历为{best['education']}，低于{need}"
+        return True, label, f"最高学历：{best['education']}", (said, _said("education_met", best=best["education"]))
+    return (False, label, f"最高学历为{best['education']}，低于{need}",
+            (said, _said("education_low", best=best["education"], education=need)))
 
 
 def _years_since_graduation(c, f, names):
     need, education = c["min_years"], c.get("education", "本科")
     label = c.get("label") or f"{education}及以上学历毕业满 {need} 年"
+    said = None if c.get("label") else _said("years_since_graduation", education=education, need=need)
     dates = [_parse_date(d.get("graduated_on")) for d in f["degrees"] if _rank(d.get("education")) >= _rank(education)]
     dates = [d for d in dates if d is not None]
     if not dates:
-        return False, label, f"学历学位栏目中没有{education}及以上学历的毕业时间"
+        return (False, label, f"学历学位栏目中没有{education}及以上学历的毕业时间",
+                (said, _said("no_graduation", education=education)))
     since = min(dates)
     years = full_years(since, f["today"])
     if years >= need:
-        return True, label, f"{since.isoformat()} 毕业，已满 {years} 年"
-    return False, label, f"{since.isoformat()} 毕业，至今 {max(years, 0)} 年，不满 {need} 年"
+        return (True, label, f"{since.isoformat()} 毕业，已满 {years} 年",
+                (said, _said("graduated_met", since=since.isoformat(), years=years)))
+    return (False, label, f"{since.isoformat()} 毕业，至今 {max(years, 0)} 年，不满 {need} 年",
+            (said, _said("graduated_short", since=since.isoformat(), years=max(years, 0), need=need)))
 
 
 _LEVEL_NAMES = {"初级": "初级（助理级）", "中级": "中级", "副高": "副高级", "正高": "正高级"}
@@ -284,21 +297,25 @@ _LEVEL_NAMES = {"初级": "初级（助理级）", "中级": "中级", "副高":
 def _title_years(c, f, names):
     need, level = c["min_years"], c["level"]
     label = c.get("label") or f"取得{_LEVEL_NAMES[level]}职称后满 {need} 年"
+    said = None if c.get("label") else _said("title_years", level=level, need=need)
     title = (f["basic"].get("current_title") or "").strip()
     if not title:
-        return False, label, "基本信息中未填写现任专业技术职务"
+        return False, label, "基本信息中未填写现任专业技术职务", (said, _said("no_title"))
     held = title_level(title, names)
     if held is None:
-        return False, label, f"无法识别现任专业技术职务「{title}」的级别"
+        return False, label, f"无法识别现任专业技术职务「{title}」的级别", (said, _said("title_unknown", title=title))
     if LEVELS.index(held) < LEVELS.index(level):
-        return False, label, f"现任「{title}」为{_LEVEL_NAMES[held]}，低于{_LEVEL_NAMES[level]}"
+        return (False, label, f"现任「{title}」为{_LEVEL_NAMES[held]}，低于{_LEVEL_NAMES[level]}",
+                (said, _said("title_low", title=title, held=held, level=level)))
     since = _parse_date(f["basic"].get("current_title_obtained_on"))
     if since is None:
-        return False, label, "基本信息中未填写现职务取得时间"
+        return False, label, "基本信息中未填写现职务取得时间", (said, _said("no_title_date"))
     years = full_years(since, f["today"])
     if years >= need:
-        return True, label, f"现任「{title}」，{since.isoformat()} 取得，已满 {years} 年"
-    return False, label, f"现任「{title}」，{since.isoformat()} 取得，至今 {max(years, 0)} 年，不满 {need} 年"
+        return (True, label, f"现任「{title}」，{since.isoformat()} 取得，已满 {years} 年",
+                (said, _said("title_met", title=title, since=since.isoformat(), years=years)))
+    return (False, label, f"现任「{title}」，{since.isoformat()} 取得，至今 {max(years, 0)} 年，不满 {need} 年",
+            (said, _said("title_short", title=title, since=since.isoformat(), years=max(years, 0), need=need)))
 
 
 def ce_hours_in(f, years):
@@ -324,32 +341,38 @@ def ce_hours_in(f, years):
 def _ce_hours(c, f, names):
     need, years = c["min_hours"], c["years"]
     label = c.get("label") or f"近 {years} 年继续教育累计不少于 {need} 学时"
+    said = None if c.get("label") else _said("ce_hours", years=years, need=need)
     total, first, last = ce_hours_in(f, years)
     span = f"{first}—{last} 年" if first != last else f"{last} 年"
     if total >= need:
-        return True, label, f"{span}共 {total} 学时"
-    return False, label, f"{span}共 {total} 学时，还差 {need - total} 学时"
+        return True, label, f"{span}共 {total} 学时", (said, _said("ce_met", first=first, last=last, total=total))
+    return (False, label, f"{span}共 {total} 学时，还差 {need - total} 学时",
+            (said, _said("ce_short", first=first, last=last, total=total, short=need - total)))
 
 
 def _attachments(c, f, names):
     need, section = c["min"], c["section"]
     label = c.get("label") or f"「{section}」栏目至少上传 {need} 个附件"
+    said = None if c.get("label") else _said("attachments", section=section, need=need)
     have = f["attachments"].get(section, 0)
     if have >= need:
-        return True, label, f"已上传 {have} 个"
-    return False, label, f"已上传 {have} 个，还需 {need - have} 个"
+        return True, label, f"已上传 {have} 个", (said, _said("attachments_met", have=have))
+    return (False, label, f"已上传 {have} 个，还需 {need - have} 个",
+            (said, _said("attachments_short", have=have, short=need - have)))
 
 
 def _field_at_least(c, f, names):
     need, section, field = c["min"], c["section"], c["field"]
     label = c.get("label") or f"{section}.{field} 不少于 {need}"
+    unit = c.get("unit", "")   # what the number counts (年): "已填写 3" read as a bare number
+    said = None if c.get("label") else _said("field_at_least", section=section, field=field, need=need, unit=unit)
     value = (f["sections"].get(section) or {}).get(field)
     if isinstance(value, bool) or not isinstance(value, int):
-        return False, label, "申请书中尚未填写"
-    unit = c.get("unit", "")   # what the number counts (年): "已填写 3" read as a bare number
+        return False, label, "申请书中尚未填写", (said, _said("field_empty"))
     if value >= need:
-        return True, label, f"已填写 {value} {unit}".rstrip()
-    return False, label, f"已填写 {value} {unit}，不足 {need} {unit}".rstrip()
+        return True, label, f"已填写 {value} {unit}".rstrip(), (said, _said("field_met", value=value, unit=unit))
+    return (False, label, f"已填写 {value} {unit}，不足 {need} {unit}".rstrip(),
+            (said, _said("field_short", value=value, unit=unit, need=need)))
 
 
 CHECKS = {"education": _education, "years_since_graduation": _years_since_graduation,
@@ -359,17 +382,20 @@ CHECKS = {"education": _education, "years_since_graduation": _years_since_gradua
 
 def _item(c, f, names, key):
     if c["type"] != "any_of":
-        met, label, reason = CHECKS[c["type"]](c, f, names)
-        return {"key": c.get("key") or key, "type": c["type"], "label": label, "met": met, "reason": reason}
+        met, label, reason, (said_label, said_reason) = CHECKS[c["type"]](c, f, names)
+        return {"key": c.get("key") or key, "type": c["type"], "label": label, "met": met, "reason": reason,
+                "said": {"label": said_label, "reason": said_reason}}
     options = []
     for n, option in enumerate(c["options"], 1):
         items = [_item(inner, f, names, f"{key}.{n}.{m}") for m, inner in enumerate(option, 1)]
         options.append({"met": all(i["met"] for i in items), "items": items})
     met = any(o["met"] for o in options)
     label = c.get("label") or "满足下列条件之一"
+    said = {"label": None if c.get("label") else _said("any_of")}
     if met:
-        chosen = next(o for o in options if o["met"])
+        n, chosen = next((n, o) for n, o in enumerate(options, 1) if o["met"])
         reason = "符合：" + "，".join(i["label"] for i in chosen["items"])
+        said["reason"] = _said("any_of_met", option=n)
     else:
         # The option closest to being met says what is still missing.
         # Named as an option, so a tie read in the submit refusal ("学历博士研究生…")
@@ -379,8 +405,9 @@ def _item(c, f, names, key):
         reason = "；".join(f"{i['label']}：{i['reason']}" for i in closest["items"] if not i["met"])
         if len(options) > 1:
             reason = f"{len(options)} 种方式均未满足，最接近的方式{n}：{reason}"
+        said["reason"] = _said("any_of_unmet", option=n, count=len(options))
     return {"key": c.get("key") or key, "type": "any_of", "label": label, "met": met, "reason": reason,
-            "options": options}
+            "options": options, "said": said}
 
 
 def evaluate(conditions, f, names):
@@ -403,7 +430,8 @@ def checklist(qualification, route_kind, sections, ce_records, attachment_counts
     kind = KIND_KEYS.get(route_kind, route_kind)
     if document is None:
         return {"rules": None, "kind": kind, "items": [], "eligible": True, "exception": exception,
-                "may_submit": True, "note": "该资格暂无可自动核验的申报条件，以任职资格条件原文为准"}
+                "may_submit": True, "note": "该资格暂无可自动核验的申报条件，以任职资格条件原文为准",
+                "note_said": _said("no_rules")}
     f = facts(sections, ce_records, attachment_counts, year, today)
     items = evaluate(conditions, f, document["title_names"])
     eligible = all(i["met"] for i in items)

@@ -241,3 +241,33 @@ def test_an_eligible_application_submits_and_keeps_a_snapshot(service):
     assert COMPLETE["basic_info"]["current_title"] == "工程师"
     changes = service.changes(actor, app["id"])
     assert changes["to_submission"] == 1 and changes["sections"] == []
+
+
+# -- what each item says, as codes and values (the page renders them in its language) --
+
+def test_each_item_says_its_label_and_reason_as_a_code_with_values():
+    low = one({"type": "education", "min": "本科"}, facts([degree("大专")]))
+    assert low["said"] == {"label": {"code": "education", "values": {"education": "本科"}},
+                           "reason": {"code": "education_low", "values": {"best": "大专", "education": "本科"}}}
+    short = one({"type": "ce_hours", "years": 3, "min_hours": 270},
+                facts(ce=[(2024, "a", 100), (2026, "b", 100)]))
+    assert short["said"]["reason"] == {"code": "ce_short",
+                                       "values": {"first": 2024, "last": 2026, "total": 200, "short": 70}}
+    graduated = one({"type": "years_since_graduation", "education": "本科", "min_years": 1},
+                    facts([degree("本科", "2020-07-01")]))
+    assert graduated["said"]["reason"] == {"code": "graduated_met", "values": {"since": "2020-07-01", "years": 5}}
+    # a rules file's own label is its own words: no code for it (the page looks the words up)
+    named = one({"type": "attachments", "section": "education", "min": 1, "label": "学历学位证书扫描件"}, facts())
+    assert named["said"] == {"label": None, "reason": {"code": "attachments_short", "values": {"have": 0, "short": 1}}}
+
+
+def test_any_of_says_which_option_met_or_came_closest():
+    condition = {"type": "any_of", "options": [
+        [{"type": "education", "min": "博士研究生"}],
+        [{"type": "years_since_graduation", "education": "本科", "min_years": 4}]]}
+    unmet = one(condition, facts([degree("本科", "2024-07-01")]))
+    assert unmet["said"] == {"label": {"code": "any_of", "values": {}},
+                             "reason": {"code": "any_of_unmet", "values": {"option": 1, "count": 2}}}
+    met = one(condition, facts([degree("本科", "2020-07-01")]))
+    assert met["said"]["reason"] == {"code": "any_of_met", "values": {"option": 2}}
+    assert met["options"][1]["items"][0]["said"]["reason"]["code"] == "graduated_met"
