@@ -81,6 +81,12 @@ def test_the_form_reads_uyghur_and_saves_the_chinese_option(browser, web, api, w
         assert found and not chinese(found), chinese(found)
         assert all(ARABIC.search(t) for t in found if t), found
 
+    # 申报条件自查: each condition and why, in Uyghur (the server's codes, lib/eligibility.js)
+    checklist = page.locator("[data-test=eligibility]")
+    expect(checklist.locator("li .label").first).to_be_visible()
+    assert not HAN.search(checklist.inner_text()), checklist.inner_text()
+    expect(checklist).to_contain_text("ئاساسىي ئۇچۇردا ھازىرقى كەسپىي تېخنىكا ۋەزىپىسى تولدۇرۇلمىدى")
+
     # A choice reads in Uyghur and is saved as the template's Chinese option.
     section = ui.open_section(page, "basic_info")
     gender = section.locator("#f-basic_info-gender").locator(ui.SELECT)
@@ -118,4 +124,5 @@ def test_the_form_reads_uyghur_and_saves_the_chinese_option(browser, web, api, w
         next(s["title"] for s in template if s["key"] == "basic_info"))
     party = page.locator("[data-section=basic_info] #f-basic_info-political_status").locator(ui.SELECT)
     expect(party).to_contain_text(PARTY_ZH)
+    expect(page.locator("[data-test=eligibility]")).to_contain_text("基本信息中未填写现任专业技术职务")
     ctx.close()

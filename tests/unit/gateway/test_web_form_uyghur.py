@@ -132,3 +132,63 @@ def test_a_text_without_uyghur_is_found(vocab):
              ("2099.json: basic_info.gender", ("option", "其它性别"), "其它性别")]
     assert missing_uyghur(vocab, form_texts() + added) == sorted(
         f"{where}: vocab.{'.'.join(path)} (for «{chinese}»)" for where, path, chinese in added)
+
+
+# -- 申报条件自查: every code eligibility.py says a label, reason or note with ----------------
+
+SAID = re.compile(r'_said\("(\w+)"')
+# values lib/eligibility.js adds: a span of years from first and last; any_of's from its options
+DERIVED = {"any_of_met": {"labels"}, "any_of_unmet": {"n", "reasons"}}
+
+
+def said_codes():
+    """{code: the value names it is said with} from the source of eligibility.py."""
+    source = (APPLICATIONS / "eligibility.py").read_text("utf-8")
+    codes = {}
+    for match in SAID.finditer(source):
+        depth, end = 1, match.end()
+        while depth:   # to the call's own closing parenthesis (its values may call too)
+            depth += {"(": 1, ")": -1}.get(source[end], 0)
+            end += 1
+        arguments = re.sub(r"\([^()]*\)", "", source[match.end():end - 1])
+        codes.setdefault(match.group(1), set()).update(re.findall(r"(\w+)=", arguments))
+    assert len(codes) > 20, codes
+    return codes
+
+
+def test_every_eligibility_code_has_its_uyghur_with_its_values(vocab):
+    types = {"education", "years_since_graduation", "title_years", "ce_hours", "attachments", "field_at_least",
+             "any_of"}
+    problems = []
+    for code, names in said_codes().items():
+        area = "label" if code in types else "note" if code == "no_rules" else "reason"
+        text = lookup(vocab, ("elig", area, code))
+        if not isinstance(text, str):
+            problems.append(f"vocab.elig.{area}.{code} missing")
+            continue
+        given = names | ({"span"} if "first" in names else set()) | DERIVED.get(code, set())
+        unknown = set(re.findall(r"\{(\w+)\}", text)) - given
+        if unknown or HAN.search(text) or not ARABIC.search(text):
+            problems.append(f"vocab.elig.{area}.{code}: {text!r} (values {sorted(given)})")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_rules_file_label_and_unit_has_its_uyghur(vocab):
+    found = []
+
+    def walk(node, name):
+        if isinstance(node, dict):
+            if isinstance(node.get("label"), str):
+                found.append((name, ("condition", node["label"]), node["label"]))
+            if node.get("unit"):
+                found.append((name, ("unit", node["unit"]), node["unit"]))
+            for value in node.values():
+                walk(value, name)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, name)
+
+    for path in sorted((APPLICATIONS / "eligibility_rules").glob("*.json")):
+        walk(json.loads(path.read_text("utf-8")), path.name)
+    assert found
+    assert not missing_uyghur(vocab, found), "\n".join(missing_uyghur(vocab, found))
