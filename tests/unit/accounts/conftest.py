@@ -12,10 +12,8 @@ def _settings(monkeypatch):
     monkeypatch.setenv("ZC_SECRET_KEY", "unit-test-secret-of-at-least-32-bytes-long")
     monkeypatch.delenv("ZC_FAKE_NOW", raising=False)
     # Still argon2id, with light parameters: the suite hashes hundreds of passwords.
-    from argon2 import PasswordHasher
-
     from services.accounts import passwords
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(passwords, "_hasher", passwords.make_hasher("light"))
 
 
 @pytest.fixture
