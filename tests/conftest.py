@@ -14,6 +14,13 @@ import pytest
 _early = {}   # "stack", "thread", "error": the session's stack, started ahead
 
 
+def pytest_configure(config):
+    # Still argon2id, over 1 MiB instead of 64: the copies hash thousands of passwords
+    # (logins, registrations, staff), each the standard way a tenth of a second of CPU.
+    from tests.stack import SUITE_ENV
+    SUITE_ENV.setdefault("ZC_PASSWORD_HASH", os.environ.get("ZC_PASSWORD_HASH") or "light")
+
+
 def _needs_stack(item):
     if item.get_closest_marker("skip"):
         return False

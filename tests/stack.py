@@ -19,6 +19,9 @@ from zc_common.config import SERVICES
 PG_ADMIN_DSN = os.environ.get("ZC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_BASE = os.environ.get("ZC_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
 ADMIN_PASSWORD = "Admin-Test-2026!"
+# Settings every copy the test session starts gets under its own (tests/conftest.py:
+# the light password hashing); the benches, which start Stack too, keep the defaults.
+SUITE_ENV = {}
 
 
 def _pg_admin():
@@ -72,6 +75,7 @@ class Stack:
         if database == "sqlite":   # named explicitly, where zc_common.config would put them
             overrides.update({f"ZC_{s.upper()}_DB": f"sqlite:///{self.data_dir / (s + '.sqlite3')}"
                               for s in SERVICES})
+        overrides.update(SUITE_ENV)
         overrides.update(env or {})
         self.env = launcher.system_env(overrides)
 
