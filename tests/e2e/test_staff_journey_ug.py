@@ -24,10 +24,12 @@ from tests.e2e import ui
 from tests.e2e.conftest import DESKTOP
 from tests.e2e.kinds import wait_listed_for_meeting
 from tests.e2e.test_languages_and_access import PHONE360, context, login_here, scrolls_sideways
-from tests.integration.accounts_helpers import PASSWORD, unique
+from tests.integration.accounts_helpers import PASSWORD, register_applicant, register_unit, unique
 from tests.integration.payments_helpers import pay_in_sandbox
 from tests.integration.test_review_setup import (
+    REGION,
     build_world,
+    climb_to_committee,
     new_application,
     submit,
     task_of,
@@ -251,3 +253,117 @@ def test_the_staff_journey_in_uyghur(browser, web, api, world):
     check_page(page, allowed + [document_no], "committee approved")
     ctx.close()
     print(f"staff journey in Uyghur: {time.monotonic() - started:.1f} s")
+
+
+REGION_NAMES = {"zh-CN": "乌鲁木齐市", UG: "ئۈرۈمچى شەھىرى"}
+ACTION_NAMES = {"zh-CN": {"submit": "提交", "withdraw": "收回", "forward": "审核通过并报送"},
+                UG: {"submit": "يوللىدى", "withdraw": "قايتۇرۇۋالدى", "forward": "تەكشۈرۈشتىن ئۆتكۈزۈپ يوللىدى"}}
+
+
+@pytest.fixture(scope="module")
+def withdrawn_once(api, world):
+    """An application submitted, taken back (收回), submitted again and forwarded by the
+    unit and both departments: waiting at the committee."""
+    app = new_application(api, world, name="阿不都·热合曼")
+    submit(api, app)
+    expect_api(api.post(f"/applications/{app['id']}/withdraw", token=app["token"]), 200)
+    submit(api, app)
+    climb_to_committee(api, world, app)
+    return app
+
+
+def history_reads(page, world, app, view, lang):
+    """审核记录: the submits and the 收回 are there; each office by its place and its name."""
+    history = page.locator("[data-test=history]")
+    expect(history).to_be_visible()
+    entries = history.locator("[data-test=history-entry]")
+    names = ACTION_NAMES[lang]
+    expect(entries.and_(page.locator("[data-action=submit]"))).to_have_count(2)
+    expect(entries.and_(page.locator("[data-action=withdraw]"))).to_have_count(1)
+    for entry in (entries.and_(page.locator("[data-action=submit]")).first,
+                  entries.and_(page.locator("[data-action=withdraw]"))):
+        expect(entry.locator("[data-test=history-who]")).to_have_text(app["person"]["name"])
+    expect(entries.and_(page.locator("[data-action=submit]")).first.locator("[data-test=history-action]")).to_have_text(
+        names["submit"])
+    expect(entries.and_(page.locator("[data-action=withdraw]")).locator("[data-test=history-action]")).to_have_text(
+        names["withdraw"])
+    forwards = entries.and_(page.locator("[data-action=forward]"))
+    expect(forwards).to_have_count(3)
+    places = {step["org_id"]: step for step in view["route"] if step.get("org_id")}
+    for i, org in enumerate((world.unit, world.middle, world.top)):
+        org_id = org.get("unit_id") or org["id"]
+        entry = forwards.nth(i)
+        expect(entry.locator("[data-test=history-who]")).to_have_text(org["name"])   # by its own name
+        expect(entry.locator("[data-test=history-action]")).to_have_text(names["forward"])
+        step = places[org_id]
+        place = entry.locator("[data-test=history-place]")
+        if lang == "zh-CN":
+            expect(place).to_have_text(step["label"])   # 基层工作单位 / 地州主管局 / 地厅级材料接收部门
+        else:
+            expect(place).not_to_have_text(re.compile(HAN))
+            expect(place).to_have_text(re.compile(r"\S"))
+    # in the order they happened: submit, 收回, submit, then the offices
+    actions = entries.evaluate_all("els => els.map((e) => e.dataset.action)")
+    assert actions == ["submit", "withdraw", "submit", "forward", "forward", "forward"], actions
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", UG])
+def test_the_history_names_each_office_and_keeps_submit_and_withdraw(browser, web, api, world, withdrawn_once, lang):
+    app = withdrawn_once
+    view = expect_api(api.get(f"/applications/{app['id']}", token=app["token"]), 200)
+    allowed = server_words(view, world, extra=["同意推荐", "同意"])
+
+    ctx = context(browser, DESKTOP)   # the applicant
+    page = ctx.new_page()
+    ui.goto(page, web, f"/login?lang={lang}")
+    login_here(page, app["person"]["username"], REGION_NAMES[lang])
+    ui.goto(page, web, f"/my/applications/{app['id']}")
+    history_reads(page, world, app, view, lang)
+    if lang == UG:
+        check_page(page, allowed, "applicant's application")
+    ctx.close()
+
+    ctx = context(browser, DESKTOP)   # the committee, whose turn it is
+    page = ctx.new_page()
+    ui.goto(page, web, f"/login?lang={lang}")
+    login_here(page, world.logins["committee"])
+    ui.goto(page, web, f"/review/applications/{app['id']}")
+    expect(page.locator("[data-test=decision]")).to_be_visible()
+    history_reads(page, world, app, view, lang)
+    if lang == UG:
+        check_page(page, allowed, "committee's handle")
+    ctx.close()
+
+
+LONG_NAME = "阿卜杜热合曼·买买提艾力·司马义·艾则孜·吐尔逊·阿不都热西提·热合曼江·努尔买买提"
+LONG_UNIT = "乌鲁木齐市天山区人民路第一百二十八号新疆维吾尔自治区特种设备检验研究院附属实验工厂"
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", UG])
+def test_a_very_long_name_leaves_the_user_menu_in_the_header_at_360px(browser, web, api, lang):
+    """A person's and a unit's long names at 360 px: the header keeps the user menu on
+    screen and inside itself, the page does not scroll sideways, and the menu opens."""
+    person = register_applicant(api, name=LONG_NAME, region_code=REGION)
+    unit = register_unit(api, name=unique(LONG_UNIT), region_code=REGION)
+    for username, region in ((person["username"], REGION_NAMES[lang]), (unit["username"], None)):
+        ctx = context(browser, PHONE360)
+        page = ctx.new_page()
+        ui.goto(page, web, f"/login?lang={lang}")
+        login_here(page, username, region)
+        menu = page.locator("[data-test=user-menu]")
+        expect(menu).to_be_visible()
+        header = page.locator("header.topbar").bounding_box()
+        box = menu.bounding_box()
+        assert not scrolls_sideways(page), page.evaluate("document.documentElement.scrollWidth")
+        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE360["width"], box
+        assert header["x"] <= box["x"] and box["x"] + box["width"] <= header["x"] + header["width"], (box, header)
+        assert header["y"] <= box["y"] and box["y"] + box["height"] <= header["y"] + header["height"], (box, header)
+        for other in ("[data-test=inbox-bell]", "[data-test=large-text]"):   # its neighbours stay on screen too
+            near = page.locator(other).bounding_box()
+            assert near and 0 <= near["x"] and near["x"] + near["width"] <= PHONE360["width"], (other, near)
+        menu.click()
+        items = page.locator(".el-dropdown-menu__item:visible")
+        expect(items).to_have_count(3)
+        items.last.click()   # 退出
+        expect(page).to_have_url(re.compile(r"/login"))
+        ctx.close()

@@ -19,6 +19,8 @@ export default {
     needRecommend: 'تەۋسىيە پىكرىنى يېزىڭ', reviewForm: 'باھالاش جەدۋىلى', recommending: 'تەۋسىيە قىلغۇچى ئورۇن (ئىلتىماسنامە شۇ ئورۇنغا يوللىنىدۇ)', pickRecommending: 'تەۋسىيە قىلغۇچى ئورۇننى تاللاڭ',
     noRecommending: 'تېخى تەۋسىيە قىلغۇچى ئورۇن بەلگىلەنمىگەن، ئاۋۋال بۇ يەردە تاللاڭ: ', return: 'ئىلتىماسچىغا قايتۇرۇش', recommendForward: 'تەۋسىيە قىلىشقا قوشۇلۇپ يوللاش', forward: 'تەكشۈرۈشتىن ئۆتكۈزۈپ يوللاش',
     action_submit: 'يوللىدى', action_forward: 'تەكشۈرۈشتىن ئۆتكۈزۈپ يوللىدى', action_return: 'قايتۇردى', action_withdraw: 'قايتۇرۇۋالدى', action_pass_formal_review: 'شەكىل تەكشۈرۈشىدىن ئۆتتى',
+    action_fee_paid: 'باھالاش ھەققى تاپشۇرۇلدى', action_fee_waived: 'باھالاش ھەققىدىن كەچۈرۈم قىلىندى', action_meeting_passed: 'باھالاش يىغىنىدىن ئۆتتى', action_meeting_failed: 'باھالاش يىغىنىدىن ئۆتمىدى', action_confirm: 'باھالاش كومىتېتى بېكىتتى', action_refuse_confirmation: 'باھالاش كومىتېتى بېكىتمىدى', action_approve: 'تەستىق ھۆججىتى چۈشۈرۈلدى', action_result_overturned: 'باھالاش نەتىجىسى بىكار قىلىندى',
+    action_change_qualification: 'سالاھىيەت ئۆزگەرتىلدى', action_eligibility_exception: 'ئالاھىدە ئىلتىماس تەستىقلاندى', action_other: 'ھالەت ئۆزگەردى',
     commentAdded: 'پىكىر قوشۇلدى', needReturn: 'قايتۇرۇش پىكرىنى يېزىڭ', returnWhat: 'ئىلتىماسچىغا قايتۇرۇپ ئۆزگەرتكۈزۈش',
     confirmWhat: '{what} نى جەزملەمسىز؟', returnedOk: 'ئىلتىماسچىغا قايتۇرۇلدى', done: 'بىر تەرەپ قىلىندى',
   },

@@ -19,6 +19,8 @@ export default {
     needRecommend: '请填写推荐意见', reviewForm: '评审表', recommending: '推荐单位（申请书将报送至该单位）', pickRecommending: '选择推荐单位',
     noRecommending: '尚未设置推荐单位，请先在此处选择：', return: '退回申请人', recommendForward: '同意推荐并报送', forward: '审核通过并报送',
     action_submit: '提交', action_forward: '审核通过并报送', action_return: '退回', action_withdraw: '收回', action_pass_formal_review: '通过形式审核',
+    action_fee_paid: '缴纳评审费', action_fee_waived: '免缴评审费', action_meeting_passed: '评审会议通过', action_meeting_failed: '评审会议未通过', action_confirm: '评审委员会认定', action_refuse_confirmation: '评审委员会不予认定', action_approve: '下达批文', action_result_overturned: '评审结果撤销',
+    action_change_qualification: '更改资格', action_eligibility_exception: '批准破格申报', action_other: '状态变更',
     commentAdded: '意见已添加', needReturn: '请填写退回意见', returnWhat: '退回给申请人修改',
     confirmWhat: '确定{what}？', returnedOk: '已退回申请人', done: '已办理',
   },
