@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
@@ -52,12 +53,16 @@ def probe(copy, *args):
 
 
 def test_the_probe_passes_for_every_service(copy):
-    for service in ("accounts", "applications", "review", "documents", "payments"):
-        done = probe(copy, service, "--timeout", "10")
+    services = ("accounts", "applications", "review", "documents", "payments")
+    with ThreadPoolExecutor(max_workers=len(services)) as pool:   # a Python start-up each: side by side
+        runs = [pool.submit(probe, copy, service, "--timeout", "10") for service in services]
+        plain = pool.submit(probe, copy, "documents")
+    for service, run in zip(services, runs):
+        done = run.result()
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith(f"{service}: ok (")
         assert "database" in done.stdout
-    assert "object_store" in probe(copy, "documents").stdout
+    assert "object_store" in plain.result().stdout
 
 
 def test_gateway_health_counts_instances_and_shows_checks(copy):
