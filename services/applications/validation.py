@@ -104,31 +104,37 @@ def _missing_fields(fields, data, prefix=""):
 
 
 def _short_tables(fields, data):
-    """Tables with fewer rows than their ``min_rows`` (两位专家的推荐意见: two rows),
-    as the reason the applicant reads."""
+    """Tables with fewer rows than their ``min_rows`` (两位专家的推荐意见: two rows):
+    the reason the applicant reads, and the same said by code (the table's key, the rows
+    needed and had) for a page in another language."""
     for field in fields:
         value = data.get(field["key"]) if isinstance(data, dict) else None
         need = field.get("min_rows", 0)
         if field["type"] == "table" and isinstance(value, list) and value and len(value) < need:
-            yield f"「{field['label']}」至少需填写 {need} 行（已填写 {len(value)} 行）"
+            yield {"reason": f"「{field['label']}」至少需填写 {need} 行（已填写 {len(value)} 行）",
+                   "reason_code": "min_rows", "table": field["key"], "need": str(need), "have": str(len(value))}
 
 
 def missing_items(template, sections, attachment_counts, needs_review=()):
     """What stops the application from being submitted:
-    ``[{section, field} | {section, attachment} | {section, reason}]``."""
+    ``[{section, field} | {section, attachment, need, have} | {section, reason, reason_code, …}]``
+    (the Chinese ``attachment`` and ``reason`` also said by their numbers and codes, for a
+    page in another language)."""
     missing = []
     for section in template["sections"]:
         key = section["key"]
         data = sections.get(key) or {}
         for path in _missing_fields(section["fields"], data):
             missing.append({"section": key, "field": path})
-        for reason in _short_tables(section["fields"], data):
-            missing.append({"section": key, "reason": reason})
+        for short in _short_tables(section["fields"], data):
+            missing.append({"section": key, **short})
         needed = section.get("attachments_required", 0)
         uploaded = int(attachment_counts.get(key, 0))
         # Strings only: nameko turns other scalars in an error's arguments into text anyway.
         if uploaded < needed:
-            missing.append({"section": key, "attachment": f"至少需上传 {needed} 个附件（已上传 {uploaded} 个）"})
+            missing.append({"section": key, "attachment": f"至少需上传 {needed} 个附件（已上传 {uploaded} 个）",
+                            "need": str(needed), "have": str(uploaded)})
         if key in needs_review:
-            missing.append({"section": key, "reason": "更改资格后该栏目需重新检查并保存"})
+            missing.append({"section": key, "reason": "更改资格后该栏目需重新检查并保存",
+                            "reason_code": "needs_review"})
     return missing

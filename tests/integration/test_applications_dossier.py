@@ -170,8 +170,10 @@ def test_an_incomplete_application_says_what_is_missing(api, world, unit, person
     error = expect(api.post(f"/applications/{app['id']}/submit", token=person["token"]),
                    422, "incomplete_application")["error"]
     assert {"section": "basic_info", "field": "gender"} in error["missing"]
-    assert {"section": "basic_info", "attachment": "至少需上传 1 个附件（已上传 0 个）"} in error["missing"]
-    assert {"section": "education", "attachment": "至少需上传 1 个附件（已上传 0 个）"} in error["missing"]
+    assert {"section": "basic_info", "attachment": "至少需上传 1 个附件（已上传 0 个）",
+            "need": "1", "have": "0"} in error["missing"]
+    assert {"section": "education", "attachment": "至少需上传 1 个附件（已上传 0 个）",
+            "need": "1", "have": "0"} in error["missing"]
     assert stored(stack, app["id"]) == before
 
 
@@ -241,7 +243,8 @@ def test_change_qualification_before_submitting(api, world, unit, person, stack)
     assert "representative_works" in [s["key"] for s in changed["template"]["sections"]]
     error = expect(api.post(f"/applications/{app['id']}/submit", token=person["token"]),
                    422, "incomplete_application")["error"]
-    assert {"section": "representative_works", "reason": "更改资格后该栏目需重新检查并保存"} in error["missing"]
+    assert {"section": "representative_works", "reason": "更改资格后该栏目需重新检查并保存",
+            "reason_code": "needs_review"} in error["missing"]
     expect(create_application(api, person, senior, unit), 409, "duplicate_application")
 
 

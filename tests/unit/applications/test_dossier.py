@@ -219,7 +219,8 @@ def test_incomplete_application_lists_what_is_missing(service):
     assert caught.value.code == "incomplete_application"
     missing = caught.value.extra["missing"]
     assert {"section": "basic_info", "field": "gender"} in missing
-    assert {"section": "basic_info", "attachment": "至少需上传 1 个附件（已上传 0 个）"} in missing
+    assert {"section": "basic_info", "attachment": "至少需上传 1 个附件（已上传 0 个）",
+            "need": "1", "have": "0"} in missing
     assert snapshot(service, app["id"]) == before
 
 

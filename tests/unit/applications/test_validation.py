@@ -54,10 +54,13 @@ def test_missing_items_lists_required_fields_cells_and_attachments():
     assert {"section": "basic_info", "field": "name"} in missing
     assert {"section": "education", "field": "degrees[0].major"} in missing
     assert {"section": "education", "field": "degrees[0].graduated_on"} in missing
-    assert {"section": "education", "attachment": "至少需上传 1 个附件（已上传 0 个）"} in missing
-    assert {"section": "achievements", "attachment": "至少需上传 2 个附件（已上传 0 个）"} in missing
+    assert {"section": "education", "attachment": "至少需上传 1 个附件（已上传 0 个）",
+            "need": "1", "have": "0"} in missing
+    assert {"section": "achievements", "attachment": "至少需上传 2 个附件（已上传 0 个）",
+            "need": "2", "have": "0"} in missing
     assert {"section": "publications", "field": "items"} in missing   # required for senior titles
-    assert {"section": "work_history", "reason": "更改资格后该栏目需重新检查并保存"} in missing
+    assert {"section": "work_history", "reason": "更改资格后该栏目需重新检查并保存",
+            "reason_code": "needs_review"} in missing
     assert not [m for m in missing if m["section"] in ("basic_info", "work_history") and "attachment" in m]
 
 
@@ -90,7 +93,8 @@ def test_two_experts_recommend_a_special_talent():
     one = {"name": "王教授", "title": "正高级工程师", "organization": "新疆大学"}
     short = validation.missing_items(template, {"recommendation_letters": {"experts": [one]}},
                                      {"recommendation_letters": 2})
-    assert {"section": "recommendation_letters", "reason": "「推荐专家」至少需填写 2 行（已填写 1 行）"} in short
+    assert {"section": "recommendation_letters", "reason": "「推荐专家」至少需填写 2 行（已填写 1 行）",
+            "reason_code": "min_rows", "table": "experts", "need": "2", "have": "1"} in short
     two = {"experts": [one, {**one, "name": "李研究员"}]}
     enough = validation.missing_items(template, {"recommendation_letters": two}, {"recommendation_letters": 2})
     assert not [m for m in enough if m["section"] == "recommendation_letters"]
