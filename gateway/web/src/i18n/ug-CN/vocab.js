@@ -187,6 +187,11 @@ export default {
       '初次确定中级：硕士研究生毕业满3年或博士研究生': 'ئوتتۇرا دەرىجىنى دەسلەپكى بېكىتىش: ماگىستىر ئاسپىرانت پۈتتۈرگىلى 3 يىل توشقان ياكى دوكتور ئاسپىرانت',
       '“访惠聚”驻村工作满3年': '«زىيارەت، مەنپەئەت، ئۇيۇشتۇرۇش» بويىچە كەنتتە تۇرۇپ ئىشلىگىلى 3 يىل توشقان',
     },
+    // Why a section stops a submit (incomplete_application missing[].reason_code).
+    missing: {
+      min_rows: '«{label}» كەم دېگەندە {need} قۇر تولدۇرۇلۇشى كېرەك ({have} قۇر تولدۇرۇلدى)',
+      needs_review: 'سالاھىيەت ئۆزگەرتىلگەندىن كېيىن بۇ بۆلەكنى قايتا تەكشۈرۈپ ساقلاش كېرەك',
+    },
     // What a number counts (a condition's "unit").
     unit: { '年': 'يىل' },
     // The qualification catalog's names, by the Chinese name. A region's own additions
