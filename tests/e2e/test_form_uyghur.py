@@ -107,6 +107,13 @@ def test_the_form_reads_uyghur_and_saves_the_chinese_option(browser, web, api, w
     party = page.locator("[data-section=basic_info] #f-basic_info-political_status").locator(ui.SELECT)
     expect(party).to_contain_text(PARTY_UG)
     assert not HAN.search(party.inner_text())
+    # Submitting too early lists what is missing in Uyghur: fields by their Uyghur labels,
+    # attachments by the server's numbers (its words are Chinese).
+    page.locator("[data-test=submit]").click()
+    missing = page.locator("[data-test=missing]")
+    expect(missing).to_contain_text("قوشۇمچە ھۆججەت يېتەرسىز")
+    expect(missing).to_contain_text("تولدۇرۇلمىدى")
+    assert not HAN.search(missing.inner_text()), missing.inner_text()
     # …and a table's choices too (a row of 学历学位: its 学历 options).
     ui.open_section(page, "education")
     page.locator("#f-education-degrees > button").click()

@@ -192,3 +192,12 @@ def test_every_rules_file_label_and_unit_has_its_uyghur(vocab):
         walk(json.loads(path.read_text("utf-8")), path.name)
     assert found
     assert not missing_uyghur(vocab, found), "\n".join(missing_uyghur(vocab, found))
+
+
+def test_every_reason_a_submit_is_refused_with_has_its_uyghur(vocab):
+    # incomplete_application's missing[].reason_code (services/applications/validation.py)
+    codes = re.findall(r'"reason_code": "(\w+)"', (APPLICATIONS / "validation.py").read_text("utf-8"))
+    assert len(codes) >= 2, codes
+    bad = [code for code in codes if not isinstance(lookup(vocab, ("missing", code)), str)
+           or HAN.search(lookup(vocab, ("missing", code)))]
+    assert not bad, bad
