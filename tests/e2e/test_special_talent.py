@@ -95,3 +95,10 @@ def test_special_talent_journey(new_page, web, api, admin_token):
     ui.goto(page, web, "/my/certificates")
     expect(page.locator("[data-test=cert-kind]").first).to_have_text("特殊人才认定")
     ui.snap(page, "applicant-special-talent-certificate")
+    # In Uyghur the list names the kind, the title and its level by the catalog (the
+    # certificate itself stays Chinese).
+    ui.goto(page, web, "/my/certificates?lang=ug-CN")
+    expect(page.locator("[data-test=cert-kind]").first).to_have_text("ئالاھىدە ئىختىساسلىقلارنى بېكىتىش")
+    expect(page.locator(".el-table__row").first).to_contain_text("يۇقىرى دەرىجىلىك ئىنژېنېر")
+    expect(page.locator(".el-table__row").first).to_contain_text("مۇئاۋىن يۇقىرى دەرىجە")
+    ui.goto(page, web, "/my/certificates?lang=zh-CN")
