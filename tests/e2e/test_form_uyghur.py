@@ -124,6 +124,13 @@ def test_the_form_reads_uyghur_and_saves_the_chinese_option(browser, web, api, w
     found = [c.strip() for c in choices.all_inner_texts()]
     assert "تولۇق كۇرس" in found and not chinese(found), found
     page.keyboard.press("Escape")
+    expect(page.locator(".el-select__popper:visible")).to_have_count(0)
+    # A gender other than the ID number's says which one it encodes, in Uyghur too.
+    registered = "ئەر" if saved["gender"] == "男" else "ئايال"
+    ui.pick(page, "[data-section=basic_info] #f-basic_info-gender", "ئايال" if registered == "ئەر" else "ئەر")
+    problem = page.locator("[data-section=basic_info] .el-form-item__error").first
+    expect(problem).to_contain_text(f"كىملىك نومۇرىدا {registered}")
+    assert not HAN.search(problem.inner_text()), problem.inner_text()
 
     # The Chinese page shows the server's own words and the same saved value.
     ui.goto(page, web, f"/my/applications/{app['id']}?lang=zh-CN")
