@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.client import expect as expect_api
 from tests.e2e import ui
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, SHOTS
 from tests.e2e.test_languages_and_access import (  # noqa: F401 (fixtures)
     REGION,
     UG_NAME,
@@ -114,6 +114,7 @@ def test_the_form_reads_uyghur_and_saves_the_chinese_option(browser, web, api, w
     expect(missing).to_contain_text("قوشۇمچە ھۆججەت يېتەرسىز")
     expect(missing).to_contain_text("تولدۇرۇلمىدى")
     assert not HAN.search(missing.inner_text()), missing.inner_text()
+    missing.screenshot(path=str(SHOTS / "ug-form-missing-375.png"))
     # …and a table's choices too (a row of 学历学位: its 学历 options).
     ui.open_section(page, "education")
     page.locator("#f-education-degrees > button").click()
