@@ -92,7 +92,9 @@ def message(page, text):
 
 
 def confirm(page):
-    page.locator(".el-message-box__btns button").filter(has_text="确定").click()
+    """确定 on the message box opened last: the one before may still be fading out when
+    the next opens at once (e.g. 通过申诉 answered by 申诉已通过)."""
+    page.locator(".el-message-box__btns button").filter(has_text="确定").last.click()
 
 
 def login(page, web, username, password, region_name=None):
