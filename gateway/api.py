@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
 from gateway import input_checks
+from gateway.application_pages import forget_written
 from gateway.auth import authenticate
 from gateway.keys import RPC
 from gateway.responses import json_response
@@ -146,7 +147,11 @@ def _wrap(op: Operation):
                 call.body = op.body.model_validate(await input_checks.read_json(request))
         except ValidationError as exc:
             return validation_error(exc)
-        result = await op.handler(request, call)
+        forget_written(request)
+        try:
+            result = await op.handler(request, call)
+        finally:
+            forget_written(request)
         if isinstance(result, web.StreamResponse):
             return result
         return json_response(result, status=op.status)

@@ -7,6 +7,7 @@ from aiohttp import web
 from gateway import routes  # noqa: F401  (importing registers every endpoint)
 from gateway.actors import Actors, start_actors
 from gateway.api import api
+from gateway.application_pages import application_pages
 from gateway.keys import ACTORS, RPC, SETTINGS
 from gateway.metrics import setup_metrics
 from gateway.middleware import errors
@@ -58,6 +59,7 @@ def init_app(settings=None, rpc=None):
         app[RPC] = rpc
     app.cleanup_ctx.append(rpc_client)
     app.cleanup_ctx.append(actors)
+    app.cleanup_ctx.append(application_pages)
     app.cleanup_ctx.append(object_store)
     setup_metrics(app)  # after the RPC client's context: it times the client's calls
     api.setup(app)

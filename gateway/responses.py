@@ -18,5 +18,10 @@ def _dumps_encodable(data):
     return text
 
 
+def encode_json(data):
+    """The bytes ``json_response`` sends for ``data``."""
+    return _dumps_encodable(data).encode("utf-8")
+
+
 def json_response(data, status=200, **kwargs):
     return web.json_response(data, status=status, dumps=_dumps_encodable, **kwargs)

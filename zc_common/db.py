@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from zc_common import page_changes
 from zc_common.config import database_url
 
 
@@ -100,9 +101,13 @@ class Database(DependencyProvider):
     deadline's burst keeps its connections while it lasts, and a quiet night does not
     hold them."""
 
-    def __init__(self, service_name, pool_size=None):
+    def __init__(self, service_name, pool_size=None, pages=None):
         self.service_name = service_name
         self.pool_size = pool_size
+        # page_changes.PageTables: which tables show on an applicant's application
+        # page; their committed writes are told to the gateways (zc_common/page_changes.py).
+        self.pages = pages
+        self.page_publisher = None
         self.engine = None
         self.sessions = {}
         self.busiest = 0   # most sessions open at once since the last look
@@ -110,6 +115,14 @@ class Database(DependencyProvider):
     def setup(self):
         self.engine = make_engine(database_url(self.service_name), pool_size=pool_size_setting(self.pool_size))
         self.Session = sessionmaker(bind=self.engine, expire_on_commit=False)
+        if self.pages is not None:
+            from nameko.amqp.publish import Publisher
+            from nameko.constants import AMQP_URI_CONFIG_KEY, NON_PERSISTENT
+            page_changes.watch(self.Session, self.pages,
+                               lambda changed: page_changes.publish(self.page_publisher, changed))
+            self.page_publisher = Publisher(self.container.config[AMQP_URI_CONFIG_KEY],
+                                            declare=[page_changes.EXCHANGE_OBJECT], delivery_mode=NON_PERSISTENT,
+                                            use_confirms=False, retry=False)
 
     def start(self):
         if self.engine.dialect.name == "postgresql":

@@ -7,6 +7,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.api import api
+from gateway.application_pages import PAGES
+from gateway.responses import encode_json
 from gateway.schemas_applications import (
     ApplicationIn,
     ApplicationList,
@@ -153,6 +155,14 @@ async def list_applications(request, call):
 @api.route("GET", "/applications/{id}", summary="申请书详情（含审核路径、意见、附件）", tag=TAG_APPLICANT,
            response=ApplicationOut, roles=("applicant",), responses={404: "申请书不存在"})
 async def get_application(request, call):
+    # The page as this process last sent it to this applicant, unless anything on it
+    # changed since (gateway/application_pages.py).
+    pages = request.app.get(PAGES)
+    if pages is not None:
+        kept = pages.get(call.params["id"], call.user["id"])
+        if kept is not None:
+            return _json_body(kept)
+        generation = pages.generation
     # The attachment list needs only the id: asked at once, beside applications (which
     # decides whether the caller may see the application at all), so the read takes two
     # round trips' time instead of three. A refused read never shows it.
@@ -162,7 +172,16 @@ async def get_application(request, call):
     except BaseException:
         attachments.cancel()
         raise
-    return await full_application(call, {**application, "attachments": await attachments})
+    page = await full_application(call, {**application, "attachments": await attachments})
+    if pages is None:
+        return page
+    body = encode_json(page)
+    pages.put(call.params["id"], call.user["id"], body, generation)
+    return _json_body(body)
+
+
+def _json_body(body):
+    return web.Response(body=body, content_type="application/json", charset="utf-8")
 
 
 @api.route("GET", "/applications/{id}/result",

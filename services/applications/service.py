@@ -26,6 +26,7 @@ from zc_common.health import Health
 from zc_common.logs import WorkerLog, publishing_as
 from zc_common.metrics import Metrics
 from zc_common.outbox import ProcessRelay, first_time, unbatched
+from zc_common.page_changes import PageTables
 from zc_common.remote import calling
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
@@ -50,7 +51,11 @@ def _admin(actor):
 class ApplicationsService(Health):
     name = "applications"
 
-    db = Database("applications")
+    # What shows on an applicant's application page (zc_common/page_changes.py).
+    db = Database("applications", pages=PageTables(
+        by_application={"applications": "id", "transitions": "application_id",
+                        "eligibility_exceptions": "application_id"},
+        shared=("committee_settings", "qualifications")))
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics(outbox=OutboxEvent)
     dispatch = EventDispatcher()

@@ -29,6 +29,7 @@ from zc_common.errors import DomainError, Forbidden, NotFound
 from zc_common.health import Health, database, object_store
 from zc_common.logs import WorkerLog
 from zc_common.metrics import Metrics
+from zc_common.page_changes import PageTables
 from zc_common.remote import calling  # also: remote domain errors arrive as themselves
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
@@ -38,7 +39,8 @@ log = logging.getLogger(__name__)
 class DocumentsService(Health):
     name = "documents"
 
-    db = Database("documents")
+    # The attachment list shows on an applicant's application page (zc_common/page_changes.py).
+    db = Database("documents", pages=PageTables(by_application={"attachments": "application_id"}))
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics()
     bucket = ObjectStore()

@@ -16,6 +16,7 @@ from zc_common.health import Health
 from zc_common.logs import WorkerLog
 from zc_common.metrics import Metrics
 from zc_common.outbox import first_time
+from zc_common.page_changes import PageTables
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
 REVIEWERS = ("unit_admin", "department_staff", "committee_staff")
@@ -36,7 +37,12 @@ def committee_staff(actor):
 class ReviewService(Health):
     name = "review"
 
-    db = Database("review")
+    # What shows on an applicant's application page: the route, comments, opinions and
+    # whether it can be withdrawn (views.review_view; zc_common/page_changes.py).
+    db = Database("review", pages=PageTables(
+        by_application={"review_cases": "application_id", "review_tasks": "application_id",
+                        "review_comments": "application_id", "review_visits": "application_id"},
+        shared=("review_org_copies", "review_settings_copies")))
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics()
     accounts = RpcProxy("accounts")
