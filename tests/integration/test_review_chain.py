@@ -201,9 +201,11 @@ def test_two_recommending_units_pick_one_and_a_broken_chain_is_refused(api, worl
     assert status_of(api, app) == "submitted"
     # The unit changes its recommending units mid-review: the route from here on follows.
     complete_unit(api, other, [world.top["id"]])
-    route = expect(api.get(f"/applications/{app['id']}", token=app["token"]), 200)["route"]
-    assert states(route)[2:] == [("department", world.top["id"], "pending"),
-                                 ("committee", world.committee["id"], "pending")]
+    # accounts' change reaches review's copy of the unit by an event, and the page then
+    # (review tells the gateways): moments after the unit's answer
+    followed = [("department", world.top["id"], "pending"), ("committee", world.committee["id"], "pending")]
+    wait_for(lambda: states(expect(api.get(f"/applications/{app['id']}", token=app["token"]), 200)["route"])[2:]
+             == followed, seconds=10, what="the route following the unit's new recommending unit")
     expect(forward(api, token, app, opinion="同意推荐"), 200)
     wait_task(api, world.staff[world.top["id"]][0], app["id"])
 
