@@ -1,8 +1,10 @@
 """Logged-in reads against a bare RPC echo through the same gateway: ``GET /me``
-(the actor only) and an applicant's ``GET /applications/{id}`` (actor + one RPC).
+(the actor only) and an applicant's ``GET /applications/{id}`` (their page, reloaded:
+kept by the gateway until something on it changes; put together from three RPCs when not).
 
     .venv/bin/python -m bench.me_vs_echo [--seconds 10] [--clients 1,50]
     ZC_ACTOR_CACHE_SECONDS=0 .venv/bin/python -m bench.me_vs_echo   # accounts asked on every request
+    ZC_PAGE_CACHE_SECONDS=0 .venv/bin/python -m bench.me_vs_echo    # the page put together on every read
 
 Starts its own copy of the system (tests.stack; it inherits this environment),
 logs the bootstrap admin and a fresh applicant in, and prints throughput and p99
@@ -48,7 +50,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", default="1,50")
     args = parser.parse_args()
-    print(f"ZC_ACTOR_CACHE_SECONDS={os.environ.get('ZC_ACTOR_CACHE_SECONDS', '(default 60)')}", flush=True)
+    print(f"ZC_ACTOR_CACHE_SECONDS={os.environ.get('ZC_ACTOR_CACHE_SECONDS', '(default 60)')}  "
+          f"ZC_PAGE_CACHE_SECONDS={os.environ.get('ZC_PAGE_CACHE_SECONDS', '(default 15)')}", flush=True)
     stack = start_stack()
     try:
         token = requests.post(f"{stack.base_url}/api/v1/auth/login",

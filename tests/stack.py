@@ -73,7 +73,8 @@ class Stack:
             # Application pages kept by the gateway live long here: a change a service
             # failed to tell the gateways about fails the test that reads it afterwards,
             # instead of being hidden by the age limit (gateway/application_pages.py).
-            "ZC_PAGE_CACHE_SECONDS": "600",
+            # Benches set the production default (bench/__init__.py).
+            "ZC_PAGE_CACHE_SECONDS": os.environ.get("ZC_PAGE_CACHE_SECONDS", "600"),
         }
         overrides.update({f"ZC_{s.upper()}_DB": _db_url(db) for s, db in self.databases.items()})
         if database == "sqlite":   # named explicitly, where zc_common.config would put them
