@@ -1,7 +1,8 @@
 """What a walk of every role's pages in Uyghur at 360 px found (#14): a long Uyghur
 label ran past its card (the quick links on 我的主页, the kinds on 新增申请书), the
-statistics' charts named statuses, series and levels in Chinese, and the registration
-terms' version read 12-2026 (an Arabic-script line reorders 2026-12 unless isolated)."""
+statistics' charts named statuses, series and levels in Chinese, a year box's arrows sat
+one at each end, and the registration terms' version read 12-2026 (an Arabic-script line
+reorders 2026-12 unless isolated)."""
 import re
 
 from playwright.sync_api import expect
@@ -87,6 +88,14 @@ def test_statistics_charts_name_statuses_series_and_levels_in_uyghur(browser, we
         loc = page.locator(f"[data-test=chart-{key}] svg text")
         expect(loc.first).to_be_attached()
         return " ".join(loc.all_text_contents())
+
+    # the year box's arrows sit together at one end (the mirrored styles split them)
+    arrows = page.locator(".el-input-number.is-controls-right").first
+    up = arrows.locator(".el-input-number__increase").bounding_box()
+    down = arrows.locator(".el-input-number__decrease").bounding_box()
+    box = arrows.bounding_box()
+    assert abs(up["x"] - down["x"]) < 1 and up["y"] < down["y"], (up, down)
+    assert up["x"] - box["x"] < 3, (up, box)   # at its left end in RTL
 
     level, series, status = chart("level"), chart("series"), chart("status")
     assert "مۇئاۋىن يۇقىرى دەرىجە" in level and "副高" not in level, level
