@@ -137,7 +137,9 @@ def open_round(deps, payload, application):
     unit = deps.orgs.get(application["unit"]["id"]) or {}
     case = locked_case(session, application_id, create=True)
     if round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
-        session.rollback()
+        # Nothing to open; committed all the same, so the event is remembered as
+        # handled (first_time's row) and a second delivery tells the applicant nothing.
+        session.commit()
         return None
     # The deadline's common case: the first submission. No round was ever opened, so
     # there is no task to supersede and no visit to update or look for.

@@ -163,6 +163,11 @@ def test_withdraw_that_overtakes_the_submission_event_opens_nothing(service):
     service.claim_withdraw("a2", submission_no=1)
     submitted(service, "a2", 1)
     assert tasks(service, "a2") == []
+    # The event delivered twice (the outbox sends at least once): the applicant still
+    # hears of that submission once — the event is remembered though it opened nothing.
+    submitted(service, "a2", 1)
+    told = [m for m in service.accounts.sent if m["kind"] == "application_status"]
+    assert len(told) == 1, told
 
 
 def test_overdue_tasks_are_flagged_and_reminded_once_a_day(service):
