@@ -1,8 +1,9 @@
 """What a walk of every role's pages in Uyghur at 360 px found (#14): a long Uyghur
-label ran past its card (the quick links on 我的主页, the kinds on 新增申请书), the
-statistics' charts named statuses, series and levels in Chinese, a year box's arrows sat
-one at each end, and the registration terms' version read 12-2026 (an Arabic-script line
-reorders 2026-12 unless isolated)."""
+label ran past its card (the quick links on 我的主页, the kinds on 新增申请书, 修改统一社会
+信用代码 on 单位信息), the statistics' charts named statuses, series and levels in Chinese,
+a year box's arrows sat one at each end, 资格目录 showed its levels in Chinese, and the
+registration terms' version read 12-2026 (an Arabic-script line reorders 2026-12 unless
+isolated)."""
 import re
 
 from playwright.sync_api import expect
@@ -66,6 +67,19 @@ def test_long_uyghur_labels_stay_inside_their_card_at_360(browser, web, api, wor
     shot(page, "ug-360-new-application")
     ctx.close()
 
+    # 单位信息: 修改统一社会信用代码 is a long button beside a short card
+    ctx = context(browser, PHONE360)
+    page = ctx.new_page()
+    ui.goto(page, web, "/?lang=ug-CN")
+    ui.goto(page, web, "/login")
+    login_here(page, world["unit"]["username"])
+    ui.goto(page, web, "/unit")
+    buttons = page.locator(".el-card .el-button:visible")
+    expect(page.locator("[data-test=cc-change]")).to_be_visible()
+    assert inside(page, buttons, ".el-card") == []
+    assert not scrolls_sideways(page)
+    ctx.close()
+
 
 def test_statistics_charts_name_statuses_series_and_levels_in_uyghur(browser, web, api, admin_token, world):  # noqa: F811
     person = register_applicant(api, region_code=REGION, name=UG_NAME)
@@ -101,4 +115,12 @@ def test_statistics_charts_name_statuses_series_and_levels_in_uyghur(browser, we
     assert "مۇئاۋىن يۇقىرى دەرىجە" in level and "副高" not in level, level
     assert "ئىنژېنېرلىق سېرىيىسى" in series and "工程系列" not in series, series
     assert status and not HAN.search(status), status
+
+    # 资格目录: the levels (a fixed set) by their Uyghur names, in the list and the form
+    ui.goto(page, web, "/admin/qualifications")
+    ui.pick(page, "[data-test=q-region-in]", "ئۈرۈمچى شەھىرى")   # the world's region (650100)
+    levels = page.locator("[data-test=q-row-level]")
+    expect(levels.first).to_be_visible()
+    assert not [t for t in levels.all_text_contents() if HAN.search(t)]
+    expect(page.locator("[data-test=q-level-in]")).to_contain_text("ئوتتۇرا دەرىجە")   # 中级, the default
     ctx.close()
