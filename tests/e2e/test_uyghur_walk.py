@@ -1,9 +1,9 @@
-"""What a walk of every role's pages in Uyghur at 360 px found (#14): a long Uyghur
-label ran past its card (the quick links on 我的主页, the kinds on 新增申请书, 修改统一社会
-信用代码 on 单位信息), the statistics' charts named statuses, series and levels in Chinese,
-a year box's arrows sat one at each end, 资格目录 showed its levels in Chinese, and the
-registration terms' version read 12-2026 (an Arabic-script line reorders 2026-12 unless
-isolated)."""
+"""What a walk of every role's pages in Uyghur at 360 px and 1280 px found (#14): a long
+Uyghur label ran past its card (the quick links on 我的主页, the kinds on 新增申请书,
+修改统一社会信用代码 on 单位信息; at desktop width 我的职称电子证书 out of the side menu),
+the statistics' charts named statuses, series and levels in Chinese, a year box's arrows
+sat one at each end, 资格目录 showed its levels in Chinese, and the registration terms'
+version read 12-2026 (an Arabic-script line reorders 2026-12 unless isolated)."""
 import re
 
 from playwright.sync_api import expect
@@ -65,6 +65,14 @@ def test_long_uyghur_labels_stay_inside_their_card_at_360(browser, web, api, wor
     assert inside(page, kinds, ".el-card") == []
     assert not scrolls_sideways(page)
     shot(page, "ug-360-new-application")
+
+    # at desktop width the side menu's long entry (我的职称电子证书) stays in its column
+    page.set_viewport_size({"width": 1280, "height": 900})
+    ui.goto(page, web, "/me")
+    entries = page.locator(".sidemenu .el-menu-item")
+    expect(entries.first).to_be_visible()
+    assert entries.evaluate_all("els => els.filter((e) => e.scrollWidth > e.clientWidth + 1)"
+                                ".map((e) => e.textContent.trim())") == []
     ctx.close()
 
     # 单位信息: 修改统一社会信用代码 is a long button beside a short card
