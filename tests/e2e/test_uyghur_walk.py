@@ -73,6 +73,10 @@ def test_long_uyghur_labels_stay_inside_their_card_at_360(browser, web, api, wor
     expect(entries.first).to_be_visible()
     assert entries.evaluate_all("els => els.filter((e) => e.scrollWidth > e.clientWidth + 1)"
                                 ".map((e) => e.textContent.trim())") == []
+    # and the header still shows the user's name beside the long Uyghur role (the role gives way)
+    name = page.locator("[data-test=user-menu] .user-name")
+    box = name.bounding_box()
+    assert box and box["width"] > 20 and box["x"] >= 0, box
     ctx.close()
 
     # 单位信息: 修改统一社会信用代码 is a long button beside a short card
