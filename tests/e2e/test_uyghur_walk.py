@@ -77,6 +77,8 @@ def test_long_uyghur_labels_stay_inside_their_card_at_360(browser, web, api, wor
     name = page.locator("[data-test=user-menu] .user-name")
     box = name.bounding_box()
     assert box and box["width"] > 20 and box["x"] >= 0, box
+    # a Chinese name keeps its own direction, so when cut it shows its start (阿不都…), not its end
+    assert name.evaluate("e => getComputedStyle(e).direction") == "ltr"
     ctx.close()
 
     # 单位信息: 修改统一社会信用代码 is a long button beside a short card
