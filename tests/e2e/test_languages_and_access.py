@@ -70,7 +70,10 @@ def context(browser, viewport):
 
 def serious_violations(page):
     """axe-core's WCAG 2.1 A/AA rules on the page as it is: the serious and critical ones."""
-    page.wait_for_timeout(300)   # transitions settle (a half-faded colour is not the page's)
+    # Transitions settle first: a half-faded colour is not the page's, and on a loaded
+    # machine a fade can outlast any fixed wait (spinners, which never end, are not waited for).
+    page.wait_for_function("""() => document.getAnimations().every(a =>
+        a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)""", timeout=10_000)
     if not page.evaluate("typeof window.axe !== 'undefined'"):   # once per document
         page.evaluate(AXE.read_text(encoding="utf-8"))
     return page.evaluate("""async () => {
