@@ -1,7 +1,8 @@
 """The committee's experts in the browser (issue 13): the secretary draws a panel
 and sees who was screened out and why; an expert signs the declaration and votes
-on a phone (375 px), changing the vote once; the secretary closes the vote and the
-application passes by the 2/3 rule."""
+on a phone (375 px), changing the vote once; a second expert does the same in Uyghur
+at 360 px (issue 14); the secretary closes the vote and the application passes by
+the 2/3 rule."""
 import re
 
 from playwright.sync_api import expect
@@ -9,6 +10,8 @@ from playwright.sync_api import expect
 from tests.client import expect as expect_status
 from tests.e2e import ui
 from tests.e2e.conftest import SHOTS
+from tests.e2e.test_languages_and_access import PHONE360, context, scrolls_sideways
+from tests.e2e.test_staff_journey_ug import UG, check_page
 from tests.integration.accounts_helpers import PASSWORD, unique
 from tests.integration.test_review_experts import NEW_PASSWORD, add_expert, expert_body, expert_token
 from tests.integration.test_review_setup import build_world, new_application, to_ready_for_meeting, wait_status
@@ -20,7 +23,33 @@ def no_sideways_scroll(page):
     assert width <= page.viewport_size["width"] + 1, f"the page is {width}px wide"
 
 
-def test_secretary_draws_and_an_expert_votes_on_a_phone(new_page, web, api, admin_token):
+def uyghur_expert_votes(browser, web, username, panel_id, app, server_words):
+    ctx = context(browser, PHONE360)
+    page = ctx.new_page()
+    ui.goto(page, web, f"/login?lang={UG}")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(NEW_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/expert/panels"))
+    # the server's words: the application's number, names, the meeting's title as the secretary left it
+    allowed = [app["number"], "买买提", *server_words]
+    check_page(page, allowed, "the expert's meetings")
+    page.locator("[data-test=my-panel]").first.click()
+    page.wait_for_url(re.compile(rf"/expert/panels/{panel_id}"))
+    page.locator("[data-test=declaration-confirm]").click()
+    check_page(page, allowed, "the declaration")
+    assert not scrolls_sideways(page)
+    page.locator("[data-test=declaration-sign]").click()
+    ballot = page.locator("[data-test=ballot]").filter(has_text=app["number"])
+    ballot.locator("[data-test=choice-for]").click()
+    ballot.locator("[data-test=vote-save]").click()
+    check_page(page, allowed, "the ballot after voting")
+    assert not scrolls_sideways(page)
+    page.screenshot(path=str(SHOTS / "expert-ballot-ug-360.png"), full_page=True)
+    ctx.close()
+
+
+def test_secretary_draws_and_an_expert_votes_on_a_phone(new_page, browser, web, api, admin_token):
     world = build_world(api, admin_token, meeting_quorum=3)   # a panel of three may decide
     app = new_application(api, world, name="买买提")
     to_ready_for_meeting(api, world, app)
@@ -72,8 +101,15 @@ def test_secretary_draws_and_an_expert_votes_on_a_phone(new_page, web, api, admi
     SHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SHOTS / "expert-ballot-phone.png"), full_page=True)
 
-    # The other two vote (through the API), then the secretary closes the vote.
-    for token in tokens[1:]:
+    # The second expert reads Uyghur: the same meeting, declaration and vote on a phone,
+    # right to left, with no Chinese in the page's own words.
+    panel = expect_status(api.get(f"/committee/panels/{panel_id}", token=secretary), 200)
+    uyghur_expert_votes(browser, web, experts[1]["username"], panel_id, app,
+                        [panel["title"], world.committee["name"], world.unit["name"],
+                         world.qualification["specialty"]])
+
+    # The third votes (through the API), then the secretary closes the vote.
+    for token in tokens[2:]:
         expect_status(api.post(f"/expert/panels/{panel_id}/declaration", token=token, json={"confirm": True}), 200)
         expect_status(api.put(f"/expert/panels/{panel_id}/votes/{app['id']}", token=token,
                               json={"choice": "for"}), 200)
