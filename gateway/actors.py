@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import aio_pika
 import jwt
 
+from gateway.broadcast import CacheListener
 from zc_common.clock import now
 from zc_common.errors import Unauthorized
 
@@ -203,44 +204,22 @@ class Actors:
             self.cache.forget_user(user_id)
 
 
-class RevocationListener:
-    """An exclusive, auto-deleted queue of this process bound to accounts' events
-    exchange (each gateway sees every event), on its own channel of the RPC client's
-    robust connection — which restores the queue, its bindings and its consumer after
-    a reconnection. The cache is cleared when the connection drops and again when it
-    is back, since events sent in between reached no queue of ours."""
+class RevocationListener(CacheListener):
+    """accounts' events exchange, bound for the session and user changes: each gateway
+    process sees every one (gateway/broadcast.py)."""
+
+    what = "actor cache"
 
     def __init__(self, connection, cache, name=None):
-        self.connection = connection
-        self.cache = cache
-        self.name = name or f"gateway-actors-{os.getpid()}-{id(self):x}"
-        self.channel = None
+        super().__init__(connection, cache, name or f"gateway-actors-{os.getpid()}-{id(self):x}")
 
-    async def start(self):
-        self.channel = await self.connection.channel()
-        exchange = await self.channel.declare_exchange(
+    async def bind(self, channel, queue):
+        exchange = await channel.declare_exchange(
             EVENTS_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)  # as nameko declares it
-        queue = await self.channel.declare_queue(self.name, exclusive=True, auto_delete=True)
         for event_type in (SESSION_CHANGED, USER_CHANGED):
             await queue.bind(exchange, routing_key=event_type)
-        await queue.consume(self._on_message, no_ack=True)
-        self.connection.close_callbacks.add(self._on_connection_lost)
-        self.connection.reconnect_callbacks.add(self._on_reconnected)
 
-    async def close(self):
-        self.connection.close_callbacks.discard(self._on_connection_lost)
-        self.connection.reconnect_callbacks.discard(self._on_reconnected)
-        if self.channel is not None and not self.channel.is_closed:
-            await self.channel.close()
-
-    def _on_connection_lost(self, _connection, _exc=None):
-        self.cache.clear()
-
-    def _on_reconnected(self, _connection):
-        self.cache.clear()
-        log.info("broker connection back: actor cache cleared (events may have been missed)")
-
-    async def _on_message(self, message):
+    async def on_message(self, message):
         try:
             payload = json.loads(message.body)
         except ValueError:

@@ -25,6 +25,7 @@ from collections import OrderedDict
 import aio_pika
 from aiohttp import web
 
+from gateway.broadcast import CacheListener
 from zc_common.page_changes import ALL, EXCHANGE
 
 log = logging.getLogger("gateway.pages")
@@ -85,39 +86,21 @@ class PageCache:
         self.drop([ALL])
 
 
-class PageListener:
-    """The exclusive queue bound to the services' page-change exchange, on its own
-    channel of the RPC client's robust connection (restored with it)."""
+class PageListener(CacheListener):
+    """The services' page-change exchange (zc_common/page_changes.py), fanout: each
+    gateway process sees every change (gateway/broadcast.py)."""
+
+    what = "application pages"
 
     def __init__(self, connection, cache):
-        self.connection = connection
-        self.cache = cache
-        self.name = f"gateway-pages-{os.getpid()}-{id(self):x}"
-        self.channel = None
+        super().__init__(connection, cache, f"gateway-pages-{os.getpid()}-{id(self):x}")
 
-    async def start(self):
-        self.channel = await self.connection.channel()
+    async def bind(self, channel, queue):
         # as zc_common/page_changes.py declares it
-        exchange = await self.channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=False)
-        queue = await self.channel.declare_queue(self.name, exclusive=True, auto_delete=True)
+        exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=False)
         await queue.bind(exchange)
-        await queue.consume(self._on_message, no_ack=True)
-        self.connection.close_callbacks.add(self._on_connection_lost)
-        self.connection.reconnect_callbacks.add(self._on_reconnected)
 
-    async def close(self):
-        self.connection.close_callbacks.discard(self._on_connection_lost)
-        self.connection.reconnect_callbacks.discard(self._on_reconnected)
-        if self.channel is not None and not self.channel.is_closed:
-            await self.channel.close()
-
-    def _on_connection_lost(self, _connection, _exc=None):
-        self.cache.clear()
-
-    def _on_reconnected(self, _connection):
-        self.cache.clear()
-
-    async def _on_message(self, message):
+    async def on_message(self, message):
         try:
             changed = json.loads(message.body)["applications"]
             if not isinstance(changed, list):

@@ -73,9 +73,9 @@ def test_the_listener_drops_what_the_services_tell_and_everything_when_it_cannot
         kept(cache, application_id, "u")
 
     async def run():
-        await listener._on_message(Message(json.dumps({"applications": ["a1"]}).encode()))
+        await listener.on_message(Message(json.dumps({"applications": ["a1"]}).encode()))
         assert cache.get("a1", "u") is None and cache.get("a2", "u") is not None
-        await listener._on_message(Message(b"not json"))
+        await listener.on_message(Message(b"not json"))
         assert len(cache) == 0
         kept(cache, "a2", "u")
         listener._on_connection_lost(None)
