@@ -7,11 +7,12 @@ connection, which restores the queue, its bindings and its consumer after a
 reconnection. Messages sent while the connection was down reached no queue of ours:
 the cache is cleared when the connection drops and again when it is back."""
 import logging
+from abc import ABC, abstractmethod
 
 log = logging.getLogger("gateway.broadcast")
 
 
-class CacheListener:
+class CacheListener(ABC):
     """Subclasses say what the queue is bound to (``bind``) and what a message does
     (``on_message``); ``cache`` needs a ``clear()``."""
 
@@ -23,11 +24,13 @@ class CacheListener:
         self.name = name
         self.channel = None
 
+    @abstractmethod
     async def bind(self, channel, queue):
-        raise NotImplementedError
+        """Bind ``queue`` to what this cache follows."""
 
+    @abstractmethod
     async def on_message(self, message):
-        raise NotImplementedError
+        """Apply one message to the cache."""
 
     async def start(self):
         self.channel = await self.connection.channel()

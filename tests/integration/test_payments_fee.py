@@ -96,6 +96,12 @@ def test_fee_paid_sent_together_moves_each_application_on(stack, api, world):
     dispatch("payments", "fees_paid", batched(events))
     for app in apps:
         wait_status(api, app, "ready_for_meeting")
+        page = expect(api.get(f"/applications/{app['id']}", token=app["token"]), 200)
+        assert page["status"] == "ready_for_meeting"
+    # each event of the message handled once, by its own id
+    handled = stack.sql("applications", "SELECT event_id FROM processed_events WHERE event_id = ANY(%s)",
+                        [e["event_id"] for e in events])
+    assert sorted(r["event_id"] for r in handled) == sorted(e["event_id"] for e in events)
 
 
 def test_only_the_applicant_sees_their_fee(stack, api, world):
