@@ -3,10 +3,13 @@
     .venv/bin/python -m bench.callbacks [--orders 3000] [--clients 1,20] [--seconds 8] [--warmup 2]
 
 Starts its own copy of the system (tests.stack), opens ``--orders`` fee orders with
-real ``formal_review_passed`` events through the broker, then for each client
-count sends, closed-loop:
+real ``formal_review_passed`` events through the broker, for as many applications
+waiting for their fee (real_applications), then for each client count sends,
+closed-loop:
   * accepted  — a first paid callback per order (verify, nonce, book the payment,
                 outbox + fee_paid), one order per request, until the orders run out;
+                applications consumes the fee_paid and moves the application on
+                (checked at the end: one move per booked payment);
   * duplicate — a repeat of an accepted callback with a fresh nonce (verify, nonce,
                 acknowledge without effect);
   * forged    — a bad signature (refused and logged).
@@ -23,9 +26,11 @@ import json
 import statistics
 import time
 import uuid
+from datetime import datetime, timezone
 
 import aiohttp
 import requests
+from sqlalchemy import insert
 
 from bench.common import closed_loop as plain_loop
 from bench.common import start_stack
@@ -33,6 +38,7 @@ from bench.surge import cpu_delta, cpu_snapshot
 from services.payments import signing
 from tests.integration.payments_helpers import publish_formal_review_passed, sandbox_secret
 from tests.stack import ADMIN_PASSWORD
+from zc_common.db import make_engine
 
 
 def open_orders(stack, count):
@@ -47,9 +53,11 @@ def open_orders(stack, count):
                                               "submit_closes_at": "2026-12-31T23:59:59+08:00",
                                               "max_submissions": 3, "fee_fen": 30000, "receiving_department_ids": []})
     response.raise_for_status()
+    applications = real_applications(stack, auth, committee, count)
     started = time.perf_counter()
-    for _ in range(count):
-        publish_formal_review_passed(stack, committee["id"], application_id=uuid.uuid4().hex)
+    for app in applications:
+        publish_formal_review_passed(stack, committee["id"], application_id=app["id"],
+                                     applicant_id=app["applicant_id"], number=app["number"])
     while True:
         rows = stack.sql("payments", "SELECT order_no FROM fee_orders WHERE status = 'unpaid'")
         if len(rows) >= count:
@@ -59,6 +67,50 @@ def open_orders(stack, count):
         time.sleep(0.5)
     print(f"{count} fee orders opened by events in {time.perf_counter() - started:.1f}s", flush=True)
     return [row["order_no"] for row in rows]
+
+
+def real_applications(stack, auth, committee, count):
+    """``count`` applications waiting for their fee (``formal_review_passed``), so that
+    each accepted callback's fee_paid moves a real one on in the applications service.
+    Walking thousands through the API (make, fill, submit, forward, pass) would take
+    longer than the bench; the rows are written straight into its database, in a
+    qualification made through the API. A paid fee reads and changes only what is
+    given here (status, version, kind and the ids its events carry)."""
+    from services.applications.models import Application
+
+    response = requests.post(f"{stack.base_url}/api/v1/admin/qualifications", headers=auth, timeout=30, json={
+        "region_code": "650000", "series": "工程系列", "specialty": "基准测试", "level": "副高",
+        "title": "高级工程师", "committee_id": committee["id"]})
+    response.raise_for_status()
+    qualification = response.json()
+    moment = datetime.now(timezone.utc)
+    rows = [{"id": uuid.uuid4().hex, "number": f"RSSQB{n:011d}", "year": 2026, "kind": "review",
+             "title_key": "工程系列|基准测试|副高", "status": "formal_review_passed",
+             "applicant_id": uuid.uuid4().hex, "applicant_name": "基准测试申请人",
+             "qualification_id": qualification["id"], "unit_id": uuid.uuid4().hex, "unit_name": "基准测试单位",
+             "unit_code": None, "unit_credit_code": None, "committee_id": committee["id"],
+             "template_version": "bench", "template": {}, "sections": {}, "needs_review": [],
+             "submissions_used": 1, "paper_received_at": None, "paper_received_by": None, "version": 12,
+             "created_at": moment, "updated_at": moment} for n in range(count)]
+    engine = make_engine(stack.db_url("applications"))
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(Application.__table__), rows)
+    finally:
+        engine.dispose()
+    return rows
+
+
+def moved_on(stack, count, seconds=30):
+    """How many of the bench's applications the fee moved to ready_for_meeting, once
+    the last fee_paid has been consumed (or ``seconds`` passed)."""
+    deadline = time.perf_counter() + seconds
+    while True:
+        rows = stack.sql("applications", "SELECT count(*) AS n FROM applications "
+                                         "WHERE template_version = 'bench' AND status = 'ready_for_meeting'")
+        if rows[0]["n"] >= count or time.perf_counter() > deadline:
+            return rows[0]["n"]
+        time.sleep(0.5)
 
 
 def body_for(order_no, txn_id):
@@ -173,6 +225,8 @@ def main():
                 show_cpu(figures)
         booked = stack.sql("payments", "SELECT count(*) AS n FROM payments")[0]["n"]
         print(f"payments booked: {booked} for {len(accepted)} accepted callbacks (exactly one per order)", flush=True)
+        print(f"applications moved to ready_for_meeting: {moved_on(stack, booked)} (one per booked payment)",
+              flush=True)
     finally:
         stack.stop()
 
