@@ -191,3 +191,25 @@ def first_time(session, model, event_id, handler):
         session.rollback()
         return False
     return True
+
+
+def first_times(session, model, event_ids, handler):
+    """The ids among ``event_ids`` seen for the first time by ``handler``, recorded in
+    the caller's transaction: ``first_time`` for a batch of events, in one statement
+    (INSERT … ON CONFLICT DO NOTHING RETURNING; an id twice in the batch counts once).
+    A concurrent transaction recording the same id makes this one wait for its end,
+    as a lone insert would: the id is this batch's only if that one rolled back."""
+    ids = list(dict.fromkeys(event_id for event_id in event_ids if event_id is not None))
+    if not ids:
+        return set()
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    table = model.__table__
+    # One statement whatever the batch's size (SQLAlchemy's "insertmanyvalues" sends
+    # the rows as one multi-row VALUES), and the same shape each time: compiled once.
+    statement = dialect_insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    moment = _utcnow()
+    rows = [{"event_id": event_id, "handler": handler, "processed_at": moment} for event_id in ids]
+    return set(session.execute(statement, rows).scalars().all())

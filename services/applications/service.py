@@ -23,7 +23,7 @@ from zc_common import idempotency
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden, NotFound
 from zc_common.health import Health
-from zc_common.logs import WorkerLog, publishing_as
+from zc_common.logs import WorkerLog, current_request_id, publishing_as
 from zc_common.metrics import Metrics
 from zc_common.outbox import ProcessRelay, first_time, unbatched
 from zc_common.page_changes import PageTables
@@ -345,32 +345,39 @@ class ApplicationsService(Health):
     @event_handler("payments", "fee_paid")
     def on_fee_paid(self, payload):
         """Fee paid → ready for the meeting. The inbox row makes redelivery harmless."""
-        self._fee_paid(payload)
-        self._published(None)
+        self._fees_paid([(current_request_id(), payload)])
 
     @event_handler("payments", "fees_paid")
     def on_fees_paid(self, payload):
         """Several fee_paid at once (payments' batch sender, zc_common.outbox.batched),
-        each handled as ``on_fee_paid`` would, under the request that booked it, in a
-        transaction of its own: one that fails is logged and the others go on."""
-        for request_id, item in unbatched(payload):
-            with publishing_as(request_id):
-                try:
-                    self._fee_paid(item)
-                except Exception:  # noqa: BLE001 — as a lone fee_paid's worker would fail, logged
-                    self.db.rollback()
-                    log.exception("fee_paid %s for %s failed", item.get("event_id"), item.get("application_id"))
+        each handled as ``on_fee_paid`` would, under the request that booked it."""
+        self._fees_paid(list(unbatched(payload)))
+
+    def _fees_paid(self, items):
+        """All in one transaction (status.fees_paid). Should that fail whole — a twin
+        batch committed the same move meanwhile, a row the database refused — each
+        event is handled again in a transaction of its own: one that fails is logged
+        and the others go on."""
+        try:
+            status.fees_paid(self.db, items)
+        except Exception:  # noqa: BLE001 — retried one by one below, where a failure is logged
+            self.db.rollback()
+            log.warning("fee_paid batch of %d failed whole; handling each alone", len(items), exc_info=True)
+            for request_id, item in items:
+                with publishing_as(request_id):
+                    try:
+                        self._fee_paid(item)
+                    except Exception:  # noqa: BLE001 — as a lone fee_paid's worker would fail, logged
+                        self.db.rollback()
+                        log.exception("fee_paid %s for %s failed", item.get("event_id"), item.get("application_id"))
         self._published(None)
 
     def _fee_paid(self, payload):
         if not first_time(self.db, ProcessedEvent, payload.get("event_id"), "fee_paid"):
             return
-        by = {"user_id": None, "name": "缴费", "org_id": None, "org_name": None,
-              "node": "payments", "impersonated_by": None}
-        request_id = f"fee_paid:{payload.get('order_no') or payload.get('event_id')}"
         try:
-            status.transition(self.db, request_id, payload["application_id"], "fee_paid",
-                              "ready_for_meeting", by, opinion=f"缴费单号 {payload.get('order_no')}")
+            status.transition(self.db, status.fee_paid_request_id(payload), payload["application_id"], "fee_paid",
+                              "ready_for_meeting", status.FEE_PAID_BY, opinion=f"缴费单号 {payload.get('order_no')}")
         except NotFound as exc:  # no such application: nothing was written but the inbox row, kept
             log.warning("fee_paid for %s ignored: %s", payload.get("application_id"), exc)
         except Conflict as exc:  # e.g. already moved on (rolled back): record it as handled, change nothing

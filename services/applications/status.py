@@ -2,15 +2,19 @@
 transition (who, when, from, to, opinion), bumps the version and queues the
 events in the same transaction (transactional outbox)."""
 import hashlib
+import logging
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.applications import catalog, kinds, rules, vocabulary
-from services.applications.models import Application, OutboxEvent, Transition
+from services.applications.models import Application, OutboxEvent, ProcessedEvent, Transition
 from zc_common.clock import now
 from zc_common.errors import BadRequest, Conflict, NotFound
-from zc_common.outbox import add_event
+from zc_common.logs import publishing_as
+from zc_common.outbox import add_event, first_times
+
+log = logging.getLogger(__name__)
 
 
 def applicant_by(actor):
@@ -146,3 +150,59 @@ def transition(session, request_id, application_id, action, to_status, by, opini
         if _seen(session, request_id) is None:
             raise
     return application_id
+
+
+FEE_PAID_BY = {"user_id": None, "name": "缴费", "org_id": None, "org_name": None,
+               "node": "payments", "impersonated_by": None}
+
+
+def fee_paid_request_id(payload):
+    """The transition's request id for a paid order: the same payment announced twice
+    (two events) moves the application once."""
+    return f"fee_paid:{payload.get('order_no') or payload.get('event_id')}"
+
+
+def fees_paid(session, items):
+    """Several ``fee_paid`` events (``[(request_id, payload)]``, payments' batch) in one
+    transaction, committed here: one inbox statement for all their ids, one locked read
+    of all the applications they name, one read of the transitions already made for
+    their orders, then each application moved as ``transition`` would move it (its
+    events queued under the request that booked its payment), and the new rows
+    inserted together at the commit. An event seen before (or twice in the batch)
+    changes nothing; one naming no application, or one not waiting for its fee, is
+    logged, recorded as handled and changes nothing. Any other failure raises, with
+    nothing written (the caller rolls back)."""
+    fresh_ids = first_times(session, ProcessedEvent, [item.get("event_id") for _, item in items], "fee_paid")
+    todo, taken = [], set()
+    for request_id, item in items:
+        event_id = item.get("event_id")
+        if event_id is not None:
+            if event_id not in fresh_ids or event_id in taken:
+                continue  # handled before, or earlier in this batch
+            taken.add(event_id)
+        todo.append((request_id, item))
+    wanted = {item.get("application_id") for _, item in todo}
+    wanted = sorted(app_id for app_id in wanted if isinstance(app_id, str))
+    apps = {}
+    if wanted:
+        # Locked in one order whatever the batch's: two batches never wait on each other in a circle.
+        apps = {app.id: app for app in session.scalars(
+            select(Application).where(Application.id.in_(wanted)).order_by(Application.id).with_for_update())}
+    request_ids = [fee_paid_request_id(item) for _, item in todo]
+    seen = set(session.scalars(select(Transition.request_id).where(Transition.request_id.in_(request_ids))))
+    for (context, item), request_id in zip(todo, request_ids):
+        app = apps.get(item.get("application_id"))
+        if request_id in seen:
+            continue  # the same payment announced before: already moved
+        if app is None:
+            log.warning("fee_paid for %s ignored: no such application", item.get("application_id"))
+            continue
+        try:
+            with publishing_as(context):
+                apply(session, app, "fee_paid", FEE_PAID_BY, opinion=f"缴费单号 {item.get('order_no')}",
+                      request_id=request_id)
+        except Conflict as exc:  # e.g. already moved on: nothing was changed (apply checks first)
+            log.warning("fee_paid for %s ignored: %s", app.id, exc)
+            continue
+        seen.add(request_id)
+    session.commit()

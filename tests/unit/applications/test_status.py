@@ -1,7 +1,9 @@
 import pytest
+from sqlalchemy import select
 
 from services.applications.models import OutboxEvent, ProcessedEvent, Transition
-from tests.unit.applications.helpers import enough_attachments, fill, settings
+from tests.unit.applications.conftest import UNIT
+from tests.unit.applications.helpers import enough_attachments, fill, qualification, settings
 from tests.unit.applications.test_dossier import ME, new
 from zc_common.errors import BadRequest, Conflict
 from zc_common.outbox import batched, relay
@@ -175,3 +177,93 @@ def test_fee_paid_for_an_unknown_application_is_recorded_and_changes_nothing(ser
     service.on_fee_paid({"event_id": "e-6", "application_id": "y" * 32, "order_no": "F6", "amount_fen": 30000})
     assert [row.event_id for row in service.db.query(ProcessedEvent)] == ["e-6"]
     assert service.db.query(Transition).count() == 0
+
+
+def _submitted_for(service, specialty):
+    """Another of ME's applications (another title: one per title and year), submitted."""
+    app = service.create_application(ME, {"qualification_id": qualification(service, specialty=specialty)["id"],
+                                          "unit_id": UNIT, "year": 2026})
+    fill(service, ME, app)
+    service.documents.list_attachments.return_value = enough_attachments(app)
+    service.submit(ME, app["id"])
+    return app
+
+
+def _formal_review_passed_too(service, specialty="电气工程"):
+    app = _submitted_for(service, specialty)
+    committee = {"user_id": "c1", "name": "评委会", "org_id": "c", "org_name": "评委会", "node": "committee",
+                 "impersonated_by": None}
+    service.transition(f"r-{specialty}", app["id"], "pass_formal_review", "formal_review_passed", committee)
+    return app
+
+
+def _fee_paid_moves(service, app_id):
+    return service.db.query(Transition).filter_by(application_id=app_id, action="fee_paid").count()
+
+
+def test_a_fee_paid_batch_is_handled_in_one_go_and_each_event_once(service, caplog):
+    """One batch naming: an application waiting for its fee (twice: the same event
+    redelivered within the batch, and its payment announced again by a second event),
+    one not waiting for it, and none at all. Each event is recorded once, the waiting
+    application moves once, the others change nothing, and the batch never falls back
+    to one transaction per event."""
+    waiting = _formal_review_passed(service)
+    elsewhere = _submitted_for(service, "土木工程")  # submitted, not waiting for a fee
+    service.dispatch.clear()
+    paid = {"event_id": "e-10", "application_id": waiting["id"], "order_no": "F10", "amount_fen": 30000,
+            "_context": {"request_id": "req-10"}}
+    again = {**paid, "event_id": "e-11", "_context": {"request_id": "req-11"}}  # same payment, second event
+    wrong = {"event_id": "e-12", "application_id": elsewhere["id"], "order_no": "F12", "amount_fen": 30000}
+    missing = {"event_id": "e-13", "application_id": "z" * 32, "order_no": "F13", "amount_fen": 30000}
+    with caplog.at_level("WARNING"):
+        service.on_fees_paid(batched([paid, paid, again, wrong, missing]))
+    assert "failed whole" not in caplog.text
+    assert service.get_application(ME, waiting["id"])["status"] == "ready_for_meeting"
+    assert _fee_paid_moves(service, waiting["id"]) == 1
+    assert service.get_application(ME, elsewhere["id"])["status"] == "submitted"
+    assert _fee_paid_moves(service, elsewhere["id"]) == 0
+    handled = sorted(row.event_id for row in service.db.query(ProcessedEvent).filter_by(handler="fee_paid"))
+    assert handled == ["e-10", "e-11", "e-12", "e-13"]
+    changed = [payload for event, payload in service.dispatch if event == "application_status_changed"]
+    assert [(p["application_id"], p["status"]) for p in changed] == [(waiting["id"], "ready_for_meeting")]
+    # redelivered whole, and the same payment once more in a later batch: nothing moves again
+    service.dispatch.clear()
+    service.on_fees_paid(batched([paid, again, wrong, missing]))
+    service.on_fees_paid(batched([{**paid, "event_id": "e-14"}]))
+    assert _fee_paid_moves(service, waiting["id"]) == 1
+    assert [e for e, _ in service.dispatch if e == "application_status_changed"] == []
+    assert service.db.query(ProcessedEvent).filter_by(handler="fee_paid").count() == 5
+
+
+def test_a_fee_paid_batch_moves_several_applications_each_under_its_own_request(service):
+    first, second = _formal_review_passed(service), _formal_review_passed_too(service)
+    service.dispatch.clear()
+    events = [{"event_id": f"e-2{n}", "application_id": app["id"], "order_no": f"F2{n}", "amount_fen": 30000,
+               "_context": {"request_id": f"req-2{n}"}} for n, app in enumerate((first, second))]
+    service.on_fees_paid(batched(events))
+    for n, app in enumerate((first, second)):
+        assert service.get_application(ME, app["id"])["status"] == "ready_for_meeting"
+        [stored] = [row.payload for row in service.db.query(OutboxEvent)
+                    if row.event_type == "application_status_changed" and row.payload["application_id"] == app["id"]
+                    and row.payload["status"] == "ready_for_meeting"]
+        assert stored["_context"] == {"request_id": f"req-2{n}"}
+
+
+def test_a_fee_paid_batch_that_fails_whole_is_handled_event_by_event(service, monkeypatch, caplog):
+    """Should the one-transaction way fail (here: made to), each event is still
+    handled, in a transaction of its own, and none twice."""
+    from services.applications import status as status_module
+    app = _formal_review_passed(service)
+
+    def broken(session, items):
+        session.execute(select(Transition.id))  # something was begun, and must be rolled back
+        raise RuntimeError("the database refused the batch")
+
+    monkeypatch.setattr(status_module, "fees_paid", broken)
+    paid = {"event_id": "e-30", "application_id": app["id"], "order_no": "F30", "amount_fen": 30000}
+    with caplog.at_level("WARNING"):
+        service.on_fees_paid(batched([paid, {**paid, "event_id": "e-31"}]))
+    assert "failed whole" in caplog.text
+    assert service.get_application(ME, app["id"])["status"] == "ready_for_meeting"
+    assert _fee_paid_moves(service, app["id"]) == 1
+    assert sorted(row.event_id for row in service.db.query(ProcessedEvent)) == ["e-30", "e-31"]
