@@ -32,8 +32,15 @@ def _broker_pids():
 def _postgres_backends(stack):
     if not stack.databases:
         return []
+    import psycopg2
+
     from tests.stack import _pg_admin
-    connection = _pg_admin()
+    try:
+        connection = _pg_admin()
+    except psycopg2.OperationalError:
+        # PostgreSQL's connections all taken (a shared machine: another copy of the
+        # system starting): the backends' process titles name their database.
+        return _backends_by_title(stack.databases.values())
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s)",
@@ -41,6 +48,22 @@ def _postgres_backends(stack):
             return [row[0] for row in cursor.fetchall()]
     finally:
         connection.close()
+
+
+def _backends_by_title(databases):
+    """PostgreSQL backends of ``databases`` found by their process title
+    (``postgres: 15/main: user database host(port) state``)."""
+    wanted = {f" {name} " for name in databases}
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().decode(errors="replace").replace("\0", " ")
+            except OSError:
+                continue
+            if title.startswith("postgres:") and any(name in title for name in wanted):
+                found.append(int(entry.name))
+    return found
 
 
 def cpu_snapshot(stack):
