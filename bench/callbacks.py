@@ -101,7 +101,7 @@ def real_applications(stack, auth, committee, count):
     return rows
 
 
-def moved_on(stack, count, seconds=30):
+def moved_on(stack, count, seconds=60):
     """How many of the bench's applications the fee moved to ready_for_meeting, once
     the last fee_paid has been consumed (or ``seconds`` passed)."""
     deadline = time.perf_counter() + seconds
@@ -110,7 +110,7 @@ def moved_on(stack, count, seconds=30):
                                          "WHERE template_version = 'bench' AND status = 'ready_for_meeting'")
         if rows[0]["n"] >= count or time.perf_counter() > deadline:
             return rows[0]["n"]
-        time.sleep(0.5)
+        time.sleep(0.1)
 
 
 def body_for(order_no, txn_id):
@@ -139,7 +139,7 @@ async def closed_loop(url, clients, seconds, next_request):
         elapsed = time.perf_counter() - began
     latencies.sort()
     return {"requests": len(latencies), "statuses": statuses, "rps": len(latencies) / elapsed,
-            "p50_ms": 1000 * statistics.median(latencies),
+            "elapsed": elapsed, "p50_ms": 1000 * statistics.median(latencies),
             "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]}
 
 
@@ -152,18 +152,33 @@ def show(label, figures):
 SHOWN_CPU = ("gateway", "accounts", "payments", "rabbitmq (shared)", "postgres backends", "bench client")
 
 
-def measured(stack, load):
+def measured(stack, load, settle=None):
     """The figures of the ``load`` coroutine, with the CPU each process spent per
     request meanwhile: the usual ones always, any other that spent some too (an
-    accepted callback's fee_paid is consumed by applications, on the same cores)."""
+    accepted callback's fee_paid is consumed by applications, on the same cores).
+
+    ``settle()``, if given, waits after the load until what it set going downstream is
+    done (the fee_paid consumers): the requests per second end to end and the CPU per
+    request including that drain go in ``figures["settled"]``."""
     before = cpu_snapshot(stack)
     figures = asyncio.run(load)
-    spent, _ = cpu_delta(before, cpu_snapshot(stack))
-    per_request = {name: 1000 * seconds / max(1, figures["requests"]) for name, seconds in spent.items()}
-    figures["cpu_ms"] = {name: per_request.get(name, 0.0) for name in SHOWN_CPU}
-    figures["cpu_ms"].update({name: ms for name, ms in sorted(per_request.items(), key=lambda kv: -kv[1])
-                              if name not in SHOWN_CPU and ms >= 0.05})
+    middle = cpu_snapshot(stack)
+    figures["cpu_ms"] = _per_request(cpu_delta(before, middle)[0], figures["requests"])
+    if settle is not None:
+        began = time.perf_counter()
+        settle()
+        drain = time.perf_counter() - began
+        figures["settled"] = {"drain_s": drain, "rps": figures["requests"] / (figures["elapsed"] + drain),
+                              "cpu_ms": _per_request(cpu_delta(before, cpu_snapshot(stack))[0], figures["requests"])}
     return figures
+
+
+def _per_request(spent, requests):
+    per_request = {name: 1000 * seconds / max(1, requests) for name, seconds in spent.items()}
+    shown = {name: per_request.get(name, 0.0) for name in SHOWN_CPU}
+    shown.update({name: ms for name, ms in sorted(per_request.items(), key=lambda kv: -kv[1])
+                  if name not in SHOWN_CPU and ms >= 0.05})
+    return shown
 
 
 def show_cpu(figures):
@@ -214,15 +229,28 @@ def main():
                 # Unmeasured first: the echo's processes are warm from the setup, the
                 # payments service's connections and caches are not yet.
                 asyncio.run(closed_loop(url, clients, args.warmup, next_request))
+                # An accepted callback's fee_paid is consumed after its answer: the
+                # warm-up's, left queued, would be consumed during the floor's echo.
+                settle = (lambda: moved_on(stack, len(accepted))) if label == "accepted" else None
+                if settle is not None:
+                    settle()
                 # The floor right before each kind: on a shared machine the load moves
                 # within a run, and a ratio to an echo of a minute ago measures that.
                 floor = measured(stack, plain_loop(f"{stack.base_url}/api/v1/echo", clients, args.seconds))
                 show(f"(floor: echo, 1 RPC), {clients} clients", {**floor, "statuses": {"errors": floor["errors"]}})
                 show_cpu(floor)
-                figures = measured(stack, closed_loop(url, clients, args.seconds, next_request))
+                figures = measured(stack, closed_loop(url, clients, args.seconds, next_request), settle)
                 show(f"{label}, {clients} clients", figures)
                 print(f"    {figures['rps'] / floor['rps']:.2f}x echo", flush=True)
                 show_cpu(figures)
+                if settle is not None:
+                    # The callbacks answered; their applications moved on later. End to
+                    # end counts the time and CPU until the last had.
+                    settled = figures["settled"]
+                    print(f"  {label} end to end, {clients} clients: {settled['rps']:8.0f} callbacks/s "
+                          f"(the last application moved {settled['drain_s']:.1f}s after the window)   "
+                          f"{settled['rps'] / floor['rps']:.2f}x echo", flush=True)
+                    show_cpu(settled)
         booked = stack.sql("payments", "SELECT count(*) AS n FROM payments")[0]["n"]
         print(f"payments booked: {booked} for {len(accepted)} accepted callbacks (exactly one per order)", flush=True)
         print(f"applications moved to ready_for_meeting: {moved_on(stack, booked)} (one per booked payment)",
