@@ -147,32 +147,54 @@ class ProcessRelay:
         self.caught_up = left is None
         return sent
 
-    def after_commit(self, session, dispatch):
+    def after_commit(self, session, dispatch, together=None):
         """Send what the just-committed transaction queued, before the caller hears
         back. The change is committed already, so a failure here must not fail the
-        call: it is logged and the timer retries."""
+        call: it is logged and the timer retries.
+
+        ``together``: {event type: batch type} — several queued events of such a type
+        go as one message of its batch type (``batched``), after the others, for a
+        consumer that takes them so (applications' fees_paid batch: one message for
+        its applications' status changes instead of one each)."""
         queued = [row for row in session.info.pop(QUEUED, ()) if inspect(row).persistent]
         try:
             with self.lock:
                 if not self.caught_up:
                     self._relay(session, dispatch)
                 elif queued:
-                    self._send(session, dispatch, queued)
+                    self._send(session, dispatch, queued, together or {})
         except Exception:  # noqa: BLE001 — logged; the outbox keeps the events
             self.caught_up = False
             log.warning("outbox relay after commit failed; the timer will retry", exc_info=True)
             session.rollback()
 
-    def _send(self, session, dispatch, rows):
+    def _send(self, session, dispatch, rows, together=None):
+        together = together or {}
+        grouped = {}
+        for row in rows:
+            if row.event_type in together:
+                grouped.setdefault(row.event_type, []).append(row)
+        grouped = {event_type: group for event_type, group in grouped.items() if len(group) > 1}
         sent = []
         for row in rows:
+            if row.event_type in grouped:
+                continue
             try:
                 dispatch_stored(dispatch, row.event_type, row.payload)
             except Exception:  # broker down: the timer sends the rest, in order
                 self.caught_up = False
                 log.warning("outbox: publishing %s failed; will retry", row.event_type, exc_info=True)
+                grouped = {}
                 break
             sent.append(row.id)
+        for event_type, group in grouped.items():
+            try:
+                dispatch(together[event_type], batched([row.payload for row in group]))
+            except Exception:  # broker down: the timer sends them, one by one
+                self.caught_up = False
+                log.warning("outbox: publishing %d %s failed; will retry", len(group), event_type, exc_info=True)
+                break
+            sent.extend(row.id for row in group)
         if sent:
             session.execute(update(self.model).where(self.model.id.in_(sent)).values(published=True)
                             .execution_options(synchronize_session=False))

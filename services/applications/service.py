@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 EDITABLE = vocabulary.keys_where("editable")
 
 _outbox = ProcessRelay(OutboxEvent)
+STATUS_CHANGES_TOGETHER = {"application_status_changed": "application_statuses_changed"}
 
 # The kinds file is read and checked when the service starts: a bad file stops the
 # start with its reason (kinds.KindsFileError) instead of failing applicants later.
@@ -370,7 +371,8 @@ class ApplicationsService(Health):
                     except Exception:  # noqa: BLE001 — as a lone fee_paid's worker would fail, logged
                         self.db.rollback()
                         log.exception("fee_paid %s for %s failed", item.get("event_id"), item.get("application_id"))
-        self._published(None)
+        # The applications' status changes as one message (review's on_statuses_changed).
+        _outbox.after_commit(self.db, self.dispatch, together=STATUS_CHANGES_TOGETHER)
 
     def _fee_paid(self, payload):
         if not first_time(self.db, ProcessedEvent, payload.get("event_id"), "fee_paid"):

@@ -3,6 +3,7 @@ the committee's meetings, publicity, objections and approvals. A thin door: the
 rules live in routing / rules / decisions / views / committee / reminders."""
 import eventlet
 from nameko.timer import timer
+from sqlalchemy import select
 
 from services.review import committee, copies, decisions, experts, panels, reminders, statistics, views, voting
 from services.review.decisions import Deps
@@ -13,9 +14,9 @@ from zc_common.clock import now
 from zc_common.db import Database
 from zc_common.errors import DomainError, Forbidden
 from zc_common.health import Health
-from zc_common.logs import WorkerLog
+from zc_common.logs import WorkerLog, publishing_as
 from zc_common.metrics import Metrics
-from zc_common.outbox import first_time
+from zc_common.outbox import first_time, first_times, unbatched
 from zc_common.page_changes import PageTables
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
@@ -315,6 +316,53 @@ class ReviewService(Health):
         if status == payload.get("from_status"):
             return  # a forward between nodes: the status itself did not change
         notify(self.notices, **decisions.status_notice(payload))
+
+    @event_handler("applications", "application_statuses_changed")
+    def on_statuses_changed(self, payload):
+        """Several status changes at once (applications moves a fees_paid batch's
+        applications in one transaction and announces them in one message,
+        zc_common.outbox.batched): handled as ``on_status_changed`` would handle each,
+        in one transaction — one inbox statement, the cases read in one query — and
+        the applicants' notices sent as one event. Should that fail, each is handled
+        alone, under the request that changed it."""
+        items = list(unbatched(payload))
+        try:
+            notices = self._statuses_changed([item for _, item in items])
+        except Exception:  # noqa: BLE001 — retried one by one below, where a failure is logged
+            self.db.rollback()
+            log.warning("status changes: a batch of %d failed whole; handling each alone", len(items), exc_info=True)
+            for request_id, item in items:
+                with publishing_as(request_id):
+                    try:
+                        self.on_status_changed(item)
+                    except Exception:  # noqa: BLE001 — as a lone event's worker would fail, logged
+                        self.db.rollback()
+                        log.exception("status change %s of %s failed", item.get("event_id"), item.get("application_id"))
+            return
+        if notices:
+            notify_all(self.notices, notices)
+
+    def _statuses_changed(self, items):
+        fresh = first_times(self.db, ProcessedEvent, [item.get("event_id") for item in items],
+                            "application_status_changed")
+        todo, taken = [], set()
+        for item in items:
+            event_id = item.get("event_id")
+            if event_id is not None:
+                if event_id not in fresh or event_id in taken:
+                    continue  # handled before, or earlier in this batch
+                taken.add(event_id)
+            todo.append(item)
+        ids = sorted({item["application_id"] for item in todo if isinstance(item.get("application_id"), str)})
+        cases = {case.application_id: case for case in self.db.scalars(
+            select(ReviewCase).where(ReviewCase.application_id.in_(ids)))} if ids else {}
+        for item in todo:  # in the order they changed
+            case = cases.get(item.get("application_id"))
+            if case is not None and item.get("status"):
+                decisions.set_status(self.db, case, item["status"])
+        self.db.commit()
+        # a forward between nodes: the status itself did not change
+        return [decisions.status_notice(item) for item in todo if item.get("status") != item.get("from_status")]
 
     # -- copies of what decisions read (services/review/copies.py) ------------------------
     # The upsert is idempotent and ordered by ``changed_at``: a redelivered or late

@@ -241,6 +241,13 @@ def test_a_fee_paid_batch_moves_several_applications_each_under_its_own_request(
     events = [{"event_id": f"e-2{n}", "application_id": app["id"], "order_no": f"F2{n}", "amount_fen": 30000,
                "_context": {"request_id": f"req-2{n}"}} for n, app in enumerate((first, second))]
     service.on_fees_paid(batched(events))
+    # the two status changes went as one message, each event as it would go alone
+    [(kind, message)] = service.dispatch
+    assert kind == "application_statuses_changed"
+    assert [(e["application_id"], e["status"], e["_context"]) for e in message["events"]] == [
+        (first["id"], "ready_for_meeting", {"request_id": "req-20"}),
+        (second["id"], "ready_for_meeting", {"request_id": "req-21"})]
+    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 0
     for n, app in enumerate((first, second)):
         assert service.get_application(ME, app["id"])["status"] == "ready_for_meeting"
         [stored] = [row.payload for row in service.db.query(OutboxEvent)
@@ -267,3 +274,19 @@ def test_a_fee_paid_batch_that_fails_whole_is_handled_event_by_event(service, mo
     assert service.get_application(ME, app["id"])["status"] == "ready_for_meeting"
     assert _fee_paid_moves(service, app["id"]) == 1
     assert sorted(row.event_id for row in service.db.query(ProcessedEvent)) == ["e-30", "e-31"]
+
+
+def test_status_changes_of_a_fee_paid_batch_held_back_by_the_broker_leave_later_one_by_one(service):
+    first, second = _formal_review_passed(service), _formal_review_passed_too(service)
+    service.dispatch.clear()
+    service.dispatch.failing = True
+    events = [{"event_id": f"e-4{n}", "application_id": app["id"], "order_no": f"F4{n}", "amount_fen": 30000}
+              for n, app in enumerate((first, second))]
+    service.on_fees_paid(batched(events))
+    assert service.get_application(ME, first["id"])["status"] == "ready_for_meeting"
+    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 2
+    service.dispatch.failing = False
+    service.relay_outbox()
+    assert [(e, p["application_id"]) for e, p in service.dispatch] == [
+        ("application_status_changed", first["id"]), ("application_status_changed", second["id"])]
+    assert service.db.query(OutboxEvent).filter_by(published=False).count() == 0

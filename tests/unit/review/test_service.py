@@ -236,3 +236,44 @@ def test_the_unit_opening_or_commenting_counts_as_acting_and_withdraw_is_refused
     with pytest.raises(Conflict) as refused:
         service.claim_withdraw("a2", submission_no=1)
     assert refused.value.code == "cannot_withdraw"
+
+
+def test_status_changes_sent_together_are_each_handled_once_and_told_in_one_event(service):
+    """applications' one message for a fees_paid batch's status changes
+    (application_statuses_changed): each change kept on its case and told to its
+    applicant as on_status_changed would, an event seen before (or twice in the
+    message) once, a forward between nodes untold; the notices as one event."""
+    from services.review.models import ProcessedEvent, ReviewCase
+    from zc_common.outbox import batched
+    submitted(service, "a1")
+    submitted(service, "a2")
+    ready = {"status": "ready_for_meeting", "from_status": "formal_review_passed", "action": "fee_paid",
+             "status_info": vocabulary.status_info("ready_for_meeting")}
+    first = {"application_id": "a1", "number": "RSSQa1", "applicant_id": "p1", "event_id": "s10", **ready,
+             "_context": {"request_id": "req-10"}}
+    second = {"application_id": "a2", "number": "RSSQa2", "applicant_id": "p2", "event_id": "s11", **ready}
+    forward = {"application_id": "a2", "number": "RSSQa2", "applicant_id": "p2", "event_id": "s12",
+               "status": "submitted", "from_status": "submitted"}
+    unknown = {"application_id": "zz", "number": "RSSQzz", "applicant_id": "p3", "event_id": "s13", **ready}
+    service.on_status_changed({**second, "_context": None})  # s11 handled alone before
+    service.accounts.sent.clear()
+    service.dispatch.events.clear()
+    told_before = len([e for e in service.db.scalars(select(ProcessedEvent.event_id))])
+    events, dispatch = [], service.dispatch
+
+    def counted(event_type, payload):
+        events.append(event_type)
+        dispatch(event_type, payload)
+    service.dispatch = counted
+    service.on_statuses_changed(batched([first, first, second, forward, unknown]))
+    assert events == ["notice_requested"]  # the two notices in one event
+    sent = [m for m in service.accounts.sent if m["kind"] == "application_status"]
+    assert [m["user_ids"] for m in sent] == [["p1"], ["p3"]]
+    name = vocabulary.status_info("ready_for_meeting")["name"]
+    assert all(name in m["subject"] for m in sent)
+    assert service.db.get(ReviewCase, "a1").status == "ready_for_meeting"
+    handled = set(service.db.scalars(select(ProcessedEvent.event_id)))
+    assert {"s10", "s11", "s12", "s13"} <= handled and len(handled) == told_before + 3
+    service.accounts.sent.clear()
+    service.on_statuses_changed(batched([first, second, forward, unknown]))  # redelivered
+    assert service.accounts.sent == []
