@@ -5,7 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase
 
 from tests.unit.dbutil import session_for
-from zc_common.outbox import OutboxMixin, ProcessRelay, add_event
+from zc_common.outbox import InboxMixin, OutboxMixin, ProcessRelay, add_event, first_times
 
 
 class Base(DeclarativeBase):
@@ -14,6 +14,10 @@ class Base(DeclarativeBase):
 
 class OutboxEvent(OutboxMixin, Base):
     __tablename__ = "outbox"
+
+
+class ProcessedEvent(InboxMixin, Base):
+    __tablename__ = "processed_events"
 
 
 class Broker(list):
@@ -91,3 +95,40 @@ def test_a_process_that_has_not_relayed_yet_sends_the_backlog_first():
     queue(session, 2)
     relay.after_commit(session, broker)
     assert broker == [("thing_done", 1), ("thing_done", 2)]
+
+
+def test_first_times_records_a_batch_of_event_ids_in_one_statement_each_once():
+    session = session_for(Base)
+    statements = []
+    event.listen(session.bind, "before_cursor_execute", lambda conn, cursor, statement, *args: statements.append(
+        statement))
+    assert first_times(session, ProcessedEvent, ["e1", "e2", "e1", None], "h") == {"e1", "e2"}
+    assert len([s for s in statements if "processed_events" in s]) == 1
+    session.commit()
+    # seen before: only the new one; the same ids for another handler are new to it
+    assert first_times(session, ProcessedEvent, ["e2", "e3"], "h") == {"e3"}
+    assert first_times(session, ProcessedEvent, ["e1"], "other") == {"e1"}
+    assert first_times(session, ProcessedEvent, [None], "h") == set()
+    session.commit()
+    assert session.query(ProcessedEvent).count() == 4
+
+
+def test_events_sent_together_go_as_one_message_after_the_others():
+    session = session_for(Base)
+    relay, broker = ProcessRelay(OutboxEvent), Broker()
+    relay.run(session, broker)  # caught up: the next sends what it queued, as it is
+    sent = []
+
+    def dispatch(event_type, payload):
+        sent.append((event_type, [e["n"] for e in payload["events"]] if "events" in payload else payload["n"]))
+    for n, kind in enumerate(["changed", "other", "changed", "changed"]):
+        add_event(session, OutboxEvent, kind, {"n": n})
+    session.commit()
+    relay.after_commit(session, dispatch, together={"changed": "changes"})
+    assert sent == [("other", 1), ("changes", [0, 2, 3])]
+    assert session.query(OutboxEvent).filter_by(published=False).count() == 0
+    add_event(session, OutboxEvent, "changed", {"n": 4})  # one alone goes as itself
+    session.commit()
+    relay.after_commit(session, dispatch, together={"changed": "changes"})
+    assert sent[-1] == ("changed", 4)
+
