@@ -29,6 +29,7 @@ import uuid
 from datetime import datetime, timezone
 
 import aiohttp
+import psycopg2
 import requests
 from sqlalchemy import insert
 
@@ -103,14 +104,33 @@ def real_applications(stack, auth, committee, count):
 
 def moved_on(stack, count, seconds=60):
     """How many of the bench's applications the fee moved to ready_for_meeting, once
-    the last fee_paid has been consumed (or ``seconds`` passed)."""
+    the last fee_paid has been consumed (or ``seconds`` passed). One connection for
+    the whole wait, retried while PostgreSQL has none to spare (a shared machine)."""
     deadline = time.perf_counter() + seconds
-    while True:
-        rows = stack.sql("applications", "SELECT count(*) AS n FROM applications "
-                                         "WHERE template_version = 'bench' AND status = 'ready_for_meeting'")
-        if rows[0]["n"] >= count or time.perf_counter() > deadline:
-            return rows[0]["n"]
-        time.sleep(0.1)
+    dsn = stack.db_url("applications").replace("postgresql+psycopg2://", "postgresql://")
+    connection = None
+    try:
+        while True:
+            try:
+                if connection is None:
+                    connection = psycopg2.connect(dsn)
+                    connection.autocommit = True
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM applications "
+                                   "WHERE template_version = 'bench' AND status = 'ready_for_meeting'")
+                    moved = cursor.fetchone()[0]
+            except psycopg2.OperationalError:
+                if time.perf_counter() > deadline:
+                    raise
+                connection = None
+                time.sleep(0.5)
+                continue
+            if moved >= count or time.perf_counter() > deadline:
+                return moved
+            time.sleep(0.1)
+    finally:
+        if connection is not None:
+            connection.close()
 
 
 def body_for(order_no, txn_id):
