@@ -277,3 +277,22 @@ def test_status_changes_sent_together_are_each_handled_once_and_told_in_one_even
     service.accounts.sent.clear()
     service.on_statuses_changed(batched([first, second, forward, unknown]))  # redelivered
     assert service.accounts.sent == []
+
+
+def test_status_changes_sent_together_that_fail_as_one_are_handled_one_by_one(service, caplog):
+    from zc_common.outbox import batched
+    submitted(service, "a1")
+    service.accounts.sent.clear()
+
+    def broken(items):
+        raise RuntimeError("the database refused the batch")
+    service._statuses_changed = broken
+    ready = {"status": "ready_for_meeting", "from_status": "formal_review_passed",
+             "status_info": vocabulary.status_info("ready_for_meeting")}
+    change = {"application_id": "a1", "number": "RSSQa1", "applicant_id": "p1", "event_id": "s20", **ready}
+    with caplog.at_level("WARNING"):
+        service.on_statuses_changed(batched([change, change]))
+    assert "failed whole" in caplog.text
+    assert [m["user_ids"] for m in service.accounts.sent if m["kind"] == "application_status"] == [["p1"]]
+    from services.review.models import ReviewCase
+    assert service.db.get(ReviewCase, "a1").status == "ready_for_meeting"
