@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from services.applications import catalog, kinds, rules, vocabulary
 from services.applications.models import Application, OutboxEvent, ProcessedEvent, Transition
@@ -186,8 +187,11 @@ def fees_paid(session, items):
     apps = {}
     if wanted:
         # Locked in one order whatever the batch's: two batches never wait on each other in a circle.
+        # Without the dossier's documents (template, sections: the bulk of a row, each a
+        # JSON to decode), which a paid fee neither reads nor changes.
         apps = {app.id: app for app in session.scalars(
-            select(Application).where(Application.id.in_(wanted)).order_by(Application.id).with_for_update())}
+            select(Application).options(defer(Application.template), defer(Application.sections))
+            .where(Application.id.in_(wanted)).order_by(Application.id).with_for_update())}
     request_ids = [fee_paid_request_id(item) for _, item in todo]
     seen = set(session.scalars(select(Transition.request_id).where(Transition.request_id.in_(request_ids))))
     for (context, item), request_id in zip(todo, request_ids):
