@@ -1,7 +1,9 @@
 """The aiohttp application: ``init_app(settings)`` wires the RPC client, the error
 middleware and every route module; ``main`` serves it on ``ZC_PORT``."""
+import asyncio
 import os
 
+import uvloop
 from aiohttp import web
 
 from gateway import routes  # noqa: F401  (importing registers every endpoint)
@@ -75,6 +77,9 @@ def main():
     # (deploy/processes.py sets this); otherwise a second gateway on a taken port
     # fails at once, as it should.
     shared = os.environ.get("ZC_GATEWAY_REUSE_PORT") == "1"
+    # libuv's loop: the stock one's selector and callback handling were a fifth of the
+    # gateway's CPU under a deadline's load (bench/steps.py; py-spy).
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     web.run_app(init_app(), host=host, port=port, access_log=None, print=None, reuse_port=shared or None)
 
 

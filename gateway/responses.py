@@ -1,27 +1,16 @@
 """JSON responses with Chinese left readable (no \\u escapes)."""
-import functools
-import json
-
 from aiohttp import web
 
-dumps = functools.partial(json.dumps, ensure_ascii=False)
-
-
-def _dumps_encodable(data):
-    text = dumps(data)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate stored before the edge refused them: escaped, the record
-        # still loads instead of answering 500 on every read.
-        return json.dumps(data)
-    return text
+from zc_common.wire_json import dumps_http
 
 
 def encode_json(data):
-    """The bytes ``json_response`` sends for ``data``."""
-    return _dumps_encodable(data).encode("utf-8")
+    """The bytes ``json_response`` sends for ``data`` (UTF-8; a lone surrogate stored
+    before the edge refused them is escaped, so the record still loads instead of
+    answering 500 on every read)."""
+    return dumps_http(data)
 
 
 def json_response(data, status=200, **kwargs):
-    return web.json_response(data, status=status, dumps=_dumps_encodable, **kwargs)
+    return web.Response(body=encode_json(data), status=status, content_type="application/json", charset="utf-8",
+                        **kwargs)

@@ -22,7 +22,6 @@ timeout.
 """
 import asyncio
 import contextlib
-import json
 import logging
 import time
 import uuid
@@ -32,6 +31,7 @@ from aio_pika.exceptions import DeliveryError
 from pamqp.commands import Basic
 
 from zc_common import logs
+from zc_common.wire_json import dumps_http, loads
 
 EXCHANGE = "nameko-rpc"
 DEADLINE_HEADER = "nameko.deadline"   # read by zc_common.rpc in every service
@@ -159,7 +159,7 @@ class RpcClient:
     async def _on_reply(self, message):
         future = self.pending.pop(message.correlation_id, None)
         if future is not None and not future.done():
-            future.set_result(json.loads(message.body))
+            future.set_result(loads(message.body))
 
     async def still_idle(self, service):
         """The last probe found no consumer: count again now (at most every
@@ -200,7 +200,7 @@ class RpcClient:
         # text, not a float: pamqp sends floats as 32-bit, ±64 s at today's epoch
         headers[DEADLINE_HEADER] = f"{time.time() + start_by:.3f}"
         message = aio_pika.Message(
-            body=json.dumps({"args": list(args), "kwargs": kwargs}).encode(),
+            body=dumps_http({"args": list(args), "kwargs": kwargs}),
             content_type="application/json",
             reply_to=self.reply_id,
             correlation_id=correlation_id,

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from zc_common import page_changes
+from zc_common import page_changes, wire_json
 from zc_common.config import database_url
 
 
@@ -62,7 +62,8 @@ def pool_size_setting(default=None):
 
 def make_engine(url, pool_size=KEPT_WHEN_QUIET):
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               json_serializer=wire_json.dumps_text, json_deserializer=wire_json.loads)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -81,7 +82,9 @@ def make_engine(url, pool_size=KEPT_WHEN_QUIET):
     # with 4). Services keep ``KEPT`` (not one per worker: every process of every
     # replica shares one ``max_connections``), hold one only while a worker runs, and
     # give back, when quiet, what a burst opened (``Database.trim``).
-    return create_engine(url, pool_size=pool_size, max_overflow=max(2, workers() - pool_size), pool_recycle=1800)
+    # JSON columns (sections, outbox payloads, stored answers) by orjson, as on the wire.
+    return create_engine(url, pool_size=pool_size, max_overflow=max(2, workers() - pool_size), pool_recycle=1800,
+                         json_serializer=wire_json.dumps_text, json_deserializer=wire_json.loads)
 
 
 def _green_psycopg():

@@ -49,7 +49,7 @@ from nameko.amqp.publish import Publisher
 from nameko.constants import NON_PERSISTENT
 from nameko.messaging import QueueConsumer
 
-from zc_common import logs
+from zc_common import logs, wire_json
 from zc_common.errors import TimedOut
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,10 @@ DEADLINE = "deadline"                 # context key; on the wire the header "nam
 DEADLINE_HEADER = "nameko." + DEADLINE
 REPLY_RETRY_SECONDS = float(os.environ.get("ZC_REPLY_RETRY_SECONDS", "30"))
 RECONNECT_INTERVAL_MAX = 2.0
+
+# Every service imports this module before nameko starts it: its RPC and events are
+# encoded by orjson from here on (zc_common/wire_json.py says why and what is kept).
+wire_json.use_for_kombu()
 
 
 def service_rpc_timeout():
