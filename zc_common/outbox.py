@@ -143,8 +143,11 @@ class ProcessRelay:
     def _relay(self, session, dispatch, batch=100):
         self.caught_up = False
         sent = relay(session, self.model, dispatch, batch)
-        left = session.scalar(select(self.model.id).where(self.model.published.is_(False)).limit(1))
-        self.caught_up = left is None
+        waiting = select(self.model.id).where(self.model.published.is_(False)).limit(1)
+        later = getattr(dispatch, "later", ())
+        if later:  # rows on their way with the batching sender are not behind
+            waiting = waiting.where(self.model.event_type.not_in(later))
+        self.caught_up = session.scalar(waiting) is None
         return sent
 
     def after_commit(self, session, dispatch, together=None):
@@ -157,6 +160,12 @@ class ProcessRelay:
         consumer that takes them so (applications' fees_paid batch: one message for
         its applications' status changes instead of one each)."""
         queued = [row for row in session.info.pop(QUEUED, ()) if inspect(row).persistent]
+        later = getattr(dispatch, "later", ())
+        if later:  # the batching sender's (zc_common.outbox_sender): handed over, not waited for
+            for row in queued:
+                if row.event_type in later:
+                    dispatch.soon(row.event_id)
+            queued = [row for row in queued if row.event_type not in later]
         try:
             with self.lock:
                 if not self.caught_up:

@@ -26,9 +26,10 @@ from zc_common.health import Health
 from zc_common.logs import WorkerLog, current_request_id, publishing_as
 from zc_common.metrics import Metrics
 from zc_common.outbox import ProcessRelay, first_time, unbatched
+from zc_common.outbox_sender import OutboxDispatcher
 from zc_common.page_changes import PageTables
 from zc_common.remote import calling
-from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
+from zc_common.rpc import RpcProxy, event_handler, rpc
 
 log = logging.getLogger(__name__)
 EDITABLE = vocabulary.keys_where("editable")
@@ -59,7 +60,9 @@ class ApplicationsService(Health):
         shared=("committee_settings", "qualifications")))
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics(outbox=OutboxEvent)
-    dispatch = EventDispatcher()
+    # A deadline's submits reach review in batches: one message, one commit of review's
+    # and one notice event for many (zc_common/outbox_sender.py).
+    dispatch = OutboxDispatcher(OutboxEvent, batched={"application_submitted": "applications_submitted"})
     accounts = RpcProxy("accounts")
     review = RpcProxy("review")
     documents = RpcProxy("documents")

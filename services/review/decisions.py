@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.review import copies, routing, rules
@@ -126,10 +126,11 @@ def fetch_for_round(deps, payload):
     return application
 
 
-def open_round(deps, payload, application):
+def open_round(deps, payload, application, commit=True):
     """On ``application_submitted``: the round's task at the base unit. Returns the
     new task and its case (the caller announces the arrival), or None when this
-    submission was withdrawn already or is known."""
+    submission was withdrawn already or is known. ``commit=False``: left in the
+    caller's transaction (``open_rounds``)."""
     session = deps.session
     application_id = payload["application_id"]
     round_no = int(payload.get("submission_no") or 0)
@@ -139,7 +140,8 @@ def open_round(deps, payload, application):
     if round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
         # Nothing to open; committed all the same, so the event is remembered as
         # handled (first_time's row) and a second delivery tells the applicant nothing.
-        session.commit()
+        if commit:
+            session.commit()
         return None
     # The deadline's common case: the first submission. No round was ever opened, so
     # there is no task to supersede and no visit to update or look for.
@@ -155,8 +157,50 @@ def open_round(deps, payload, application):
                         .values(state="cancelled"))
     task = arrive(session, case, case.round, 1, "unit", unit or {"id": application["unit"]["id"]},
                   settings.get("node_days"), visited=False if first else None)
-    session.commit()
+    if commit:
+        session.commit()
     return task, case
+
+
+def open_rounds(deps, payloads, inbox, handler):
+    """``open_round`` for several submissions (a batch of ``applications_submitted``)
+    in one transaction: under a deadline's stream one commit, one page-change message
+    and one notice event stand for many. Each event is recorded in ``inbox`` (the
+    handler's ProcessedEvent) within it; the ones recorded before are skipped. Returns
+    the notices to send after the commit. Anything failing raises, the transaction
+    rolled back and nothing of the batch kept: the caller then opens each alone."""
+    session = deps.session
+    fetched = [(payload, fetch_for_round(deps, payload)) for payload in payloads]
+    try:
+        fresh = record_events(session, inbox, [payload.get("event_id") for payload, _ in fetched], handler)
+        notices = []
+        for payload, application in fetched:
+            if payload.get("event_id") and payload["event_id"] not in fresh:
+                continue  # handled before
+            opened = open_round(deps, payload, application, commit=False)
+            session.flush()  # the next submission of this application (if any) sees this one's case
+            notices.append(status_notice(payload))
+            if opened is not None:
+                notices.append(arrival_notice(*opened))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return notices
+
+
+def record_events(session, inbox, event_ids, handler):
+    """The ids among ``event_ids`` not yet recorded for ``handler``, recorded now in
+    the caller's transaction (one SELECT, one INSERT). A twin delivery recording the
+    same id meanwhile makes the INSERT fail, as ``first_time`` would."""
+    wanted = {event_id for event_id in event_ids if event_id}
+    known = set(session.scalars(select(inbox.event_id).where(inbox.event_id.in_(wanted), inbox.handler == handler)))
+    fresh = wanted - known
+    if fresh:
+        moment = utcnow()
+        session.execute(insert(inbox.__table__), [{"event_id": event_id, "handler": handler, "processed_at": moment}
+                                                  for event_id in fresh])
+    return fresh
 
 
 def copy_application(case, application):

@@ -275,6 +275,28 @@ class ReviewService(Health):
     # -- events from applications -------------------------------------------------------
     @event_handler("applications", "application_submitted", requeue_on_error=True)
     def on_application_submitted(self, payload):
+        self._open_round(payload)
+
+    @event_handler("applications", "applications_submitted", requeue_on_error=True)
+    def on_applications_submitted(self, payload):
+        """Several submissions at once (applications' batching sender,
+        zc_common/outbox_sender.py): their rounds opened in one transaction and their
+        notices sent as one event. Should the batch fail as a whole, each is opened
+        alone, as if it had come by itself."""
+        items = list(unbatched(payload))
+        try:
+            notices = decisions.open_rounds(self.deps, [item for _, item in items], ProcessedEvent,
+                                            "application_submitted")
+        except Exception:  # noqa: BLE001 — rolled back; one at a time says which one fails
+            log.warning("review: opening %d rounds together failed; one at a time", len(items), exc_info=True)
+            for request_id, item in items:
+                with publishing_as(request_id):
+                    self._open_round(item)
+            return
+        if notices:
+            notify_all(self.notices, notices)
+
+    def _open_round(self, payload):
         try:
             deps = self.deps  # one memo: the round is opened from what was fetched
             application = decisions.fetch_for_round(deps, payload)

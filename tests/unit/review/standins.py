@@ -7,6 +7,7 @@ from services.applications import vocabulary
 from services.review.models import Base
 from services.review.service import ReviewService
 from tests.unit.dbutil import session_for
+from zc_common.errors import NotFound
 
 UNIT = {"id": "u1", "kind": "unit", "name": "测试医院", "parent_id": None, "complete": True,
         "recommending_unit_ids": ["d1"], "contact": {"person": "李四", "phone": "0991-1"}, "region_code": "650100"}
@@ -37,9 +38,11 @@ class Dispatched:
 
     def __init__(self, accounts):
         self.accounts, self.events = accounts, []
+        self.notice_events = 0
 
     def __call__(self, event_type, payload):
         if event_type == "notice_requested":  # one notice, or several in one event (as accounts reads it)
+            self.notice_events += 1
             for message in payload.get("messages") or [payload]:
                 self.accounts.notify(**message)
         else:
@@ -63,6 +66,8 @@ class Applications:
             "template": {"sections": [{"key": "basic_info"}]}, "history": []}
 
     def get_application_internal(self, application_id):
+        if application_id not in self.apps:
+            raise NotFound("application_not_found", "申请书不存在")
         app = self.apps[application_id]
         return {**app, "status_info": vocabulary.status_info(app["status"])}
 

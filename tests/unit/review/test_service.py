@@ -11,6 +11,7 @@ from services.review import decisions, reminders
 from services.review.models import Task
 from tests.unit.review.standins import ADMIN, staff
 from zc_common.errors import Conflict, Invalid, NotFound, Unavailable
+from zc_common.outbox import batched
 
 
 def submitted(service, application_id="a1", submission_no=1, event_id=None):
@@ -296,3 +297,51 @@ def test_status_changes_sent_together_that_fail_as_one_are_handled_one_by_one(se
     assert [m["user_ids"] for m in service.accounts.sent if m["kind"] == "application_status"] == [["p1"]]
     from services.review.models import ReviewCase
     assert service.db.get(ReviewCase, "a1").status == "ready_for_meeting"
+
+
+def _submission(service, application_id, submission_no=1):
+    if application_id not in service.applications.apps:
+        service.applications.add(application_id)
+    return {"application_id": application_id, "submission_no": submission_no, "status": "submitted",
+            "event_id": f"e-{application_id}-{submission_no}", "applicant_id": "p1",
+            "number": "RSSQ" + application_id}
+
+
+def test_a_batch_of_submissions_opens_every_round_and_tells_everyone_in_one_event(service):
+    """applications' sender sends a deadline's submits several to a message
+    (``applications_submitted``): each round is opened as if its event came alone,
+    the notices go to accounts as one event, and a redelivered batch adds nothing."""
+    batch = batched([_submission(service, app_id) for app_id in ("a1", "a2", "a3")])
+    service.on_applications_submitted(batch)
+    for app_id in ("a1", "a2", "a3"):
+        [task] = tasks(service, app_id)
+        assert (task.node, task.org_id, task.state, task.round) == ("unit", "u1", "open", 1)
+    assert service.dispatch.notice_events == 1
+    kinds = [m["kind"] for m in service.accounts.sent]
+    assert kinds.count("application_status") == 3 and kinds.count("review_task") == 3
+    assert {m["subject"] for m in service.accounts.sent if m["kind"] == "review_task"} == {
+        "待审核申请书：RSSQa1", "待审核申请书：RSSQa2", "待审核申请书：RSSQa3"}
+
+    service.on_applications_submitted(batch)  # the same message again
+    assert [len(tasks(service, app_id)) for app_id in ("a1", "a2", "a3")] == [1, 1, 1]
+    assert len(service.accounts.sent) == 6 and service.dispatch.notice_events == 1
+
+
+def test_a_batch_skips_the_submissions_handled_before_and_opens_the_others(service):
+    submitted(service, "a1")  # its event came alone first (the timer's relay sent it)
+    service.accounts.sent.clear()
+    service.on_applications_submitted(batched([_submission(service, "a1"), _submission(service, "a2")]))
+    assert len(tasks(service, "a1")) == 1 and len(tasks(service, "a2")) == 1
+    assert [m.get("org_ids") or m.get("user_ids") for m in service.accounts.sent] == [["p1"], ["u1"]]
+    assert "RSSQa2" in service.accounts.sent[1]["subject"]
+
+
+def test_a_batch_that_cannot_be_opened_together_is_opened_one_at_a_time(service):
+    """One submission review cannot open (applications no longer knows it: a refusal
+    that redelivery will not change) must not hold back the others of its batch."""
+    gone = _submission(service, "gone")
+    del service.applications.apps["gone"]
+    service.on_applications_submitted(batched([_submission(service, "a1"), gone, _submission(service, "a2")]))
+    assert len(tasks(service, "a1")) == 1 and len(tasks(service, "a2")) == 1
+    assert tasks(service, "gone") == []
+    assert sorted(m["kind"] for m in service.accounts.sent) == ["application_status"] * 2 + ["review_task"] * 2
