@@ -65,11 +65,13 @@ def recall(session, model, actor_id, key, operation, target):
         return None
     row = session.scalars(select(model).where(model.actor_id == actor_id, model.key == key)
                           .execution_options(populate_existing=True)).first()
+    absent = session.info.setdefault(_ABSENT, set())
     if row is None:
         # remember() need not look for an expired row to clear: a row made after this
         # (a twin's) is a live one, which the INSERT runs into as before.
-        session.info.setdefault(_ABSENT, set()).add((model.__tablename__, actor_id, key))
+        absent.add((model.__tablename__, actor_id, key))
         return None
+    absent.discard((model.__tablename__, actor_id, key))
     if row.created_at < _utcnow() - KEEP:
         return None
     if (row.operation, row.target) != (operation, target):

@@ -358,7 +358,10 @@ def submit(session, actor, application_id, count_attachments, idempotency_key=No
         raise Invalid("not_eligible", f"不符合申报条件「{first['label']}」：{first['reason']}",
                       condition=first["key"],
                       failed=[{"key": i["key"], "label": i["label"], "reason": i["reason"]} for i in failed])
-    claimed = session.execute(
+    # On PostgreSQL the row is ours since own(lock=True) and the checks above read it
+    # afresh, so they are decisive. SQLite locks no row: there the conditional UPDATE
+    # is the claim, and of racing submits only one passes it.
+    claimed = 1 if session.get_bind().dialect.name == "postgresql" else session.execute(
         update(Application)
         .where(Application.id == app.id, Application.status.in_(rules.EDITABLE),
                Application.submissions_used < settings.max_submissions,
