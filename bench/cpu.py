@@ -2,6 +2,7 @@
 goes (each service with its replicas and children, the shared broker, the copy's
 PostgreSQL backends, the bench client itself)."""
 import os
+import threading
 from pathlib import Path
 
 from deploy import launcher, processes
@@ -69,7 +70,8 @@ def _backends_by_title(databases):
 def cpu_snapshot(stack):
     """CPU seconds so far, per supervised process (its replicas and their children
     summed), the broker (shared by the machine), and this copy's PostgreSQL backends
-    (those alive at the moment: a lower bound)."""
+    (those alive at the moment: a lower bound, unless a ``BackendWatch`` adds those
+    that closed meanwhile)."""
     figures, pids = {}, {}
     for name, _ in processes.read_procfile():
         own = stack.pids_of(name)
@@ -102,3 +104,51 @@ def per_request(delta, requests):
     """Milliseconds of CPU per request, per process, largest first (zeros left out)."""
     return {name: 1000 * seconds / requests for name, seconds in sorted(delta.items(), key=lambda kv: -kv[1])
             if seconds > 0}
+
+
+class BackendWatch:
+    """Looks at the copy's PostgreSQL backends every ``every`` seconds while a load
+    runs: a backend that closes before the last snapshot (a service trims its pool
+    once quiet, a connection beyond the pool ends with its transaction) took its CPU
+    with it, and the snapshots alone missed it. ``counted(after)`` is ``after`` with
+    every backend seen meanwhile at the most CPU it was seen with.
+
+        with BackendWatch(stack) as watch:
+            ...
+        after = watch.counted(cpu_snapshot(stack))
+    """
+
+    def __init__(self, stack, every=0.5):
+        self.stack, self.every = stack, every
+        self.seen = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="backend-watch", daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _look(self):
+        for pid in _postgres_backends(self.stack):
+            cpu = _cpu_of(pid)
+            if cpu > self.seen.get(pid, 0.0):
+                self.seen[pid] = cpu
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self._look()
+            except Exception:  # noqa: BLE001 — a missed look only undercounts, as before
+                pass
+            self._stop.wait(self.every)
+
+    def counted(self, after):
+        figures, pids = after
+        backends = dict(self.seen)
+        for pid, cpu in figures.get("postgres backends", {}).items():
+            backends[pid] = max(cpu, backends.get(pid, 0.0))
+        return {**figures, "postgres backends": backends}, pids

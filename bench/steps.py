@@ -13,7 +13,7 @@ import uuid
 
 import aiohttp
 
-from bench.cpu import cpu_delta, cpu_snapshot, per_request
+from bench.cpu import BackendWatch, cpu_delta, cpu_snapshot, per_request
 from bench.surge import build_world, queue_depths
 
 SHOWN = ("gateway", "applications", "review", "accounts", "documents", "supervisord (logs)", "rabbitmq (shared)",
@@ -54,11 +54,13 @@ def _drain(stack, seconds=120):
 
 def measure(stack, label, requests, clients, drain=False):
     before = cpu_snapshot(stack)
-    figures = asyncio.run(_each(stack.base_url, requests, clients))
-    if drain:
-        time.sleep(0.5)  # the last events on their way to their queues
-        _drain(stack)
-    delta, _ = cpu_delta(before, cpu_snapshot(stack))
+    with BackendWatch(stack) as watch:
+        figures = asyncio.run(_each(stack.base_url, requests, clients))
+        if drain:
+            time.sleep(0.5)  # the last events on their way to their queues
+            _drain(stack)
+        after = watch.counted(cpu_snapshot(stack))
+    delta, _ = cpu_delta(before, after)
     costs = per_request(delta, len(requests))
     total = sum(v for k, v in costs.items() if k != "bench client")
     shown = "  ".join(f"{name.split(' ')[0]} {costs.get(name, 0):5.1f}" for name in SHOWN)

@@ -53,7 +53,7 @@ import jwt
 from sqlalchemy import func, insert, select
 
 from bench.common import closed_loop
-from bench.cpu import cpu_delta, cpu_snapshot
+from bench.cpu import BackendWatch, cpu_delta, cpu_snapshot
 from deploy import launcher
 from tests.client import ApiClient
 from tests.integration import test_applications_world as world_builders
@@ -606,10 +606,11 @@ def run(stack, n, window, close_at=None, double=0.05, nokey=0.02, settle_seconds
     echo_figures = asyncio.run(closed_loop(f"{stack.base_url}/api/v1/echo", 50, 3)) if echo else None
     arrivals, modes = plan(n, double, nokey, window)
     before = cpu_snapshot(stack)
-    result = asyncio.run(surge(stack, world, window, modes, arrivals, close_at))
-    accepted = {r.who for r in result["records"] if r.step == "submit" and r.status == 200}
-    state, settle_took = settle(stack, world, len(accepted), settle_seconds)
-    after = cpu_snapshot(stack)
+    with BackendWatch(stack) as watch:
+        result = asyncio.run(surge(stack, world, window, modes, arrivals, close_at))
+        accepted = {r.who for r in result["records"] if r.step == "submit" and r.status == 200}
+        state, settle_took = settle(stack, world, len(accepted), settle_seconds)
+        after = watch.counted(cpu_snapshot(stack))
     cpu, restarted = cpu_delta(before, after)
     problems, warnings, codes = check(world, result, state)
     checked = {"problems": problems, "warnings": warnings, "codes": codes, "accepted": len(accepted)}
