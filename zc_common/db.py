@@ -171,9 +171,9 @@ class Database(DependencyProvider):
             session.close()
 
 
-def insert_unless_present(session, model, **values):
+def insert_unless_present(session, model, rows=None, **values):
     """INSERT … ON CONFLICT DO NOTHING on the primary key, in the session's dialect
     (PostgreSQL or SQLite): of two transactions creating the same row at once, the
-    second inserts nothing instead of failing."""
+    second inserts nothing instead of failing. ``rows``: several at once."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+    session.execute(dialect.insert(model).values(rows if rows is not None else values).on_conflict_do_nothing())

@@ -126,23 +126,28 @@ def fetch_for_round(deps, payload):
     return application
 
 
-def open_round(deps, payload, application, commit=True):
+def open_round(deps, payload, application):
     """On ``application_submitted``: the round's task at the base unit. Returns the
     new task and its case (the caller announces the arrival), or None when this
-    submission was withdrawn already or is known. ``commit=False``: left in the
-    caller's transaction (``open_rounds``)."""
+    submission was withdrawn already or is known."""
     session = deps.session
-    application_id = payload["application_id"]
+    case = locked_case(session, payload["application_id"], create=True)
+    opened = round_in(deps, case, payload, application)
+    # Committed also when there was nothing to open, so the event is remembered as
+    # handled (first_time's row) and a second delivery tells the applicant nothing.
+    session.commit()
+    return opened
+
+
+def round_in(deps, case, payload, application):
+    """The round's task at the base unit, in the caller's transaction, on ``case``
+    locked by the caller; None when this submission was withdrawn already or is known."""
+    session = deps.session
     round_no = int(payload.get("submission_no") or 0)
+    if round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
+        return None
     settings = deps.settings(application["committee"]["id"])
     unit = deps.orgs.get(application["unit"]["id"]) or {}
-    case = locked_case(session, application_id, create=True)
-    if round_no and (round_no <= case.withdrawn_round or round_no <= case.round):
-        # Nothing to open; committed all the same, so the event is remembered as
-        # handled (first_time's row) and a second delivery tells the applicant nothing.
-        if commit:
-            session.commit()
-        return None
     # The deadline's common case: the first submission. No round was ever opened, so
     # there is no task to supersede and no visit to update or look for.
     first = case.round == 0
@@ -153,32 +158,31 @@ def open_round(deps, payload, application, commit=True):
     else:
         set_status(session, case, payload.get("status") or "submitted")
         # A new round supersedes anything left waiting from an earlier one.
-        session.execute(update(Task).where(Task.application_id == application_id, Task.state.in_(WAITING))
+        session.execute(update(Task).where(Task.application_id == case.application_id, Task.state.in_(WAITING))
                         .values(state="cancelled"))
     task = arrive(session, case, case.round, 1, "unit", unit or {"id": application["unit"]["id"]},
                   settings.get("node_days"), visited=False if first else None)
-    if commit:
-        session.commit()
     return task, case
 
 
 def open_rounds(deps, payloads, inbox, handler):
     """``open_round`` for several submissions (a batch of ``applications_submitted``)
-    in one transaction: under a deadline's stream one commit, one page-change message
-    and one notice event stand for many. Each event is recorded in ``inbox`` (the
-    handler's ProcessedEvent) within it; the ones recorded before are skipped. Returns
-    the notices to send after the commit. Anything failing raises, the transaction
-    rolled back and nothing of the batch kept: the caller then opens each alone."""
+    in one transaction: under a deadline's stream one INSERT and one locking SELECT of
+    their cases, one flush of their tasks, one commit, one page-change message and one
+    notice event stand for many. Each event is recorded in ``inbox`` (the handler's
+    ProcessedEvent) within it; the ones recorded before are skipped. Returns the
+    notices to send after the commit. Anything failing raises, the transaction rolled
+    back and nothing of the batch kept: the caller then opens each alone."""
     session = deps.session
     fetched = [(payload, fetch_for_round(deps, payload)) for payload in payloads]
     try:
         fresh = record_events(session, inbox, [payload.get("event_id") for payload, _ in fetched], handler)
+        todo = [(payload, application) for payload, application in fetched
+                if not payload.get("event_id") or payload["event_id"] in fresh]  # the others: handled before
+        cases = locked_cases(session, [payload["application_id"] for payload, _ in todo])
         notices = []
-        for payload, application in fetched:
-            if payload.get("event_id") and payload["event_id"] not in fresh:
-                continue  # handled before
-            opened = open_round(deps, payload, application, commit=False)
-            session.flush()  # the next submission of this application (if any) sees this one's case
+        for payload, application in todo:
+            opened = round_in(deps, cases[payload["application_id"]], payload, application)
             notices.append(status_notice(payload))
             if opened is not None:
                 notices.append(arrival_notice(*opened))
@@ -187,6 +191,20 @@ def open_rounds(deps, payloads, inbox, handler):
         session.rollback()
         raise
     return notices
+
+
+def locked_cases(session, application_ids):
+    """``locked_case(create=True)`` for several applications: their rows made where
+    missing by one INSERT, then locked and read afresh by one SELECT, in id order (as
+    any two lockers of several cases must, not to deadlock)."""
+    ids = sorted(set(application_ids))
+    if not ids:
+        return {}
+    insert_unless_present(session, ReviewCase, rows=[{"application_id": i} for i in ids])
+    found = session.scalars(select(ReviewCase).where(ReviewCase.application_id.in_(ids))
+                            .order_by(ReviewCase.application_id).with_for_update()
+                            .execution_options(populate_existing=True)).all()
+    return {case.application_id: case for case in found}
 
 
 def record_events(session, inbox, event_ids, handler):

@@ -345,3 +345,10 @@ def test_a_batch_that_cannot_be_opened_together_is_opened_one_at_a_time(service)
     assert len(tasks(service, "a1")) == 1 and len(tasks(service, "a2")) == 1
     assert tasks(service, "gone") == []
     assert sorted(m["kind"] for m in service.accounts.sent) == ["application_status"] * 2 + ["review_task"] * 2
+
+
+def test_two_submissions_of_one_application_in_a_batch_open_their_rounds_in_order(service):
+    """Submitted, withdrawn and submitted again within one batch's moment: the later
+    round supersedes the earlier one, as when the two events come apart."""
+    service.on_applications_submitted(batched([_submission(service, "a1", 1), _submission(service, "a1", 2)]))
+    assert [(t.round, t.state) for t in tasks(service, "a1")] == [(1, "cancelled"), (2, "open")]
