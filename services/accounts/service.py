@@ -272,7 +272,7 @@ class AccountsService(Health):
 
     @timer(interval=2)
     def send_notifications(self):
-        notifications.send_pending(self.db, self.sender)
+        notifications.send_all_pending(self.db, self.sender)
 
     @timer(interval=1)
     def relay_outbox(self):

@@ -222,3 +222,17 @@ def test_a_unit_has_its_number_and_keeps_the_names_it_had(service, db):
         service.update_unit(unit_admin, created["unit_id"], {"name": db.get(Organization, other["unit_id"]).name})
     assert len(service.get_unit(unit_admin, created["unit_id"])["name_history"]) == 1
     assert service.get_unit(unit_admin, created["unit_id"])["code"] != db.get(Organization, other["unit_id"]).code
+
+
+def test_a_tick_sends_a_deadlines_backlog_batch_after_batch(db):
+    """Two notices a submit come faster than one batch per tick: the timer's tick
+    sends until the queue is drained, not one batch of it."""
+    from services.accounts import notifications
+    from services.accounts.models import Notification
+    for n in range(notifications.SEND_BATCH * 2 + 7):
+        notifications.queue(db, "sms", f"139{n:08d}", "s", "b")
+    db.commit()
+    sent = []
+    assert notifications.send_all_pending(db, sent.append) == notifications.SEND_BATCH * 2 + 7
+    assert len({m["recipient"] for m in sent}) == notifications.SEND_BATCH * 2 + 7
+    assert {r.status for r in db.scalars(select(Notification))} == {"sent"}
