@@ -2,7 +2,7 @@
 
 The class is the door; the rules live in ``orders``, ``callbacks`` and
 ``reconcile``. Events leave through the transactional outbox: a callback's fee_paid
-by its id, batched with other callbacks' by the dispatcher's sender (``sending``;
+by its id, batched with other callbacks' by the dispatcher's sender (zc_common/outbox_sender.py;
 on SQLite right away, ``booking.send_now``), others by ``relay`` right after their
 commit, and whatever is left by ``relay`` on a timer.
 """
@@ -18,13 +18,13 @@ from services.payments import booking, callbacks, orders, reconcile
 from services.payments.booking import CallbackEngine
 from services.payments.models import FeeOrder, OutboxEvent, ProcessedEvent
 from services.payments.providers import DEFAULT_PROVIDER, make_providers
-from services.payments.sending import OutboxDispatcher
 from zc_common.db import Database, workers
 from zc_common.errors import DomainError, Forbidden, NotFound, Unavailable
 from zc_common.health import Health
 from zc_common.logs import WorkerLog
 from zc_common.metrics import Metrics
 from zc_common.outbox import first_time, relay
+from zc_common.outbox_sender import OutboxDispatcher
 from zc_common.remote import calling
 from zc_common.rpc import RpcProxy, event_handler, rpc
 
@@ -47,7 +47,7 @@ class PaymentsService(Health):
     callback_engine = CallbackEngine("payments", pool_size=workers())
     worker_log = WorkerLog()   # one line per RPC/event, with its request id (zc_common.logs)
     metrics = Metrics(outbox=OutboxEvent)
-    dispatch = OutboxDispatcher()
+    dispatch = OutboxDispatcher(OutboxEvent, batched={"fee_paid": "fees_paid"})
     applications = RpcProxy("applications")
     providers = make_providers()
 

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.review import copies, routing, rules
@@ -26,6 +26,7 @@ from zc_common import idempotency
 from zc_common.clock import now as clock_now
 from zc_common.db import insert_unless_present
 from zc_common.errors import Conflict, Invalid, NotFound, Unavailable
+from zc_common.outbox import first_times
 
 WAITING = ("open", "deciding")
 NODE_ROLE = {"unit": "unit_admin", "department": "department_staff", "committee": "committee_staff"}
@@ -176,9 +177,15 @@ def open_rounds(deps, payloads, inbox, handler):
     session = deps.session
     fetched = [(payload, fetch_for_round(deps, payload)) for payload in payloads]
     try:
-        fresh = record_events(session, inbox, [payload.get("event_id") for payload, _ in fetched], handler)
-        todo = [(payload, application) for payload, application in fetched
-                if not payload.get("event_id") or payload["event_id"] in fresh]  # the others: handled before
+        fresh = first_times(session, inbox, [payload.get("event_id") for payload, _ in fetched], handler)
+        todo = []
+        for payload, application in fetched:
+            event_id = payload.get("event_id")
+            if event_id is not None:
+                if event_id not in fresh:
+                    continue  # handled before, or earlier in this batch
+                fresh.discard(event_id)
+            todo.append((payload, application))
         cases = locked_cases(session, [payload["application_id"] for payload, _ in todo])
         notices = []
         for payload, application in todo:
@@ -205,20 +212,6 @@ def locked_cases(session, application_ids):
                             .order_by(ReviewCase.application_id).with_for_update()
                             .execution_options(populate_existing=True)).all()
     return {case.application_id: case for case in found}
-
-
-def record_events(session, inbox, event_ids, handler):
-    """The ids among ``event_ids`` not yet recorded for ``handler``, recorded now in
-    the caller's transaction (one SELECT, one INSERT). A twin delivery recording the
-    same id meanwhile makes the INSERT fail, as ``first_time`` would."""
-    wanted = {event_id for event_id in event_ids if event_id}
-    known = set(session.scalars(select(inbox.event_id).where(inbox.event_id.in_(wanted), inbox.handler == handler)))
-    fresh = wanted - known
-    if fresh:
-        moment = utcnow()
-        session.execute(insert(inbox.__table__), [{"event_id": event_id, "handler": handler, "processed_at": moment}
-                                                  for event_id in fresh])
-    return fresh
 
 
 def copy_application(case, application):

@@ -85,7 +85,7 @@ def test_the_applicant_pays_in_the_sandbox_and_the_application_moves_on(stack, a
 
 
 def test_fee_paid_sent_together_moves_each_application_on(stack, api, world):
-    """The wire form of payments' batch sender (services/payments/sending.py) as
+    """The wire form of payments' batch sender (zc_common/outbox_sender.py) as
     applications takes it from the real broker: each event by its own id."""
     apps = [new_application(api, world) for _ in range(2)]
     for app in apps:

@@ -1,15 +1,23 @@
-"""The batch sender's one transaction: which outbox rows it marks and publishes, in
-what order, and that a failed publish leaves the whole batch to the timer's relay."""
+"""The batching outbox sender's one transaction (zc_common/outbox_sender.py, as
+payments sends fee_paid with it): which outbox rows it marks and publishes, in what
+order, and that a failed publish leaves the whole batch to the timer's relay."""
 from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import insert, select
 
 from services.payments.models import Base, OutboxEvent
-from services.payments.sending import send_batch
 from tests.unit.dbutil import session_for
 from zc_common import logs
 from zc_common.outbox import CONTEXT_KEY, unbatched
+from zc_common.outbox_sender import OutboxDispatcher
+from zc_common.outbox_sender import send_batch as send_marked
+
+SENDER = OutboxDispatcher(OutboxEvent, batched={"fee_paid": "fees_paid"})
+
+
+def send_batch(connection, event_ids, publish):
+    return send_marked(connection, SENDER.mark, event_ids, publish, SENDER.batched)
 
 
 @pytest.fixture
