@@ -244,3 +244,16 @@ def first_times(session, model, event_ids, handler):
     moment = _utcnow()
     rows = [{"event_id": event_id, "handler": handler, "processed_at": moment} for event_id in ids]
     return set(session.execute(statement, rows).scalars().all())
+
+
+def handle_each(session, items, handle, what):
+    """After a batch failed whole: each ``(request_id, item)`` of it (``unbatched``)
+    handled alone, under its own request, in a transaction of its own; one that fails
+    is logged and the others go on, as lone events' workers would."""
+    for request_id, item in items:
+        with logs.publishing_as(request_id):
+            try:
+                handle(item)
+            except Exception:  # noqa: BLE001 — as a lone event's worker would fail, logged
+                session.rollback()
+                log.exception("%s %s of %s failed", what, item.get("event_id"), item.get("application_id"))

@@ -23,9 +23,9 @@ from zc_common import idempotency
 from zc_common.db import Database
 from zc_common.errors import Conflict, DomainError, Forbidden, NotFound
 from zc_common.health import Health
-from zc_common.logs import WorkerLog, current_request_id, publishing_as
+from zc_common.logs import WorkerLog, current_request_id
 from zc_common.metrics import Metrics
-from zc_common.outbox import ProcessRelay, first_time, unbatched
+from zc_common.outbox import ProcessRelay, first_time, handle_each, unbatched
 from zc_common.outbox_sender import OutboxDispatcher
 from zc_common.page_changes import PageTables
 from zc_common.remote import calling
@@ -367,13 +367,7 @@ class ApplicationsService(Health):
         except Exception:  # noqa: BLE001 — retried one by one below, where a failure is logged
             self.db.rollback()
             log.warning("fee_paid batch of %d failed whole; handling each alone", len(items), exc_info=True)
-            for request_id, item in items:
-                with publishing_as(request_id):
-                    try:
-                        self._fee_paid(item)
-                    except Exception:  # noqa: BLE001 — as a lone fee_paid's worker would fail, logged
-                        self.db.rollback()
-                        log.exception("fee_paid %s for %s failed", item.get("event_id"), item.get("application_id"))
+            handle_each(self.db, items, self._fee_paid, "fee_paid")
         # The applications' status changes as one message (review's on_statuses_changed).
         _outbox.after_commit(self.db, self.dispatch, together=STATUS_CHANGES_TOGETHER)
 

@@ -16,7 +16,7 @@ from zc_common.errors import DomainError, Forbidden
 from zc_common.health import Health
 from zc_common.logs import WorkerLog, publishing_as
 from zc_common.metrics import Metrics
-from zc_common.outbox import first_time, first_times, unbatched
+from zc_common.outbox import first_time, first_times, handle_each, unbatched
 from zc_common.page_changes import PageTables
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
@@ -353,13 +353,7 @@ class ReviewService(Health):
         except Exception:  # noqa: BLE001 — retried one by one below, where a failure is logged
             self.db.rollback()
             log.warning("status changes: a batch of %d failed whole; handling each alone", len(items), exc_info=True)
-            for request_id, item in items:
-                with publishing_as(request_id):
-                    try:
-                        self.on_status_changed(item)
-                    except Exception:  # noqa: BLE001 — as a lone event's worker would fail, logged
-                        self.db.rollback()
-                        log.exception("status change %s of %s failed", item.get("event_id"), item.get("application_id"))
+            handle_each(self.db, items, self.on_status_changed, "status change")
             return
         if notices:
             notify_all(self.notices, notices)
