@@ -133,7 +133,8 @@ class BackendWatch:
         self._thread.join()
 
     def _look(self):
-        for pid in _postgres_backends(self.stack):
+        # by the process titles: no connection opened twice a second to ask
+        for pid in _backends_by_title(self.stack.databases.values()):
             cpu = _cpu_of(pid)
             if cpu > self.seen.get(pid, 0.0):
                 self.seen[pid] = cpu
