@@ -23,7 +23,6 @@ from zc_common.errors import Invalid
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)
-_ABSENT = "zc_idempotency_absent"  # session.info: the (table, actor, key)s recall found no row for
 _KEY = re.compile(r"[\x21-\x7e]{1,64}")
 
 
@@ -65,14 +64,7 @@ def recall(session, model, actor_id, key, operation, target):
         return None
     row = session.scalars(select(model).where(model.actor_id == actor_id, model.key == key)
                           .execution_options(populate_existing=True)).first()
-    absent = session.info.setdefault(_ABSENT, set())
-    if row is None:
-        # remember() need not look for an expired row to clear: a row made after this
-        # (a twin's) is a live one, which the INSERT runs into as before.
-        absent.add((model.__tablename__, actor_id, key))
-        return None
-    absent.discard((model.__tablename__, actor_id, key))
-    if row.created_at < _utcnow() - KEEP:
+    if row is None or row.created_at < _utcnow() - KEEP:
         return None
     if (row.operation, row.target) != (operation, target):
         raise _reused()
@@ -84,9 +76,8 @@ def remember(session, model, actor_id, key, operation, target, response=None, **
     expired row of the same key, not yet cleaned up, makes way in that transaction."""
     if key is None:
         return None
-    if (model.__tablename__, actor_id, key) not in session.info.get(_ABSENT, ()):
-        session.execute(delete(model).where(model.actor_id == actor_id, model.key == key,
-                                            model.created_at < _utcnow() - KEEP))
+    session.execute(delete(model).where(model.actor_id == actor_id, model.key == key,
+                                        model.created_at < _utcnow() - KEEP))
     row = model(actor_id=actor_id, key=key, operation=operation, target=target, response=response,
                 created_at=_utcnow(), **columns)
     session.add(row)
