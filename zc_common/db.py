@@ -171,9 +171,15 @@ class Database(DependencyProvider):
             session.close()
 
 
-def insert_unless_present(session, model, rows=None, **values):
-    """INSERT … ON CONFLICT DO NOTHING on the primary key, in the session's dialect
-    (PostgreSQL or SQLite): of two transactions creating the same row at once, the
-    second inserts nothing instead of failing. ``rows``: several at once."""
+def dialect_insert(session, target):
+    """An INSERT in the session's dialect (PostgreSQL or SQLite), which has ON CONFLICT."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(model).values(rows if rows is not None else values).on_conflict_do_nothing())
+    return dialect.insert(target)
+
+
+def insert_unless_present(session, model, rows=None, **values):
+    """INSERT … ON CONFLICT DO NOTHING on the primary key: of two transactions creating
+    the same row at once, the second inserts nothing instead of failing. ``rows``:
+    several at once."""
+    session.execute(dialect_insert(session, model).values(rows if rows is not None else values)
+                    .on_conflict_do_nothing())

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zc_common import logs
-from zc_common.db import UTCDateTime
+from zc_common.db import UTCDateTime, dialect_insert
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,33 @@ def unbatched(payload):
         item = dict(stored)
         context = item.pop(CONTEXT_KEY, None) or {}
         yield logs.valid_request_id(context.get("request_id")), item
+
+
+def messages(rows, together):
+    """The messages outbox ``rows`` (in commit order) leave as: ``(members, event_type,
+    payload)`` for each row alone, except that several rows of a type in ``together``
+    ({event type: batch type}) leave as one message of the batch type (``batched``),
+    after the others — for a consumer that takes them so. A lone row's payload is as
+    stored; ``send_message`` sends either."""
+    groups = {}
+    for row in rows:
+        if row.event_type in together:
+            groups.setdefault(row.event_type, []).append(row)
+    groups = {event_type: group for event_type, group in groups.items() if len(group) > 1}
+    for row in rows:
+        if row.event_type not in groups:
+            yield [row], row.event_type, row.payload
+    for event_type, group in groups.items():
+        yield group, together[event_type], batched([row.payload for row in group])
+
+
+def send_message(dispatch, members, event_type, payload):
+    """Publish one of ``messages``: a lone row under the request that queued it, a
+    batch as it is (each of its events keeps its own request id inside)."""
+    if len(members) == 1:
+        dispatch_stored(dispatch, event_type, payload)
+    else:
+        dispatch(event_type, payload)
 
 
 def relay(session, model, dispatch, batch=100):
@@ -178,32 +205,15 @@ class ProcessRelay:
             session.rollback()
 
     def _send(self, session, dispatch, rows, together=None):
-        together = together or {}
-        grouped = {}
-        for row in rows:
-            if row.event_type in together:
-                grouped.setdefault(row.event_type, []).append(row)
-        grouped = {event_type: group for event_type, group in grouped.items() if len(group) > 1}
         sent = []
-        for row in rows:
-            if row.event_type in grouped:
-                continue
+        for members, event_type, payload in messages(rows, together or {}):
             try:
-                dispatch_stored(dispatch, row.event_type, row.payload)
-            except Exception:  # broker down: the timer sends the rest, in order
+                send_message(dispatch, members, event_type, payload)
+            except Exception:  # broker down: the timer sends the rest, in order (one by one)
                 self.caught_up = False
-                log.warning("outbox: publishing %s failed; will retry", row.event_type, exc_info=True)
-                grouped = {}
+                log.warning("outbox: publishing %s failed; will retry", event_type, exc_info=True)
                 break
-            sent.append(row.id)
-        for event_type, group in grouped.items():
-            try:
-                dispatch(together[event_type], batched([row.payload for row in group]))
-            except Exception:  # broker down: the timer sends them, one by one
-                self.caught_up = False
-                log.warning("outbox: publishing %d %s failed; will retry", len(group), event_type, exc_info=True)
-                break
-            sent.extend(row.id for row in group)
+            sent.extend(row.id for row in members)
         if sent:
             session.execute(update(self.model).where(self.model.id.in_(sent)).values(published=True)
                             .execution_options(synchronize_session=False))
@@ -233,17 +243,26 @@ def first_times(session, model, event_ids, handler):
     ids = list(dict.fromkeys(event_id for event_id in event_ids if event_id is not None))
     if not ids:
         return set()
-    if session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
     table = model.__table__
     # One statement whatever the batch's size (SQLAlchemy's "insertmanyvalues" sends
     # the rows as one multi-row VALUES), and the same shape each time: compiled once.
-    statement = dialect_insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    statement = dialect_insert(session, table).on_conflict_do_nothing().returning(table.c.event_id)
     moment = _utcnow()
     rows = [{"event_id": event_id, "handler": handler, "processed_at": moment} for event_id in ids]
     return set(session.execute(statement, rows).scalars().all())
+
+
+def fresh_events(session, model, payloads, handler):
+    """``first_times`` for a batch's payloads, in their order: for each, whether to
+    handle it — True for the first payload of each event id not handled before (and
+    for one without an id), False for one handled before or earlier in the batch."""
+    fresh = first_times(session, model, [payload.get("event_id") for payload in payloads], handler)
+    keep = []
+    for payload in payloads:
+        event_id = payload.get("event_id")
+        keep.append(event_id is None or event_id in fresh)
+        fresh.discard(event_id)
+    return keep
 
 
 def handle_each(session, items, handle, what):

@@ -32,7 +32,7 @@ from sqlalchemy import bindparam, update
 from zc_common import logs
 from zc_common.config import database_url
 from zc_common.db import make_engine
-from zc_common.outbox import batched, dispatch_stored
+from zc_common.outbox import messages, send_message
 from zc_common.rpc import EventDispatcher
 
 log = logging.getLogger(__name__)
@@ -55,20 +55,9 @@ def send_batch(connection, mark, event_ids, publish, together_as):
     each event keeping its id and request id. One such event alone goes as itself."""
     rows = connection.execute(mark, {"event_ids": list(event_ids)}).all()
     by_id = {row.event_id: row for row in rows}
-    together = {}
-    for event_id in event_ids:  # in the order they were committed
-        row = by_id.get(event_id)
-        if row is None:
-            continue
-        if row.event_type in together_as:
-            together.setdefault(row.event_type, []).append(row.payload)
-        else:
-            dispatch_stored(publish, row.event_type, row.payload)  # under the request that queued it
-    for event_type, payloads in together.items():
-        if len(payloads) == 1:
-            dispatch_stored(publish, event_type, payloads[0])
-        else:
-            publish(together_as[event_type], batched(payloads))
+    in_order = [by_id[event_id] for event_id in event_ids if event_id in by_id]  # as they were committed
+    for members, event_type, payload in messages(in_order, together_as):
+        send_message(publish, members, event_type, payload)
     return len(rows)
 
 

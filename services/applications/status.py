@@ -13,7 +13,7 @@ from services.applications.models import Application, OutboxEvent, ProcessedEven
 from zc_common.clock import now
 from zc_common.errors import BadRequest, Conflict, NotFound
 from zc_common.logs import publishing_as
-from zc_common.outbox import add_event, first_times
+from zc_common.outbox import add_event, fresh_events
 
 log = logging.getLogger(__name__)
 
@@ -173,15 +173,8 @@ def fees_paid(session, items):
     changes nothing; one naming no application, or one not waiting for its fee, is
     logged, recorded as handled and changes nothing. Any other failure raises, with
     nothing written (the caller rolls back)."""
-    fresh_ids = first_times(session, ProcessedEvent, [item.get("event_id") for _, item in items], "fee_paid")
-    todo, taken = [], set()
-    for request_id, item in items:
-        event_id = item.get("event_id")
-        if event_id is not None:
-            if event_id not in fresh_ids or event_id in taken:
-                continue  # handled before, or earlier in this batch
-            taken.add(event_id)
-        todo.append((request_id, item))
+    keep = fresh_events(session, ProcessedEvent, [item for _, item in items], "fee_paid")
+    todo = [pair for pair, kept in zip(items, keep) if kept]
     wanted = {item.get("application_id") for _, item in todo}
     wanted = sorted(app_id for app_id in wanted if isinstance(app_id, str))
     apps = {}

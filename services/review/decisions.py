@@ -26,7 +26,7 @@ from zc_common import idempotency
 from zc_common.clock import now as clock_now
 from zc_common.db import insert_unless_present
 from zc_common.errors import Conflict, Invalid, NotFound, Unavailable
-from zc_common.outbox import first_times
+from zc_common.outbox import fresh_events
 
 WAITING = ("open", "deciding")
 NODE_ROLE = {"unit": "unit_admin", "department": "department_staff", "committee": "committee_staff"}
@@ -177,15 +177,8 @@ def open_rounds(deps, payloads, inbox, handler):
     session = deps.session
     fetched = [(payload, fetch_for_round(deps, payload)) for payload in payloads]
     try:
-        fresh = first_times(session, inbox, [payload.get("event_id") for payload, _ in fetched], handler)
-        todo = []
-        for payload, application in fetched:
-            event_id = payload.get("event_id")
-            if event_id is not None:
-                if event_id not in fresh:
-                    continue  # handled before, or earlier in this batch
-                fresh.discard(event_id)
-            todo.append((payload, application))
+        keep = fresh_events(session, inbox, [payload for payload, _ in fetched], handler)
+        todo = [pair for pair, kept in zip(fetched, keep) if kept]  # the others: handled before
         cases = locked_cases(session, [payload["application_id"] for payload, _ in todo])
         notices = []
         for payload, application in todo:

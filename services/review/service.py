@@ -16,7 +16,7 @@ from zc_common.errors import DomainError, Forbidden
 from zc_common.health import Health
 from zc_common.logs import WorkerLog, publishing_as
 from zc_common.metrics import Metrics
-from zc_common.outbox import first_time, first_times, handle_each, unbatched
+from zc_common.outbox import first_time, fresh_events, handle_each, unbatched
 from zc_common.page_changes import PageTables
 from zc_common.rpc import EventDispatcher, RpcProxy, event_handler, rpc
 
@@ -359,16 +359,8 @@ class ReviewService(Health):
             notify_all(self.notices, notices)
 
     def _statuses_changed(self, items):
-        fresh = first_times(self.db, ProcessedEvent, [item.get("event_id") for item in items],
-                            "application_status_changed")
-        todo, taken = [], set()
-        for item in items:
-            event_id = item.get("event_id")
-            if event_id is not None:
-                if event_id not in fresh or event_id in taken:
-                    continue  # handled before, or earlier in this batch
-                taken.add(event_id)
-            todo.append(item)
+        keep = fresh_events(self.db, ProcessedEvent, items, "application_status_changed")
+        todo = [item for item, kept in zip(items, keep) if kept]
         ids = sorted({item["application_id"] for item in todo if isinstance(item.get("application_id"), str)})
         cases = {case.application_id: case for case in self.db.scalars(
             select(ReviewCase).where(ReviewCase.application_id.in_(ids)))} if ids else {}
